@@ -1,0 +1,397 @@
+//! `site.yaml`: site settings and the KAM frameworks, with defaults.
+//!
+//! Everything has a default, so an empty or missing site.yaml gives a working
+//! site: the McDonald portfolio matrix, the four default tiers, the six KARD
+//! stages and the default win/loss reason taxonomy.
+
+use indexmap::IndexMap;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+/// The file as written. Every field optional; [`SiteConfig::resolve`] fills defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub title: Option<String>,
+    pub base_url: Option<String>,
+    pub currency: Option<String>,
+    pub language: Option<String>,
+    pub theme: Option<Spanned<String>>,
+    /// Fixed "today" for reproducible builds; default: the build date.
+    pub today: Option<Date>,
+    pub matrix: Option<RawMatrix>,
+    pub tiers: Option<Vec<Tier>>,
+    pub stages: Option<Vec<Stage>>,
+    pub win_loss: Option<RawWinLoss>,
+    pub stale_after_days: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMatrix {
+    pub preset: Option<Spanned<Preset>>,
+    pub vertical: Option<Axis>,
+    pub horizontal: Option<Axis>,
+    pub quadrants: Option<Quadrants<String>>,
+    /// What to do with the accounts of each quadrant.
+    pub strategies: Option<Quadrants<String>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    #[default]
+    Mcdonald,
+    Kaism,
+    Cpm,
+}
+
+/// One axis of the portfolio matrix: a weighted mean of factor scores.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Axis {
+    pub name: String,
+    /// Scores at or above the threshold are "high" (top / right).
+    #[serde(default = "default_threshold")]
+    pub threshold: f64,
+    /// Factor id -> weight. Weights are normalised, so only ratios matter.
+    pub factors: IndexMap<String, f64>,
+}
+
+fn default_threshold() -> f64 {
+    5.0
+}
+
+/// One value per quadrant of the 2x2.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Quadrants<T> {
+    pub top_right: T,
+    pub top_left: T,
+    pub bottom_right: T,
+    pub bottom_left: T,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub id: String,
+    pub name: String,
+    /// Key-account tiers get the full KAM treatment (staleness, sponsor, owner).
+    #[serde(default)]
+    pub key: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWinLoss {
+    pub reasons: Option<Vec<Reason>>,
+    /// Win-rate target, 0..1.
+    pub target: Option<f64>,
+}
+
+/// The resolved portfolio matrix.
+#[derive(Clone, Debug, Serialize)]
+pub struct Matrix {
+    pub preset: Option<Preset>,
+    pub vertical: Axis,
+    pub horizontal: Axis,
+    pub quadrants: Quadrants<String>,
+    pub strategies: Quadrants<String>,
+}
+
+/// The resolved site configuration every later stage reads.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub currency: String,
+    pub language: String,
+    pub theme: Option<String>,
+    pub today: Option<Date>,
+    pub matrix: Matrix,
+    pub tiers: Vec<Tier>,
+    pub stages: Vec<Stage>,
+    pub win_loss: WinLoss,
+    pub stale_after_days: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct WinLoss {
+    pub reasons: Vec<Reason>,
+    pub target: f64,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig::resolve(RawConfig::default())
+    }
+}
+
+impl SiteConfig {
+    pub fn resolve(raw: RawConfig) -> SiteConfig {
+        let matrix = raw.matrix.unwrap_or_default();
+        let preset = matrix.preset.as_ref().map(|p| p.value).unwrap_or_default();
+        let base = preset_matrix(preset);
+        let custom =
+            matrix.vertical.is_some() || matrix.horizontal.is_some() || matrix.quadrants.is_some();
+        let matrix = Matrix {
+            preset: if custom && matrix.preset.is_none() {
+                None
+            } else {
+                Some(preset)
+            },
+            vertical: matrix.vertical.unwrap_or(base.vertical),
+            horizontal: matrix.horizontal.unwrap_or(base.horizontal),
+            quadrants: matrix.quadrants.unwrap_or(base.quadrants),
+            strategies: matrix.strategies.unwrap_or(base.strategies),
+        };
+        let win_loss = raw.win_loss.unwrap_or_default();
+        SiteConfig {
+            title: raw.title.unwrap_or_else(|| "Key accounts".into()),
+            base_url: raw.base_url.unwrap_or_else(|| "/".into()),
+            currency: raw.currency.unwrap_or_else(|| "EUR".into()),
+            language: raw.language.unwrap_or_else(|| "en".into()),
+            theme: raw.theme.map(|t| t.value),
+            today: raw.today,
+            matrix,
+            tiers: raw.tiers.unwrap_or_else(default_tiers),
+            stages: raw.stages.unwrap_or_else(default_stages),
+            win_loss: WinLoss {
+                reasons: win_loss.reasons.unwrap_or_else(default_reasons),
+                target: win_loss.target.unwrap_or(0.8),
+            },
+            stale_after_days: raw.stale_after_days.unwrap_or(90),
+        }
+    }
+
+    pub fn tier(&self, id: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.id == id)
+    }
+
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    pub fn reason(&self, id: &str) -> Option<&Reason> {
+        self.win_loss.reasons.iter().find(|r| r.id == id)
+    }
+
+    /// Every factor id either matrix axis uses.
+    pub fn factor_ids(&self) -> impl Iterator<Item = &str> {
+        self.matrix
+            .vertical
+            .factors
+            .keys()
+            .chain(self.matrix.horizontal.factors.keys())
+            .map(String::as_str)
+    }
+}
+
+fn axis(name: &str, factors: &[(&str, f64)]) -> Axis {
+    Axis {
+        name: name.into(),
+        threshold: 5.0,
+        factors: factors.iter().map(|(k, w)| (k.to_string(), *w)).collect(),
+    }
+}
+
+fn quads(tr: &str, tl: &str, br: &str, bl: &str) -> Quadrants<String> {
+    Quadrants {
+        top_right: tr.into(),
+        top_left: tl.into(),
+        bottom_right: br.into(),
+        bottom_left: bl.into(),
+    }
+}
+
+/// The built-in matrices. All three read the same factor ids, so a site can
+/// switch preset with a one-line change and keep its account files.
+pub fn preset_matrix(preset: Preset) -> Matrix {
+    let attractiveness = [
+        ("growth", 3.0),
+        ("profitability", 2.0),
+        ("reference_value", 1.0),
+    ];
+    let strength = [
+        ("relationship", 2.0),
+        ("price_position", 1.0),
+        ("delivery_record", 1.0),
+    ];
+    match preset {
+        Preset::Mcdonald => Matrix {
+            preset: Some(preset),
+            vertical: axis("Account attractiveness", &attractiveness),
+            horizontal: axis("Relative strength", &strength),
+            quadrants: quads("Strategic", "Star", "Status", "Streamline"),
+            strategies: quads(
+                "Invest mindshare and resources; ensure the relationship stays profitable.",
+                "Invest time and money to build strength; need not be profitable yet.",
+                "Maintain: keep service efficient and protect the position.",
+                "Manage for profitability: streamline service and cost to serve.",
+            ),
+        },
+        Preset::Kaism => Matrix {
+            preset: Some(preset),
+            vertical: axis("Customer attractiveness", &attractiveness),
+            horizontal: axis("Our attractiveness to them", &strength),
+            quadrants: quads(
+                "Key account",
+                "Key development",
+                "Maintenance",
+                "Opportunistic",
+            ),
+            strategies: quads(
+                "Second budget priority: protect and deepen the partnership.",
+                "First budget priority: invest to become their preferred supplier.",
+                "Third budget priority: serve efficiently and hold the position.",
+                "Lowest budget priority: serve when it pays, with minimal cost.",
+            ),
+        },
+        Preset::Cpm => Matrix {
+            preset: Some(preset),
+            vertical: axis(
+                "Value to the company",
+                &[
+                    ("profitability", 2.0),
+                    ("growth", 1.0),
+                    ("reference_value", 1.0),
+                ],
+            ),
+            horizontal: axis("Cost to serve", &[("cost_to_serve", 1.0)]),
+            quadrants: quads("Gold", "Platinum", "Bronze", "Silver"),
+            strategies: quads(
+                "Lower the cost to serve while protecting the value.",
+                "Retain and reward: these accounts fund the business.",
+                "Reprice or reduce service; consider whether to keep serving.",
+                "Grow value with low-touch, efficient service.",
+            ),
+        },
+    }
+}
+
+/// Every factor id any preset reads.
+pub fn builtin_factor_ids() -> Vec<&'static str> {
+    vec![
+        "growth",
+        "profitability",
+        "reference_value",
+        "relationship",
+        "price_position",
+        "delivery_record",
+        "cost_to_serve",
+    ]
+}
+
+fn tier(id: &str, name: &str, key: bool, description: &str) -> Tier {
+    Tier {
+        id: id.into(),
+        name: name.into(),
+        key,
+        description: Some(description.into()),
+    }
+}
+
+pub fn default_tiers() -> Vec<Tier> {
+    vec![
+        tier(
+            "diamond",
+            "Diamond",
+            true,
+            "The most strategic relationships, with a dedicated account team and executive sponsor.",
+        ),
+        tier(
+            "foundation",
+            "Foundation",
+            true,
+            "Large, established key accounts that anchor revenue.",
+        ),
+        tier(
+            "portfolio",
+            "Portfolio",
+            true,
+            "Key accounts managed in a lighter-touch portfolio.",
+        ),
+        tier(
+            "opportunistic",
+            "Opportunistic",
+            false,
+            "Served when it pays; not managed as key accounts.",
+        ),
+    ]
+}
+
+pub fn default_stages() -> Vec<Stage> {
+    let s = |id: &str, name: &str, d: &str| Stage {
+        id: id.into(),
+        name: name.into(),
+        description: Some(d.into()),
+    };
+    vec![
+        s(
+            "pre-kam",
+            "Pre-KAM",
+            "Identifying accounts with key-account potential.",
+        ),
+        s(
+            "early-kam",
+            "Early-KAM",
+            "Exploring opportunities; a bow-tie contact through the buyer.",
+        ),
+        s(
+            "mid-kam",
+            "Mid-KAM",
+            "Trust built; more contacts on both sides; preferred supplier.",
+        ),
+        s(
+            "partnership-kam",
+            "Partnership-KAM",
+            "The supplier is an external resource; shared information, typically 3 to 5 years.",
+        ),
+        s(
+            "synergistic-kam",
+            "Synergistic-KAM",
+            "One entity creating joint value: joint plans, shared resources, joint boards.",
+        ),
+        s(
+            "uncoupling-kam",
+            "Uncoupling-KAM",
+            "The relationship is winding down.",
+        ),
+    ]
+}
+
+pub fn default_reasons() -> Vec<Reason> {
+    let r = |id: &str, name: &str| Reason {
+        id: id.into(),
+        name: name.into(),
+    };
+    vec![
+        r("price", "Price"),
+        r("product-fit", "Product fit"),
+        r("relationship", "Relationship / trust"),
+        r("delivery-confidence", "Delivery confidence"),
+        r("references", "References"),
+        r("incumbent", "Incumbent advantage"),
+        r("timing", "Timing / budget"),
+        r("no-decision", "No decision"),
+        r("scope", "Scope"),
+    ]
+}

@@ -1,0 +1,375 @@
+//! Diagnostics: every problem kamsite finds in a site, as a value.
+//!
+//! A [`Diagnostic`] names the file, line and column, says what is wrong and
+//! how to fix it. Stages collect them in a [`Diagnostics`] list instead of
+//! stopping at the first; the CLI renders the list with miette snippets.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How bad a problem is. Errors stop `build` and fail `check`; warnings never do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A source file as read from disk, shared by all diagnostics that point into it.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators, as shown to users.
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Byte offset of a 1-based line and (character) column, clamped to the text.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let text: &str = &self.text;
+        let mut offset = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let col_bytes = l
+                    .char_indices()
+                    .nth(column.saturating_sub(1))
+                    .map(|(b, _)| b)
+                    .unwrap_or(l.len());
+                return offset + col_bytes;
+            }
+            offset += l.len();
+        }
+        text.len()
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text: &str = &self.text;
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = before
+            .get(line_start..)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line, column)
+    }
+}
+
+/// A position in a source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    pub fn new(line: usize, column: usize) -> Self {
+        Pos {
+            line: line.max(1),
+            column: column.max(1),
+        }
+    }
+}
+
+/// One problem in one place.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A short stable id, e.g. `unknown-key`, for tooling and tests.
+    pub code: &'static str,
+    pub file: String,
+    pub pos: Pos,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// The file text, for the snippet. Missing for files that could not be read.
+    pub source: Option<Arc<str>>,
+    /// Length in bytes of the highlighted region.
+    pub len: usize,
+}
+
+impl Diagnostic {
+    pub fn error(
+        code: &'static str,
+        file: &SourceFile,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: file.name.clone(),
+            pos,
+            message: message.into(),
+            help: None,
+            source: Some(file.text.clone()),
+            len: 1,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        file: &SourceFile,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, pos, message)
+        }
+    }
+
+    /// A problem with a path rather than with a file's content (unreadable file, bad slug).
+    pub fn at_path(code: &'static str, path: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: path.to_string(),
+            pos: Pos::START,
+            message: message.into(),
+            help: None,
+            source: None,
+            len: 0,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`, the form editors and CI annotations understand.
+    pub fn location(&self) -> String {
+        format!("{}:{}:{}", self.file, self.pos.line, self.pos.column)
+    }
+
+    /// Render with a source snippet. `color` selects ANSI colours.
+    pub fn render(&self, color: bool) -> String {
+        use miette::{GraphicalReportHandler, GraphicalTheme};
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(2);
+        let mut out = String::new();
+        let report = MietteView {
+            diag: self,
+            named: self
+                .source
+                .as_ref()
+                .map(|s| miette::NamedSource::new(self.file.clone(), s.clone())),
+        };
+        if handler.render_report(&mut out, &report).is_err() {
+            out = self.to_string();
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {kind}: {}", self.location(), self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Adapter that lets miette draw a [`Diagnostic`] with its snippet.
+struct MietteView<'a> {
+    diag: &'a Diagnostic,
+    named: Option<miette::NamedSource<Arc<str>>>,
+}
+
+impl fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.diag.location(), self.diag.message)
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("kamsite::{}", self.diag.code)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h.as_str()) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.named.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let src = self.diag.source.as_ref()?;
+        let file = SourceFile {
+            name: String::new(),
+            text: src.clone(),
+        };
+        let offset = file.offset_of(self.diag.pos.line, self.diag.pos.column);
+        let len = self.diag.len.min(src.len().saturating_sub(offset));
+        let label = miette::LabeledSpan::new_with_span(Some("here".into()), (offset, len));
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// The problems found so far, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Sorted by file, then position, so output is stable across parallel loads.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items
+            .sort_by(|a, b| (&a.file, a.pos, a.severity).cmp(&(&b.file, b.pos, b.severity)));
+        self.items
+    }
+}
+
+/// Display path of `path` relative to `root`, with `/` separators.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// The closest candidate to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = levenshtein(&word_l, &c.to_lowercase());
+        let limit = (c.chars().count().max(word.chars().count()) / 3).max(1) + 1;
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// "one of `a`, `b` or `c`" for help texts.
+pub fn one_of(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.len() {
+        0 => String::from("nothing"),
+        1 => quoted[0].clone(),
+        n => format!("one of {} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean("tierr", ["tier", "stage", "name"]),
+            Some("tier")
+        );
+        assert_eq!(
+            did_you_mean("sponser", ["owner", "sponsor"]),
+            Some("sponsor")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ["tier", "stage"]), None);
+    }
+
+    #[test]
+    fn offsets_round_trip() {
+        let f = SourceFile::new("a", "ab\ncdé\nf");
+        let off = f.offset_of(2, 3);
+        assert_eq!(&f.text[off..], "é\nf");
+        assert_eq!(f.line_col(off), (2, 3));
+        assert_eq!(f.offset_of(9, 9), f.text.len());
+    }
+}

@@ -1,0 +1,192 @@
+//! kamsite: compile a key-account portfolio kept in git into a static site.
+//!
+//! One pipeline, one direction:
+//!
+//! ```text
+//! load -> validate -> analyze -> redact(audience) -> render -> write
+//! ```
+//!
+//! [`load`] reads files into the typed [`model`]; [`validate`] reports every
+//! problem as a [`diag::Diagnostic`]; [`analyze`] computes the business
+//! numbers; [`redact`] cuts the data down to what an audience may see;
+//! [`render`] turns it into pages with Tera; [`write`] swaps the result into
+//! place atomically. The library never prints or exits.
+
+pub mod analyze;
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod redact;
+pub mod render;
+pub mod validate;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use diag::Diagnostics;
+
+/// Who a build is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Audience {
+    /// The internal portal: everything.
+    #[default]
+    Internal,
+    /// One customer's joint business plans and shared items; nothing internal.
+    Customer,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Default: `<root>/public`.
+    pub out: Option<PathBuf>,
+    pub audience: Audience,
+    /// The account of a customer build.
+    pub account: Option<String>,
+    pub base_url: Option<String>,
+    /// Include draft plans in a customer build.
+    pub drafts: bool,
+    /// Inject the live-reload script (serve mode).
+    pub live_reload: bool,
+}
+
+impl BuildOptions {
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub out: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub diagnostics: Diagnostics,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors; nothing was written.
+    Invalid(Diagnostics),
+    /// The output folder was refused or could not be written.
+    Output(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Invalid(d) => write!(
+                f,
+                "the site has {} error(s); nothing was written",
+                d.error_count()
+            ),
+            BuildError::Output(m) => f.write_str(m),
+        }
+    }
+}
+
+/// The date the build treats as today: site.yaml `today`, else the system date.
+pub fn today(config: &config::SiteConfig) -> Date {
+    config.today.unwrap_or_else(system_date)
+}
+
+/// Today's date in UTC, from the system clock.
+fn system_date() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let epoch = Date::constant(1970, 1, 1);
+    epoch
+        .checked_add(jiff::Span::new().days(days))
+        .unwrap_or(epoch)
+}
+
+/// Load, validate and render in memory: every problem, nothing written.
+pub fn check(root: &Path) -> Diagnostics {
+    let (site, mut diags) = load::load(root);
+    let today = today(&site.config);
+    diags.extend(validate::site(&site, today));
+    if !diags.has_errors() {
+        let portfolio = analyze::analyze(&site, today);
+        let opts = BuildOptions {
+            root: root.to_path_buf(),
+            ..BuildOptions::default()
+        };
+        if let Err(d) = render::internal(&opts, &site, &portfolio) {
+            diags.extend(d);
+        }
+    }
+    diags
+}
+
+/// Render the site into memory, then write it atomically.
+pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let out = opts.out_dir();
+    write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
+
+    let (mut site, mut diags) = load::load(&opts.root);
+    if let Some(url) = &opts.base_url {
+        site.config.base_url = url.clone();
+    }
+    let today = today(&site.config);
+    diags.extend(validate::site(&site, today));
+    if opts.audience == Audience::Customer {
+        match &opts.account {
+            None => {
+                return Err(BuildError::Output(
+                    "a customer build needs --account SLUG: it is built for one customer".into(),
+                ));
+            }
+            Some(slug) if !site.accounts.iter().any(|a| &a.slug == slug) => {
+                if !diags.has_errors() {
+                    let known: Vec<&str> = site.accounts.iter().map(|a| a.slug.as_str()).collect();
+                    let hint = diag::did_you_mean(slug, known.iter().copied())
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    return Err(BuildError::Output(format!(
+                        "no account `{slug}` in {}/accounts{hint}",
+                        opts.root.display()
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    if diags.has_errors() {
+        return Err(BuildError::Invalid(diags));
+    }
+
+    let portfolio = analyze::analyze(&site, today);
+    let files = match opts.audience {
+        Audience::Internal => render::internal(opts, &site, &portfolio),
+        Audience::Customer => {
+            let slug = opts.account.as_deref().unwrap_or_default();
+            let view = redact::customer(&site, &portfolio, slug, opts.drafts);
+            render::customer(opts, &site, &view)
+        }
+    };
+    let files = match files {
+        Ok(f) => f,
+        Err(d) => {
+            diags.extend(d);
+            return Err(BuildError::Invalid(diags));
+        }
+    };
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let stats = write::write_atomic(&out, &files).map_err(BuildError::Output)?;
+    Ok(BuildSummary {
+        out,
+        pages,
+        files: stats.files,
+        bytes: stats.bytes,
+        diagnostics: diags,
+    })
+}

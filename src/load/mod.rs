@@ -1,0 +1,353 @@
+//! Load: the files of a site folder into the typed [`Site`] model.
+//!
+//! Reads site.yaml and every `accounts/<slug>/` folder (in parallel), parses
+//! YAML and front matter, and reports every unreadable or unparsable file as
+//! a diagnostic. A file that fails to parse is left out of the model; the
+//! rest still loads, so one run reports every problem.
+
+mod frontmatter;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{RawConfig, SiteConfig};
+use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile, display_path};
+use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
+use yaml::Fragment;
+
+/// Largest input file kamsite reads; larger files are reported, not loaded.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Load the site at `root`. Problems are returned beside the model.
+pub fn load(root: &Path) -> (Site, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let config = load_config(root, &mut diags);
+
+    let accounts_dir = root.join("accounts");
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&accounts_dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            }
+        }
+    }
+    dirs.sort();
+
+    let loaded: Vec<(Option<AccountDoc>, Diagnostics)> =
+        dirs.par_iter().map(|dir| load_account(root, dir)).collect();
+    let mut accounts = Vec::with_capacity(loaded.len());
+    for (doc, d) in loaded {
+        diags.extend(d);
+        accounts.extend(doc);
+    }
+    (Site { config, accounts }, diags)
+}
+
+fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
+    let path = root.join("site.yaml");
+    if !path.exists() {
+        return SiteConfig::default();
+    }
+    let Some(file) = read_source(root, &path, diags) else {
+        return SiteConfig::default();
+    };
+    match yaml::parse::<RawConfig>(&file, &file.text, Fragment::default()) {
+        Ok(raw) => {
+            crate::validate::config(&file, &raw, diags);
+            SiteConfig::resolve(raw)
+        }
+        Err(d) => {
+            diags.push(d);
+            SiteConfig::default()
+        }
+    }
+}
+
+/// Read a UTF-8 text file, or report why it cannot be read.
+pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let name = display_path(root, path);
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_BYTES => {
+            diags.push(
+                Diagnostic::at_path(
+                    "too-large",
+                    &name,
+                    format!("file is {} bytes, larger than the 8 MiB limit", m.len()),
+                )
+                .help("split the content over several files"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::at_path(
+                "unreadable",
+                &name,
+                format!("cannot read file: {e}"),
+            ));
+            return None;
+        }
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Some(SourceFile::new(name, text))
+            }
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+                let f = SourceFile::new(name, valid);
+                let (line, column) = f.line_col(offset);
+                diags.push(
+                    Diagnostic::error(
+                        "not-utf8",
+                        &f,
+                        Pos::new(line, column),
+                        "file is not valid UTF-8 text",
+                    )
+                    .help("save the file with UTF-8 encoding"),
+                );
+                None
+            }
+        },
+        Err(e) => {
+            diags.push(Diagnostic::at_path(
+                "unreadable",
+                &name,
+                format!("cannot read file: {e}"),
+            ));
+            None
+        }
+    }
+}
+
+/// A slug is lower-case ASCII letters, digits and `-` (SPEC 1).
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// Turn a name into a slug: "Acme Industrial AS" -> "acme-industrial-as".
+pub fn slugify(s: &str) -> String {
+    let mut slug = String::new();
+    let mut pending_dash = false;
+    for c in s.chars() {
+        let mapped: String = match c {
+            'æ' | 'Æ' => "ae".into(),
+            'ø' | 'Ø' | 'ö' | 'Ö' => "o".into(),
+            'å' | 'Å' | 'ä' | 'Ä' | 'á' | 'à' | 'â' => "a".into(),
+            'ü' | 'Ü' => "u".into(),
+            'é' | 'è' | 'ê' | 'É' => "e".into(),
+            'ß' => "ss".into(),
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase().to_string(),
+            _ => String::new(),
+        };
+        if mapped.is_empty() {
+            pending_dash = !slug.is_empty();
+        } else {
+            if pending_dash {
+                slug.push('-');
+                pending_dash = false;
+            }
+            slug.push_str(&mapped);
+        }
+    }
+    slug
+}
+
+fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let slug = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let rel = display_path(root, dir);
+    if !is_valid_slug(&slug) {
+        diags.push(
+            Diagnostic::at_path("invalid-slug", &format!("{rel}/"), format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"))
+                .help(format!("rename the folder to `{}`", slugify(&slug))),
+        );
+    }
+
+    let account_path = dir.join("account.yaml");
+    let account = if account_path.is_file() {
+        read_source(root, &account_path, &mut diags).and_then(|file| {
+            match yaml::parse::<Account>(&file, &file.text, Fragment::default()) {
+                Ok(a) => Some((file, a)),
+                Err(d) => {
+                    diags.push(d);
+                    None
+                }
+            }
+        })
+    } else {
+        diags.push(
+            Diagnostic::at_path(
+                "missing-account-file",
+                &format!("{rel}/account.yaml"),
+                "account folder has no account.yaml",
+            )
+            .help("add an account.yaml with at least `name: ...`, or remove the folder"),
+        );
+        None
+    };
+
+    let notes = load_docs(
+        root,
+        &dir.join("notes"),
+        &mut diags,
+        |file, fm, body, id| {
+            let meta: NoteMeta = fm
+                .map(|(y, at)| yaml::parse(&file, y, at))
+                .transpose()?
+                .unwrap_or_default();
+            Ok(NoteDoc {
+                id,
+                file,
+                meta,
+                body,
+            })
+        },
+    );
+    let reviews = load_docs(
+        root,
+        &dir.join("reviews"),
+        &mut diags,
+        |file, fm, body, id| {
+            let meta: ReviewMeta = fm
+                .map(|(y, at)| yaml::parse(&file, y, at))
+                .transpose()?
+                .unwrap_or_default();
+            Ok(ReviewDoc {
+                id,
+                file,
+                meta,
+                body,
+            })
+        },
+    );
+    let plans = load_plans(root, &dir.join("plans"), &mut diags);
+
+    let doc = account.map(|(file, account)| {
+        let mut notes = notes;
+        notes.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
+        let mut reviews = reviews;
+        reviews.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
+        AccountDoc {
+            slug,
+            file,
+            account,
+            notes,
+            reviews,
+            plans,
+        }
+    });
+    (doc, diags)
+}
+
+type FrontMatter<'a> = Option<(&'a str, Fragment)>;
+
+/// Load every `*.md` in `dir` with its front matter, in file-name order.
+fn load_docs<T>(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Diagnostics,
+    make: impl Fn(SourceFile, FrontMatter<'_>, String, String) -> Result<T, Diagnostic>,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    for path in files_with_ext(dir, "md") {
+        let Some(file) = read_source(root, &path, diags) else {
+            continue;
+        };
+        let id = stem(&path);
+        let text = file.text.clone();
+        match frontmatter::split(&file, &text) {
+            Ok((fm, body)) => match make(file.clone(), fm, body.to_string(), id) {
+                Ok(doc) => out.push(doc),
+                Err(d) => diags.push(d),
+            },
+            Err(d) => diags.push(d),
+        }
+    }
+    out
+}
+
+fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> {
+    let mut out = Vec::new();
+    for path in files_with_ext(dir, "yaml") {
+        let Some(file) = read_source(root, &path, diags) else {
+            continue;
+        };
+        let plan = match yaml::parse(&file, &file.text, Fragment::default()) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let md = path.with_extension("md");
+        let narrative = if md.is_file() {
+            read_source(root, &md, diags).map(|f| {
+                let body = f.text.to_string();
+                (f, body)
+            })
+        } else {
+            None
+        };
+        out.push(PlanDoc {
+            id: stem(&path),
+            file,
+            plan,
+            narrative,
+        });
+    }
+    out.sort_by(|a, b| a.period().cmp(b.period()).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("acme-industrial"));
+        assert!(is_valid_slug("a1"));
+        assert!(!is_valid_slug("Acme"));
+        assert!(!is_valid_slug("acme_ind"));
+        assert!(!is_valid_slug("-acme"));
+        assert!(!is_valid_slug(""));
+        assert_eq!(slugify("Acme Industrial AS"), "acme-industrial-as");
+        assert_eq!(slugify("Bjørnstad & Sønner"), "bjornstad-sonner");
+        assert_eq!(slugify("  Müller GmbH "), "muller-gmbh");
+    }
+}

@@ -1,0 +1,173 @@
+//! The kamsite command line: parses arguments, calls the library, prints.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kamsite::diag::{Diagnostic, Diagnostics};
+use kamsite::{Audience, BuildError, BuildOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "kamsite",
+    version,
+    about = "Compile a key-account portfolio into a static site"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AudienceArg {
+    Internal,
+    Customer,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into an output folder (atomically).
+    Build {
+        /// The site folder (holds site.yaml and accounts/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: <root>/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Who the build is for.
+        #[arg(long, value_enum, default_value = "internal")]
+        audience: AudienceArg,
+        /// The account of a customer build.
+        #[arg(long)]
+        account: Option<String>,
+        /// Override site.yaml base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include draft plans in a customer build.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate everything and report every problem; exit 1 on any error.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            audience,
+            account,
+            base_url,
+            drafts,
+        } => {
+            let opts = BuildOptions {
+                root,
+                out,
+                audience: match audience {
+                    AudienceArg::Internal => Audience::Internal,
+                    AudienceArg::Customer => Audience::Customer,
+                },
+                account,
+                base_url,
+                drafts,
+                live_reload: false,
+            };
+            build(&opts)
+        }
+        Command::Check { root } => check(&root),
+    }
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_diagnostics(diags: Diagnostics) -> (usize, usize) {
+    let errors = diags.error_count();
+    let warnings = diags.warning_count();
+    let color = color();
+    for d in diags.into_sorted() {
+        eprintln!("{}", render(&d, color));
+    }
+    (errors, warnings)
+}
+
+fn render(d: &Diagnostic, color: bool) -> String {
+    d.render(color)
+}
+
+fn summary_line(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn check(root: &std::path::Path) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!("error: site folder {} does not exist", root.display());
+        return ExitCode::from(2);
+    }
+    let diags = kamsite::check(root);
+    let (errors, warnings) = print_diagnostics(diags);
+    if errors > 0 {
+        eprintln!("check failed: {}", summary_line(errors, warnings));
+        ExitCode::from(1)
+    } else {
+        eprintln!("check passed: {}", summary_line(errors, warnings));
+        ExitCode::SUCCESS
+    }
+}
+
+fn build(opts: &BuildOptions) -> ExitCode {
+    if !opts.root.is_dir() {
+        eprintln!("error: site folder {} does not exist", opts.root.display());
+        return ExitCode::from(2);
+    }
+    let started = std::time::Instant::now();
+    match kamsite::build(opts) {
+        Ok(summary) => {
+            let (_, warnings) = print_diagnostics(summary.diagnostics);
+            eprintln!(
+                "built {} pages ({} files, {:.1} MB) into {} in {:.2} s{}",
+                summary.pages,
+                summary.files,
+                summary.bytes as f64 / 1e6,
+                summary.out.display(),
+                started.elapsed().as_secs_f64(),
+                if warnings > 0 {
+                    format!(", {} warning(s)", warnings)
+                } else {
+                    String::new()
+                }
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Invalid(diags)) => {
+            let (errors, warnings) = print_diagnostics(diags);
+            eprintln!(
+                "build failed: {}; nothing was written",
+                summary_line(errors, warnings)
+            );
+            ExitCode::from(1)
+        }
+        Err(BuildError::Output(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

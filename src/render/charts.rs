@@ -1,0 +1,584 @@
+//! SVG charts, through charts-rs. The only module that knows charts-rs.
+//!
+//! Every chart fixes its axis ranges itself (charts-rs would otherwise pick
+//! them from the data), uses the Roboto font the theme ships, and is made
+//! responsive (width/height dropped, viewBox kept) so it scales with the
+//! page. Charts never fail a build: a chart charts-rs cannot draw becomes a
+//! short "no data" note.
+
+use charts_rs::{
+    BarChart, Box as Margin, HorizontalBarChart, LegendCategory, LineChart, MarkLine,
+    MarkLineCategory, Position, ScatterChart, Series, SeriesCategory,
+};
+
+use crate::analyze::pareto::Pareto;
+
+const FONT: &str = "Roboto";
+pub const PALETTE: [&str; 6] = [
+    "#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b",
+];
+
+/// A series with gaps (None draws nothing for that category).
+fn gappy(name: impl Into<String>, data: Vec<Option<f32>>) -> Series {
+    let mut s = Series::new(name.into(), Vec::new());
+    s.data = data;
+    s
+}
+
+fn empty(msg: &str) -> String {
+    format!("<p class=\"chart-empty\">{}</p>", html_escape(msg))
+}
+
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Drop the fixed size so the SVG scales to its container; keep the viewBox.
+fn responsive(svg: &str, label: &str) -> String {
+    let Some(end) = svg.find('>') else {
+        return svg.to_string();
+    };
+    let root = &svg[..end];
+    let mut out = String::with_capacity(svg.len() + 120);
+    for (i, attr) in root.split(' ').enumerate() {
+        if i > 0 && (attr.starts_with("width=") || attr.starts_with("height=")) {
+            continue;
+        }
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(attr);
+    }
+    out.push_str(&format!(
+        " class=\"chart\" role=\"img\" aria-label=\"{}\"",
+        html_escape(label)
+    ));
+    out.push_str(&svg[end..]);
+    out
+}
+
+/// A round upper bound for an axis: 0..max with about 5 ticks.
+pub fn nice_max(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let mag = 10f64.powf(max.log10().floor());
+    for step in [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+        if step * mag >= max {
+            return step * mag;
+        }
+    }
+    10.0 * mag
+}
+
+fn base_line(chart: &mut LineChart, w: f32, h: f32) {
+    chart.width = w;
+    chart.height = h;
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 8.0,
+        right: 16.0,
+        bottom: 8.0,
+    };
+    chart.legend.position = Some(Position::Bottom);
+    chart.legend.category = LegendCategory::RoundRect;
+    chart.series.colors = PALETTE.iter().map(|c| (*c).into()).collect();
+}
+
+/// Revenue bars with the margin line on a second axis, one point per year.
+pub fn financials(
+    years: &[i32],
+    revenue: &[Option<f64>],
+    margin: &[Option<f64>],
+    currency: &str,
+) -> String {
+    if years.is_empty() || revenue.iter().all(Option::is_none) {
+        return empty("No financials recorded.");
+    }
+    let labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let rmax = nice_max(revenue.iter().flatten().copied().fold(0.0, f64::max));
+    let (div, unit) = if rmax >= 2e6 {
+        (1e6, "M")
+    } else if rmax >= 2e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let rev: Vec<Option<f32>> = revenue
+        .iter()
+        .map(|r| r.map(|r| (r / div) as f32))
+        .collect();
+    let mar: Vec<Option<f32>> = margin
+        .iter()
+        .map(|m| m.map(|m| (m * 100.0) as f32))
+        .collect();
+    let mut bars = gappy(
+        format!("Revenue ({unit} {currency})").replace("( ", "("),
+        rev,
+    );
+    bars.label_show = true;
+    let mut series = vec![bars];
+    let has_margin = mar.iter().any(Option::is_some);
+    if has_margin {
+        let mut m = gappy("Margin %", mar.clone());
+        m.category = Some(SeriesCategory::Line);
+        m.y_axis_index = 1;
+        m.label_show = true;
+        series.push(m);
+    }
+    let mut chart = BarChart::new(series, labels);
+    chart.width = 640.0;
+    chart.height = 300.0;
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 12.0,
+        right: 8.0,
+        bottom: 8.0,
+    };
+    chart.legend.position = Some(Position::Bottom);
+    chart.legend.category = LegendCategory::RoundRect;
+    chart.series.colors = PALETTE.iter().map(|c| (*c).into()).collect();
+    chart.radius = Some(3.0);
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some((rmax / div) as f32);
+    chart.y_axis_configs[0].split_number = 4;
+    if has_margin {
+        let mmax = nice_max(mar.iter().flatten().fold(0.0f32, |a, b| a.max(*b)) as f64).max(10.0);
+        let mut y2 = chart.y_axis_configs[0].clone();
+        y2.min = Some(0.0);
+        y2.max = Some(mmax as f32);
+        y2.formatter = Some("{c}%".into());
+        chart.y_axis_configs.push(y2);
+    }
+    match chart.svg() {
+        Ok(svg) => responsive(&svg, "Revenue and margin by year"),
+        Err(_) => empty("Chart unavailable."),
+    }
+}
+
+/// The Pareto curve, sampled every 10 % of accounts, against an even spread.
+pub fn pareto(p: &Pareto) -> String {
+    if p.points.len() < 2 {
+        return empty("No revenue recorded yet.");
+    }
+    let at = |x: f64| -> f64 {
+        // Linear interpolation on the step points.
+        let pts = &p.points;
+        for w in pts.windows(2) {
+            let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+            if x <= x1 + 1e-12 {
+                return if x1 > x0 {
+                    y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+                } else {
+                    y1
+                };
+            }
+        }
+        1.0
+    };
+    let xs: Vec<f64> = (0..=10).map(|i| i as f64 / 10.0).collect();
+    let labels: Vec<String> = xs.iter().map(|x| format!("{:.0}%", x * 100.0)).collect();
+    let curve: Vec<f32> = xs.iter().map(|&x| (at(x) * 100.0) as f32).collect();
+    let even: Vec<f32> = xs.iter().map(|&x| (x * 100.0) as f32).collect();
+    let mut c = Series::from(("Cumulative share of revenue", curve));
+    c.fill = Some(true);
+    let mut e = Series::from(("Even spread", even));
+    e.stroke_dash_array = Some("4,3".into());
+    let mut chart = LineChart::new(vec![c, e], labels);
+    base_line(&mut chart, 640.0, 300.0);
+    chart.series.colors = vec![PALETTE[0].into(), "#94a3b8".into()];
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some(100.0);
+    chart.y_axis_configs[0].split_number = 5;
+    chart.y_axis_configs[0].formatter = Some("{c}%".into());
+    chart.x_axis.boundary_gap = Some(false);
+    match chart.svg() {
+        Ok(svg) => responsive(
+            &svg,
+            "Cumulative share of revenue against share of accounts",
+        ),
+        Err(_) => empty("Chart unavailable."),
+    }
+}
+
+/// Horizontal bars, one per label (e.g. accounts per relationship stage).
+pub fn hbar(labels: &[String], values: &[f64], series_name: &str, label: &str) -> String {
+    if labels.is_empty() {
+        return empty("Nothing to chart.");
+    }
+    let max = nice_max(values.iter().copied().fold(0.0, f64::max));
+    let data: Vec<f32> = values.iter().map(|v| *v as f32).collect();
+    let mut s = Series::from((series_name, data));
+    s.label_show = true;
+    // charts-rs draws the first category at the bottom; reverse to read top-down.
+    let mut labels = labels.to_vec();
+    labels.reverse();
+    s.data.reverse();
+    let mut chart = HorizontalBarChart::new(vec![s], labels);
+    chart.width = 640.0;
+    chart.height = (60.0 + 34.0 * values.len() as f32).max(140.0);
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 8.0,
+        right: 32.0,
+        bottom: 8.0,
+    };
+    chart.legend.show = Some(false);
+    chart.series.colors = vec![PALETTE[0].into()];
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some(max as f32);
+    chart.y_axis_configs[0].split_number = 4.min(max as usize).max(1);
+    match chart.svg() {
+        Ok(svg) => responsive(&svg, label),
+        Err(_) => empty("Chart unavailable."),
+    }
+}
+
+/// Vertical bars with an optional horizontal reference line (a target).
+pub fn bars_with_target(
+    labels: &[String],
+    series: &[(&str, Vec<Option<f64>>)],
+    y_max: f64,
+    percent: bool,
+    target: Option<f64>,
+    label: &str,
+) -> String {
+    if labels.is_empty() || series.iter().all(|(_, d)| d.iter().all(Option::is_none)) {
+        return empty("Nothing to chart yet.");
+    }
+    let mut list: Vec<Series> = series
+        .iter()
+        .map(|(name, data)| {
+            let mut s = gappy(*name, data.iter().map(|v| v.map(|v| v as f32)).collect());
+            s.label_show = labels.len() <= 12;
+            s
+        })
+        .collect();
+    if let (Some(t), Some(first)) = (target, list.first_mut()) {
+        first.mark_lines = vec![MarkLine {
+            category: MarkLineCategory::Value(t as f32),
+            color: Some("#ef4444".into()),
+            stroke_width: Some(1.5),
+            stroke_dash_array: None,
+        }];
+    }
+    let mut chart = BarChart::new(list, labels.to_vec());
+    chart.width = 640.0;
+    chart.height = 300.0;
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 12.0,
+        right: 16.0,
+        bottom: 8.0,
+    };
+    chart.legend.position = Some(Position::Bottom);
+    chart.legend.category = LegendCategory::RoundRect;
+    chart.series.colors = PALETTE.iter().map(|c| (*c).into()).collect();
+    chart.radius = Some(3.0);
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some(y_max as f32);
+    chart.y_axis_configs[0].split_number = 4;
+    if percent {
+        chart.y_axis_configs[0].formatter = Some("{c}%".into());
+    }
+    match chart.svg() {
+        Ok(svg) => responsive(&svg, label),
+        Err(_) => empty("Chart unavailable."),
+    }
+}
+
+/// One account on the portfolio matrix.
+pub struct MatrixPoint<'a> {
+    pub name: &'a str,
+    pub x: f64,
+    pub y: f64,
+    pub revenue: f64,
+    /// 0..4: which series (quadrant) colours it.
+    pub group: usize,
+    pub tooltip: String,
+    pub href: String,
+}
+
+pub struct MatrixSpec<'a> {
+    pub x_name: &'a str,
+    pub y_name: &'a str,
+    pub x_threshold: f64,
+    pub y_threshold: f64,
+    /// Names in `QuadrantPos::ALL` order: top-left, top-right, bottom-left, bottom-right.
+    pub group_names: [&'a str; 4],
+    /// How many of the largest accounts get a text label.
+    pub labels: usize,
+}
+
+/// The portfolio matrix as a bubble chart (x = strength, y = attractiveness,
+/// size = revenue), with quadrant dividers at the thresholds, quadrant names,
+/// labels for the largest accounts and a tooltip and link on every bubble.
+pub fn matrix(points: &[MatrixPoint], spec: &MatrixSpec) -> String {
+    const FRAME: &str = "__frame";
+    let min_rev = points
+        .iter()
+        .map(|p| p.revenue)
+        .filter(|r| *r > 0.0)
+        .fold(f64::MAX, f64::min);
+    let min_rev = if min_rev == f64::MAX { 1.0 } else { min_rev };
+    let mut series: Vec<Series> = Vec::new();
+    let mut order: Vec<Vec<usize>> = vec![Vec::new(); 4];
+    for (g, name) in spec.group_names.iter().enumerate() {
+        let mut data = Vec::new();
+        for (i, p) in points.iter().enumerate().filter(|(_, p)| p.group == g) {
+            data.extend([p.x as f32, p.y as f32, p.revenue.max(min_rev) as f32]);
+            order[g].push(i);
+        }
+        series.push(Series::new((*name).to_string(), data));
+    }
+    // Two invisible points at the axis corners reveal the plot's pixel mapping.
+    series.push(Series::new(
+        FRAME.into(),
+        vec![0.0, 0.0, min_rev as f32, 10.0, 10.0, min_rev as f32],
+    ));
+    let mut chart = ScatterChart::new(series);
+    chart.bubble = true;
+    chart.bubble_min_size = 5.0;
+    chart.bubble_max_size = 28.0;
+    chart.width = 760.0;
+    chart.height = 560.0;
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 8.0,
+        right: 20.0,
+        bottom: 8.0,
+    };
+    chart.legend.position = Some(Position::Bottom);
+    chart.series.colors = vec![
+        "#8b5cf6".into(),
+        "#2563eb".into(),
+        "#94a3b8".into(),
+        "#10b981".into(),
+        "#ffffff".into(),
+    ];
+    chart.x_axis_config.min = Some(0.0);
+    chart.x_axis_config.max = Some(10.0);
+    chart.x_axis_config.split_number = 10;
+    chart.x_axis_config.title = Some(spec.x_name.to_string());
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some(10.0);
+    chart.y_axis_configs[0].split_number = 10;
+    chart.y_axis_configs[0].width = Some(28.0);
+    chart.y_axis_configs[0].title = Some(spec.y_name.to_string());
+    let Ok(svg) = chart.svg() else {
+        return empty("Chart unavailable.");
+    };
+    let svg = annotate_matrix(&svg, points, &order, spec, FRAME);
+    responsive(&svg, "Portfolio matrix")
+}
+
+/// Attributes of one `<circle .../>` tag.
+fn attr(tag: &str, key: &str) -> Option<f64> {
+    let p = tag.find(&format!(" {key}=\""))? + key.len() + 3;
+    tag[p..].split('"').next()?.parse().ok()
+}
+
+fn attr_str<'t>(tag: &'t str, key: &str) -> Option<&'t str> {
+    let p = tag.find(&format!(" {key}=\""))? + key.len() + 3;
+    tag[p..].split('"').next()
+}
+
+fn annotate_matrix(
+    svg: &str,
+    points: &[MatrixPoint],
+    order: &[Vec<usize>],
+    spec: &MatrixSpec,
+    frame: &str,
+) -> String {
+    // Pass 1: find the frame circles and each bubble's pixel position.
+    let mut out = String::with_capacity(svg.len() * 2);
+    let mut frame_px: Vec<(f64, f64)> = Vec::new();
+    let mut seen = [0usize; 4];
+    let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new(); // (point, cx, cy, r)
+    let mut rest = svg;
+    while let Some(start) = rest.find("<circle") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find("/>").map(|e| e + 2).unwrap_or(after.len());
+        let tag = &after[..end];
+        let series = attr_str(tag, "data-series");
+        match series {
+            Some(s) if s == frame => {
+                if let (Some(cx), Some(cy)) = (attr(tag, "cx"), attr(tag, "cy")) {
+                    frame_px.push((cx, cy));
+                }
+            }
+            Some(s) => {
+                let g = spec
+                    .group_names
+                    .iter()
+                    .position(|n| html_escape(n) == s || *n == s);
+                let idx = g.and_then(|g| {
+                    let i = order[g].get(seen[g]).copied();
+                    seen[g] += 1;
+                    i
+                });
+                match idx {
+                    Some(i) => {
+                        let p = &points[i];
+                        if let (Some(cx), Some(cy), Some(r)) =
+                            (attr(tag, "cx"), attr(tag, "cy"), attr(tag, "r"))
+                        {
+                            placed.push((i, cx, cy, r));
+                        }
+                        let open = tag.trim_end_matches("/>");
+                        out.push_str(&format!(
+                            "<a href=\"{}\">{} stroke=\"#fff\" stroke-width=\"1\"><title>{}</title></circle></a>",
+                            html_escape(&p.href),
+                            open,
+                            html_escape(&p.tooltip)
+                        ));
+                    }
+                    None => out.push_str(tag),
+                }
+            }
+            None => out.push_str(tag),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    let mut svg = out;
+
+    // The frame points are (0,0) and (10,10) in data space.
+    if frame_px.len() < 2 {
+        return svg;
+    }
+    let (x0, y0) = frame_px[0];
+    let (x1, y1) = frame_px[1];
+    let px = |x: f64| x0 + (x1 - x0) * x / 10.0;
+    let py = |y: f64| y0 + (y1 - y0) * y / 10.0;
+    let (tx, ty) = (px(spec.x_threshold), py(spec.y_threshold));
+    let mut overlay = String::new();
+    overlay.push_str(&format!(
+        "<g class=\"quadrant-lines\" stroke=\"#475569\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\"><line x1=\"{tx:.1}\" y1=\"{y1:.1}\" x2=\"{tx:.1}\" y2=\"{y0:.1}\"/><line x1=\"{x0:.1}\" y1=\"{ty:.1}\" x2=\"{x1:.1}\" y2=\"{ty:.1}\"/></g>"
+    ));
+    let corner = |x: f64, y: f64, anchor: &str, text: &str| {
+        format!(
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\" font-size=\"15\" font-weight=\"bold\" font-family=\"{FONT}\" fill=\"#334155\" fill-opacity=\"0.55\">{}</text>",
+            html_escape(text)
+        )
+    };
+    let [tl, tr, bl, br] = spec.group_names;
+    overlay.push_str(&corner(x0 + 8.0, y1 + 20.0, "start", tl));
+    overlay.push_str(&corner(x1 - 8.0, y1 + 20.0, "end", tr));
+    overlay.push_str(&corner(x0 + 8.0, y0 - 10.0, "start", bl));
+    overlay.push_str(&corner(x1 - 8.0, y0 - 10.0, "end", br));
+
+    // Labels for the largest accounts, skipping any that would overlap one already placed.
+    placed.sort_by(|a, b| {
+        points[b.0]
+            .revenue
+            .total_cmp(&points[a.0].revenue)
+            .then(a.0.cmp(&b.0))
+    });
+    let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
+    for &(i, cx, cy, r) in placed.iter().take(spec.labels) {
+        let name: String = points[i].name.chars().take(22).collect();
+        let w = name.chars().count() as f64 * 6.4;
+        let h = 13.0;
+        // Try right, left, above, below the bubble.
+        let candidates = [
+            (cx + r + 3.0, cy + 4.0, "start"),
+            (cx - r - 3.0, cy + 4.0, "end"),
+            (cx, cy - r - 4.0, "middle"),
+            (cx, cy + r + 13.0, "middle"),
+        ];
+        for (lx, ly, anchor) in candidates {
+            let left = match anchor {
+                "start" => lx,
+                "end" => lx - w,
+                _ => lx - w / 2.0,
+            };
+            let bx = (left, ly - h + 2.0, left + w, ly + 2.0);
+            let inside = bx.0 >= x0 && bx.2 <= x1 && bx.1 >= y1 && bx.3 <= y0;
+            let clash = boxes
+                .iter()
+                .any(|b| bx.0 < b.2 && bx.2 > b.0 && bx.1 < b.3 && bx.3 > b.1);
+            if inside && !clash {
+                boxes.push(bx);
+                overlay.push_str(&format!(
+                    "<text x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\" font-size=\"11\" font-family=\"{FONT}\" fill=\"#0f172a\" paint-order=\"stroke\" stroke=\"#ffffff\" stroke-width=\"3\">{}</text>",
+                    html_escape(&name)
+                ));
+                break;
+            }
+        }
+    }
+    if let Some(i) = svg.rfind("</svg>") {
+        svg.insert_str(i, &overlay);
+    }
+    // Hide the frame series' legend entry.
+    svg.replace(&format!(">\n{frame}\n</text>"), "></text>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_max_rounds_up() {
+        assert_eq!(nice_max(0.0), 1.0);
+        assert_eq!(nice_max(7.0), 8.0);
+        assert_eq!(nice_max(4_200_000.0), 5_000_000.0);
+        assert_eq!(nice_max(100.0), 100.0);
+    }
+
+    #[test]
+    fn charts_survive_empty_and_odd_input() {
+        assert!(financials(&[], &[], &[], "EUR").contains("No financials"));
+        assert!(financials(&[2025], &[Some(0.0)], &[None], "EUR").contains("<svg"));
+        assert!(hbar(&[], &[], "n", "x").contains("Nothing"));
+        assert!(pareto(&Pareto::default()).contains("No revenue"));
+    }
+
+    #[test]
+    fn matrix_marks_points_and_thresholds() {
+        let pts = vec![
+            MatrixPoint {
+                name: "Big & Co",
+                x: 8.0,
+                y: 8.0,
+                revenue: 9e6,
+                group: 1,
+                tooltip: "Big & Co: 8/8".into(),
+                href: "a/".into(),
+            },
+            MatrixPoint {
+                name: "Small",
+                x: 2.0,
+                y: 3.0,
+                revenue: 1e5,
+                group: 2,
+                tooltip: "Small".into(),
+                href: "b/".into(),
+            },
+        ];
+        let spec = MatrixSpec {
+            x_name: "Strength",
+            y_name: "Attractiveness",
+            x_threshold: 5.0,
+            y_threshold: 5.0,
+            group_names: ["Star", "Strategic", "Streamline", "Status"],
+            labels: 10,
+        };
+        let svg = matrix(&pts, &spec);
+        assert!(svg.contains("<title>Big &amp; Co: 8/8</title>"), "{svg}");
+        assert!(svg.contains("<title>Small</title>"));
+        assert!(svg.contains("quadrant-lines"));
+        assert!(svg.contains(">Strategic</text>"));
+        assert!(!svg.contains("__frame"));
+    }
+}

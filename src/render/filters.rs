@@ -1,0 +1,112 @@
+//! Tera filters for number and date display. Formatting only; no business math.
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+pub fn register(tera: &mut Tera) {
+    tera.register_filter("money", money);
+    tera.register_filter("pct", pct);
+    tera.register_filter("num", num);
+    tera.register_filter("signed", signed);
+}
+
+const DASH: &str = "–";
+
+/// Thousands separators: 4200000 -> "4,200,000"; `compact=true` -> "4.2 M".
+fn money(v: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = v.as_f64() else {
+        return Ok(DASH.into());
+    };
+    if kwargs.get::<bool>("compact")?.unwrap_or(false) {
+        return Ok(compact(x));
+    }
+    Ok(group_thousands(x, 0))
+}
+
+/// A fraction as a percentage: 0.314 -> "31 %"; `decimals=1` -> "31.4 %".
+fn pct(v: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = v.as_f64() else {
+        return Ok(DASH.into());
+    };
+    let decimals = kwargs.get::<usize>("decimals")?.unwrap_or(0);
+    Ok(format!("{:.*} %", decimals, x * 100.0))
+}
+
+/// A number with fixed decimals (default 1) and thousands separators.
+fn num(v: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = v.as_f64() else {
+        return Ok(DASH.into());
+    };
+    let decimals = kwargs.get::<usize>("decimals")?.unwrap_or(1);
+    Ok(group_thousands(x, decimals))
+}
+
+/// A stance or delta with its sign: 2 -> "+2", -1 -> "−1", 0 -> "0".
+fn signed(v: Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    let Some(x) = v.as_f64() else {
+        return Ok(DASH.into());
+    };
+    let s = if x.fract() == 0.0 {
+        format!("{}", x.abs() as i64)
+    } else {
+        format!("{:.1}", x.abs())
+    };
+    Ok(if x > 0.0 {
+        format!("+{s}")
+    } else if x < 0.0 {
+        format!("−{s}")
+    } else {
+        s
+    })
+}
+
+pub fn compact(x: f64) -> String {
+    let a = x.abs();
+    let sign = if x < 0.0 { "-" } else { "" };
+    if a >= 1e9 {
+        format!("{sign}{:.1} B", a / 1e9)
+    } else if a >= 1e6 {
+        format!("{sign}{:.1} M", a / 1e6)
+    } else if a >= 1e3 {
+        format!("{sign}{:.0} k", a / 1e3)
+    } else {
+        format!("{sign}{a:.0}")
+    }
+}
+
+pub fn group_thousands(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int_part, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let mut out = String::with_capacity(s.len() + 4);
+    if x < 0.0 && s.bytes().any(|b| b != b'0' && b != b'.') {
+        out.push('-');
+    }
+    for (i, c) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(group_thousands(4_200_000.0, 0), "4,200,000");
+        assert_eq!(group_thousands(-1234.5, 1), "-1,234.5");
+        assert_eq!(group_thousands(999.0, 0), "999");
+        assert_eq!(compact(4_200_000.0), "4.2 M");
+        assert_eq!(compact(350_000.0), "350 k");
+        assert_eq!(compact(12.0), "12");
+    }
+}

@@ -1,0 +1,503 @@
+//! Pages of the internal portal: dashboard, matrix, tiers, accounts, data.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use super::{Engine, Page, SiteInfo, charts, markdown, root_prefix, stakeholders};
+use crate::analyze::{AccountView, Portfolio, QuadrantPos};
+use crate::diag::Diagnostics;
+use crate::model::Site;
+use crate::write::OutputFile;
+
+/// Navigation entry of the portal header.
+#[derive(Serialize)]
+struct NavItem {
+    title: &'static str,
+    href: &'static str,
+    section: &'static str,
+}
+
+const NAV: &[NavItem] = &[
+    NavItem {
+        title: "Dashboard",
+        href: "",
+        section: "dashboard",
+    },
+    NavItem {
+        title: "Matrix",
+        href: "matrix/",
+        section: "matrix",
+    },
+    NavItem {
+        title: "Tiers",
+        href: "tiers/",
+        section: "tiers",
+    },
+    NavItem {
+        title: "Accounts",
+        href: "accounts/",
+        section: "accounts",
+    },
+];
+
+fn page(
+    path: &str,
+    template: &'static str,
+    title: &str,
+    section: &str,
+    site: &SiteInfo,
+) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", site);
+    ctx.insert("nav", NAV);
+    ctx.insert("root", &root_prefix(path));
+    ctx.insert(
+        "page",
+        &PageInfo {
+            path,
+            title,
+            section,
+            template,
+        },
+    );
+    ctx
+}
+
+#[derive(Serialize)]
+struct PageInfo<'a> {
+    path: &'a str,
+    title: &'a str,
+    section: &'a str,
+    template: &'a str,
+}
+
+/// A note with its body rendered to safe HTML.
+#[derive(Serialize)]
+struct NoteHtml<'a> {
+    #[serde(flatten)]
+    view: &'a crate::analyze::NoteView<'a>,
+    html: String,
+}
+
+/// An account in a list: the fields lists and tables show.
+#[derive(Serialize)]
+struct AccountRow<'a> {
+    slug: &'a str,
+    name: &'a str,
+    status: &'static str,
+    tier: Option<&'a str>,
+    tier_id: Option<&'a str>,
+    tier_index: Option<usize>,
+    stage: Option<&'a str>,
+    stage_index: Option<usize>,
+    owner: Option<&'a str>,
+    revenue: Option<f64>,
+    revenue_share: Option<f64>,
+    last_note: Option<String>,
+    quadrant: Option<&'a str>,
+    attractiveness: Option<f64>,
+    strength: Option<f64>,
+    is_key: bool,
+    attention: usize,
+}
+
+fn row<'a>(a: &'a AccountView<'a>) -> AccountRow<'a> {
+    AccountRow {
+        slug: a.slug,
+        name: a.name,
+        status: a.status.as_str(),
+        tier: a.tier.as_ref().map(|t| t.name),
+        tier_id: a.tier.as_ref().map(|t| t.id),
+        tier_index: a.tier_index,
+        stage: a.stage.as_ref().map(|s| s.name),
+        stage_index: a.stage_index,
+        owner: a.owner,
+        revenue: a.revenue,
+        revenue_share: a.revenue_share,
+        last_note: a.last_note.map(|d| d.to_string()),
+        quadrant: a.quadrant.as_ref().map(|q| q.name),
+        attractiveness: a.placement.vertical.score,
+        strength: a.placement.horizontal.score,
+        is_key: a.is_key,
+        attention: a.attention.len(),
+    }
+}
+
+pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputFile>, Diagnostics> {
+    let cfg = p.config;
+    let info = SiteInfo {
+        title: &cfg.title,
+        base_url: &cfg.base_url,
+        currency: &cfg.currency,
+        language: &cfg.language,
+        today: p.today.to_string(),
+        audience: "internal",
+        generator: concat!("kamsite ", env!("CARGO_PKG_VERSION")),
+    };
+    let rows: Vec<AccountRow> = p.accounts.iter().map(row).collect();
+    let mut pages = Vec::new();
+
+    // Dashboard.
+    {
+        let mut ctx = page(
+            "index.html",
+            "index.html",
+            "Portfolio dashboard",
+            "dashboard",
+            &info,
+        );
+        ctx.insert("summary", &p.summary);
+        ctx.insert("pareto", &p.pareto);
+        ctx.insert("pareto_chart", &charts::pareto(&p.pareto));
+        let attention: Vec<_> = p
+            .attention
+            .iter()
+            .map(|a| {
+                let name = p
+                    .accounts
+                    .iter()
+                    .find(|x| x.slug == a.slug)
+                    .map(|x| x.name)
+                    .unwrap_or(&a.slug);
+                (a, name)
+            })
+            .map(|(a, name)| AttentionRow {
+                slug: &a.slug,
+                name,
+                kind: a.kind.as_str(),
+                label: attention_label(a.kind.as_str()),
+                reason: &a.reason,
+            })
+            .collect();
+        ctx.insert("attention", &attention);
+        let mut top: Vec<&AccountRow> = rows.iter().filter(|r| r.revenue.is_some()).collect();
+        top.sort_by(|a, b| {
+            b.revenue
+                .unwrap_or(0.0)
+                .total_cmp(&a.revenue.unwrap_or(0.0))
+                .then(a.name.cmp(b.name))
+        });
+        top.truncate(10);
+        ctx.insert("top_accounts", &top);
+        ctx.insert("tiers", &tier_rows(p, &rows));
+        ctx.insert("stage_chart", &stage_chart(p));
+        pages.push(Page {
+            path: "index.html".into(),
+            template: "index.html",
+            context: ctx,
+        });
+    }
+
+    // Accounts list.
+    {
+        let mut ctx = page(
+            "accounts/index.html",
+            "accounts.html",
+            "Accounts",
+            "accounts",
+            &info,
+        );
+        ctx.insert("accounts", &rows);
+        pages.push(Page {
+            path: "accounts/index.html".into(),
+            template: "accounts.html",
+            context: ctx,
+        });
+    }
+
+    // Matrix.
+    {
+        let mut ctx = page(
+            "matrix/index.html",
+            "matrix.html",
+            "Portfolio matrix",
+            "matrix",
+            &info,
+        );
+        ctx.insert("matrix", &cfg.matrix);
+        ctx.insert("chart", &matrix_chart(p, "../accounts/"));
+        let groups: Vec<QuadrantRows> = p
+            .quadrants
+            .iter()
+            .map(|g| QuadrantRows {
+                position: g.position.as_str(),
+                name: &g.name,
+                strategy: &g.strategy,
+                revenue: g.revenue,
+                accounts: g.accounts.iter().map(|&i| &rows[i]).collect(),
+            })
+            .collect();
+        ctx.insert("quadrants", &groups);
+        let unscored: Vec<&AccountRow> = p.unscored.iter().map(|&i| &rows[i]).collect();
+        ctx.insert("unscored", &unscored);
+        pages.push(Page {
+            path: "matrix/index.html".into(),
+            template: "matrix.html",
+            context: ctx,
+        });
+    }
+
+    // Tiers.
+    {
+        let mut ctx = page(
+            "tiers/index.html",
+            "tiers.html",
+            "Tiers and stages",
+            "tiers",
+            &info,
+        );
+        ctx.insert("tiers", &tier_rows(p, &rows));
+        let stages: Vec<&str> = p
+            .tiers
+            .rows
+            .first()
+            .map(|r| r.cells.iter().map(|c| c.stage.as_str()).collect())
+            .unwrap_or_default();
+        ctx.insert("stages", &stages);
+        ctx.insert("stage_chart", &stage_chart(p));
+        ctx.insert("total_revenue", &p.summary.revenue_latest);
+        pages.push(Page {
+            path: "tiers/index.html".into(),
+            template: "tiers.html",
+            context: ctx,
+        });
+    }
+
+    // Account profiles: contexts (Markdown, charts) built in parallel too.
+    let profiles: Vec<Page> = p
+        .accounts
+        .par_iter()
+        .zip(site.accounts.par_iter())
+        .map(|(a, doc)| {
+            let path = format!("accounts/{}/index.html", a.slug);
+            let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
+            let notes: Vec<NoteHtml> = a
+                .notes
+                .iter()
+                .zip(&doc.notes)
+                .map(|(v, n)| NoteHtml {
+                    view: v,
+                    html: markdown::to_html(&n.body, &format!("{}-", n.id)),
+                })
+                .collect();
+            let years: Vec<i32> = a.financials.iter().map(|f| f.year).collect();
+            let revenue: Vec<Option<f64>> = a.financials.iter().map(|f| f.revenue).collect();
+            let margin: Vec<Option<f64>> = a.financials.iter().map(|f| f.margin).collect();
+            ctx.insert("account", a);
+            ctx.insert("notes", &notes);
+            ctx.insert(
+                "financial_chart",
+                &charts::financials(&years, &revenue, &margin, &cfg.currency),
+            );
+            ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
+            ctx.insert("matrix", &cfg.matrix);
+            Page {
+                path,
+                template: "account.html",
+                context: ctx,
+            }
+        })
+        .collect();
+    pages.extend(profiles);
+
+    {
+        let ctx = page("404.html", "404.html", "Page not found", "", &info);
+        pages.push(Page {
+            path: "404.html".into(),
+            template: "404.html",
+            context: ctx,
+        });
+    }
+
+    let mut files = engine.render_pages(pages)?;
+    files.extend(data_files(p));
+    for (name, bytes) in engine.static_files() {
+        files.push(OutputFile::new(name.clone(), bytes.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+#[derive(Serialize)]
+struct AttentionRow<'a> {
+    slug: &'a str,
+    name: &'a str,
+    kind: &'a str,
+    label: &'static str,
+    reason: &'a str,
+}
+
+fn attention_label(kind: &str) -> &'static str {
+    match kind {
+        "review_overdue" => "Review overdue",
+        "account_stale" => "Gone quiet",
+        "contact_stale" => "Contact gone stale",
+        "missing_owner" => "No account manager",
+        "missing_sponsor" => "No executive sponsor",
+        "blocker_decision_maker" => "Blocking decision-maker",
+        _ => "Attention",
+    }
+}
+
+#[derive(Serialize)]
+struct QuadrantRows<'a> {
+    position: &'static str,
+    name: &'a str,
+    strategy: &'a str,
+    revenue: f64,
+    accounts: Vec<&'a AccountRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct TierRowView<'a> {
+    id: Option<&'a str>,
+    name: &'a str,
+    key: bool,
+    count: usize,
+    revenue: f64,
+    revenue_share: Option<f64>,
+    cells: Vec<CellView<'a>>,
+    accounts: Vec<&'a AccountRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct CellView<'a> {
+    stage: &'a str,
+    count: usize,
+    accounts: Vec<&'a AccountRow<'a>>,
+}
+
+fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [AccountRow<'a>]) -> Vec<TierRowView<'a>> {
+    p.tiers
+        .rows
+        .iter()
+        .map(|r| TierRowView {
+            id: r.id.as_deref(),
+            name: &r.name,
+            key: r.key,
+            count: r.accounts.len(),
+            revenue: r.revenue,
+            revenue_share: r.revenue_share,
+            cells: r
+                .cells
+                .iter()
+                .map(|c| CellView {
+                    stage: &c.stage,
+                    count: c.accounts.len(),
+                    accounts: c.accounts.iter().map(|&i| &rows[i]).collect(),
+                })
+                .collect(),
+            accounts: r.accounts.iter().map(|&i| &rows[i]).collect(),
+        })
+        .collect()
+}
+
+fn stage_chart(p: &Portfolio) -> String {
+    let labels: Vec<String> = p
+        .tiers
+        .stage_totals
+        .iter()
+        .map(|(s, _)| s.clone())
+        .collect();
+    let values: Vec<f64> = p
+        .tiers
+        .stage_totals
+        .iter()
+        .map(|(_, n)| *n as f64)
+        .collect();
+    charts::hbar(
+        &labels,
+        &values,
+        "Accounts",
+        "Accounts per relationship stage",
+    )
+}
+
+/// The matrix bubble chart; `href_prefix` leads from the page to /accounts/.
+pub fn matrix_chart(p: &Portfolio, href_prefix: &str) -> String {
+    let m = &p.config.matrix;
+    let points: Vec<charts::MatrixPoint> = p
+        .accounts
+        .iter()
+        .filter_map(|a| {
+            let q = a.placement.quadrant?;
+            let (x, y) = (a.placement.horizontal.score?, a.placement.vertical.score?);
+            let group = QuadrantPos::ALL.iter().position(|g| *g == q).unwrap_or(0);
+            let rev = a
+                .revenue
+                .map(|r| format!(", revenue {}", super::filters::compact(r)))
+                .unwrap_or_default();
+            Some(charts::MatrixPoint {
+                name: a.name,
+                x,
+                y,
+                revenue: a.revenue.unwrap_or(0.0),
+                group,
+                tooltip: format!(
+                    "{} — {}: {} {:.1}, {} {:.1}{}",
+                    a.name,
+                    q.pick(&m.quadrants),
+                    m.vertical.name,
+                    y,
+                    m.horizontal.name,
+                    x,
+                    rev
+                ),
+                href: format!("{href_prefix}{}/", a.slug),
+            })
+        })
+        .collect();
+    let names = QuadrantPos::ALL.map(|q| q.pick(&m.quadrants).as_str());
+    let spec = charts::MatrixSpec {
+        x_name: &m.horizontal.name,
+        y_name: &m.vertical.name,
+        x_threshold: m.horizontal.threshold,
+        y_threshold: m.vertical.threshold,
+        group_names: names,
+        labels: 15,
+    };
+    charts::matrix(&points, &spec)
+}
+
+/// `/data/*.json`: the computed analysis for BI tools. Keys are documented in docs/data.md.
+fn data_files(p: &Portfolio) -> Vec<OutputFile> {
+    #[derive(Serialize)]
+    struct AccountData<'a> {
+        slug: &'a str,
+        name: &'a str,
+        status: &'static str,
+        tier: Option<&'a str>,
+        stage: Option<&'a str>,
+        quadrant: Option<&'a str>,
+        attractiveness: Option<f64>,
+        strength: Option<f64>,
+        revenue: Option<f64>,
+    }
+    let accounts: Vec<AccountData> = p
+        .accounts
+        .iter()
+        .map(|a| AccountData {
+            slug: a.slug,
+            name: a.name,
+            status: a.status.as_str(),
+            tier: a.tier.as_ref().map(|t| t.id),
+            stage: a.stage.as_ref().map(|s| s.id),
+            quadrant: a.quadrant.as_ref().map(|q| q.name),
+            attractiveness: a.placement.vertical.score,
+            strength: a.placement.horizontal.score,
+            revenue: a.revenue,
+        })
+        .collect();
+    vec![
+        OutputFile::new("data/accounts.json", to_json(&accounts)),
+        OutputFile::new("data/attention.json", to_json(&p.attention)),
+    ]
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn to_json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(v).unwrap_or_else(|_| b"null".to_vec());
+    out.push(b'\n');
+    out
+}

@@ -1,0 +1,187 @@
+//! Render: analysed data to pages, through Tera templates.
+//!
+//! Each audience has its own entry point ([`internal`], [`customer`]) that
+//! builds page contexts from the values it is given and renders them in
+//! parallel. Template problems come back as diagnostics with the template
+//! file, line and column.
+
+pub mod charts;
+mod customer;
+mod filters;
+mod internal;
+pub mod markdown;
+pub mod stakeholders;
+pub mod theme;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::BuildOptions;
+use crate::analyze::Portfolio;
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::model::Site;
+use crate::redact::CustomerSite;
+use crate::write::OutputFile;
+
+pub use customer::render as render_customer;
+
+/// Render the internal portal.
+pub fn internal(
+    opts: &BuildOptions,
+    site: &Site,
+    portfolio: &Portfolio,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let engine = Engine::new(opts, site)?;
+    internal::render(&engine, site, portfolio)
+}
+
+/// Render one customer's site from its redacted view.
+pub fn customer(
+    opts: &BuildOptions,
+    site: &Site,
+    view: &CustomerSite,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let engine = Engine::new(opts, site)?;
+    customer::render(&engine, view)
+}
+
+/// Site-wide values every template sees as `site`.
+#[derive(Serialize)]
+pub struct SiteInfo<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub currency: &'a str,
+    pub language: &'a str,
+    pub today: String,
+    pub audience: &'static str,
+    pub generator: &'static str,
+}
+
+/// A Tera instance with the theme loaded, and what it needs for diagnostics.
+pub struct Engine {
+    tera: Tera,
+    theme: theme::Theme,
+    pub live_reload: bool,
+}
+
+/// One page to render: output path, template name, context.
+pub struct Page {
+    pub path: String,
+    pub template: &'static str,
+    pub context: Context,
+}
+
+impl Engine {
+    pub fn new(opts: &BuildOptions, site: &Site) -> Result<Engine, Diagnostics> {
+        let theme = theme::load(&opts.root, site.config.theme.as_deref())?;
+        let mut tera = Tera::new();
+        filters::register(&mut tera);
+        tera.autoescape_on(vec![".html", ".svg", ".xml"]);
+        let sources: Vec<(&str, &str)> = theme
+            .templates
+            .values()
+            .map(|t| (t.name.as_str(), &*t.file.text))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(sources) {
+            let mut d = Diagnostics::default();
+            d.push(template_error(&theme, &e));
+            return Err(d);
+        }
+        Ok(Engine {
+            tera,
+            theme,
+            live_reload: opts.live_reload,
+        })
+    }
+
+    /// Render pages in parallel; all template errors are collected.
+    pub fn render_pages(&self, pages: Vec<Page>) -> Result<Vec<OutputFile>, Diagnostics> {
+        let results: Vec<Result<OutputFile, Diagnostic>> = pages
+            .into_par_iter()
+            .map(|p| {
+                let mut html = self
+                    .tera
+                    .render(p.template, &p.context)
+                    .map_err(|e| template_error(&self.theme, &e))?;
+                if self.live_reload {
+                    html = inject_live_reload(html);
+                }
+                Ok(OutputFile::new(p.path, html))
+            })
+            .collect();
+        let mut out = Vec::with_capacity(results.len());
+        let mut diags = Diagnostics::default();
+        let mut seen = std::collections::HashSet::new();
+        for r in results {
+            match r {
+                Ok(f) => out.push(f),
+                // The same template bug fails every page that uses it; report it once.
+                Err(d) => {
+                    if seen.insert((d.file.clone(), d.pos, d.message.clone())) {
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(out)
+        }
+    }
+
+    pub fn static_files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.theme.static_files
+    }
+}
+
+/// The script serve mode adds to every page.
+pub const LIVE_RELOAD_SNIPPET: &str = "<script src=\"/__kamsite/live.js\"></script>";
+
+fn inject_live_reload(html: String) -> String {
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{}{}", &html[..i], LIVE_RELOAD_SNIPPET, &html[i..]),
+        None => html + LIVE_RELOAD_SNIPPET,
+    }
+}
+
+/// A Tera error as a diagnostic pointing into the template file.
+fn template_error(theme: &theme::Theme, e: &tera::Error) -> Diagnostic {
+    use tera::ErrorKind;
+    let (name, pos, msg) = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+            let sp = r.span();
+            (
+                Some(r.filename().to_string()),
+                Pos::new(sp.start_line, sp.start_col + 1),
+                r.message().to_string(),
+            )
+        }
+        ErrorKind::MissingParent { current, parent } => (
+            Some(current.to_string()),
+            Pos::START,
+            format!("template extends `{parent}`, which does not exist"),
+        ),
+        ErrorKind::TemplateNotFound(t) => (None, Pos::START, format!("template `{t}` not found")),
+        _ => (None, Pos::START, e.to_string()),
+    };
+    let help = "fix the template; a site's templates/NAME.html overrides the theme's template of the same name";
+    match name.as_deref().and_then(|n| theme.templates.get(n)) {
+        Some(src) => {
+            let mut d = Diagnostic::error("template", &src.file, pos, msg).help(help);
+            d.len = 1;
+            d
+        }
+        None => {
+            Diagnostic::at_path("template", name.as_deref().unwrap_or("templates"), msg).help(help)
+        }
+    }
+}
+
+/// `../` repeated for the depth of `path` (e.g. `accounts/acme/index.html` -> `../../`).
+pub fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}

@@ -1,0 +1,240 @@
+//! The stakeholder (power) map: contacts as an SVG org chart.
+//!
+//! Reports-to lines make the tree; each contact is a card coloured by stance
+//! (-3 red .. +3 green), decision-makers get a heavy border and a "DM" tag,
+//! and informal "influences" lines are dashed. Small charts are drawn top
+//! down; wide ones (more than 6 leaves) as an indented tree so 30 contacts
+//! still fit the page width.
+
+use std::fmt::Write;
+
+use crate::analyze::ContactView;
+use crate::model::Role;
+use crate::render::charts::html_escape;
+
+/// Fill and border colour for a stance.
+pub fn stance_colors(stance: Option<i64>) -> (&'static str, &'static str) {
+    match stance {
+        Some(-3) => ("#fecaca", "#b91c1c"),
+        Some(-2) => ("#fee2e2", "#dc2626"),
+        Some(-1) => ("#ffedd5", "#ea580c"),
+        Some(0) => ("#f1f5f9", "#64748b"),
+        Some(1) => ("#dcfce7", "#4ade80"),
+        Some(2) => ("#bbf7d0", "#16a34a"),
+        Some(3) => ("#86efac", "#15803d"),
+        _ => ("#ffffff", "#cbd5e1"),
+    }
+}
+
+struct Node {
+    children: Vec<usize>,
+    depth: usize,
+    x: f64,
+    y: f64,
+}
+
+const CARD_W: f64 = 168.0;
+const CARD_H: f64 = 58.0;
+const GAP_X: f64 = 14.0;
+const GAP_Y: f64 = 34.0;
+
+pub fn map(contacts: &[ContactView]) -> String {
+    if contacts.is_empty() {
+        return "<p class=\"chart-empty\">No contacts recorded.</p>".into();
+    }
+    let n = contacts.len();
+    let parent: Vec<Option<usize>> = contacts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.reports_to
+                .and_then(|r| contacts.iter().position(|x| x.id == r))
+                .filter(|&p| p != i)
+        })
+        .collect();
+    // Break any reports-to loop (validate reports it) by cutting the edge that closes it.
+    let mut parent = parent;
+    for i in 0..n {
+        let mut seen = vec![false; n];
+        let mut cur = i;
+        while let Some(p) = parent[cur] {
+            if seen[p] {
+                parent[cur] = None;
+                break;
+            }
+            seen[cur] = true;
+            cur = p;
+        }
+    }
+    let mut nodes: Vec<Node> = (0..n)
+        .map(|_| Node {
+            children: Vec::new(),
+            depth: 0,
+            x: 0.0,
+            y: 0.0,
+        })
+        .collect();
+    let mut roots = Vec::new();
+    for i in 0..n {
+        match parent[i] {
+            Some(p) => nodes[p].children.push(i),
+            None => roots.push(i),
+        }
+    }
+    fn depth(nodes: &mut [Node], i: usize, d: usize) {
+        nodes[i].depth = d;
+        for c in nodes[i].children.clone() {
+            depth(nodes, c, d + 1);
+        }
+    }
+    for &r in &roots {
+        depth(&mut nodes, r, 0);
+    }
+    let leaves = nodes.iter().filter(|n| n.children.is_empty()).count();
+
+    let (width, height) = if leaves <= 6 {
+        // Top-down: leaves take the next slot, parents centre over children.
+        fn place(nodes: &mut [Node], i: usize, next: &mut f64) {
+            let children = nodes[i].children.clone();
+            if children.is_empty() {
+                nodes[i].x = *next;
+                *next += CARD_W + GAP_X;
+            } else {
+                for &c in &children {
+                    place(nodes, c, next);
+                }
+                let first = nodes[children[0]].x;
+                let last = nodes[children[children.len() - 1]].x;
+                nodes[i].x = (first + last) / 2.0;
+            }
+            nodes[i].y = nodes[i].depth as f64 * (CARD_H + GAP_Y);
+        }
+        let mut next = 0.0;
+        for &r in &roots {
+            place(&mut nodes, r, &mut next);
+        }
+        let max_depth = nodes.iter().map(|n| n.depth).max().unwrap_or(0);
+        (
+            next - GAP_X,
+            (max_depth + 1) as f64 * (CARD_H + GAP_Y) - GAP_Y,
+        )
+    } else {
+        // Indented: one row per contact, indented by depth.
+        fn place(nodes: &mut [Node], i: usize, row: &mut usize) {
+            nodes[i].x = nodes[i].depth as f64 * 36.0;
+            nodes[i].y = *row as f64 * (CARD_H + 10.0);
+            *row += 1;
+            for c in nodes[i].children.clone() {
+                place(nodes, c, row);
+            }
+        }
+        let mut row = 0;
+        for &r in &roots {
+            place(&mut nodes, r, &mut row);
+        }
+        let max_x = nodes.iter().map(|n| n.x).fold(0.0, f64::max);
+        (max_x + CARD_W * 2.2, row as f64 * (CARD_H + 10.0) - 10.0)
+    };
+    let indented = leaves > 6;
+    let pad = 8.0;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"stakeholder-map\" viewBox=\"{:.0} {:.0} {:.0} {:.0}\" role=\"img\" aria-label=\"Stakeholder map\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"Roboto, sans-serif\" style=\"max-width:{:.0}px\">",
+        -pad,
+        -pad,
+        width + 2.0 * pad,
+        height + 2.0 * pad,
+        width + 2.0 * pad
+    );
+    // Reports-to lines.
+    svg.push_str("<g class=\"reports-to\" stroke=\"#94a3b8\" stroke-width=\"1.5\" fill=\"none\">");
+    for (i, p) in parent.iter().enumerate() {
+        let Some(p) = *p else { continue };
+        let (a, b) = (&nodes[p], &nodes[i]);
+        if indented {
+            let x = a.x + 14.0;
+            let _ = write!(
+                svg,
+                "<path d=\"M{x:.1} {:.1} V{:.1} H{:.1}\"/>",
+                a.y + CARD_H,
+                b.y + CARD_H / 2.0,
+                b.x
+            );
+        } else {
+            let (x1, y1) = (a.x + CARD_W / 2.0, a.y + CARD_H);
+            let (x2, y2) = (b.x + CARD_W / 2.0, b.y);
+            let my = (y1 + y2) / 2.0;
+            let _ = write!(
+                svg,
+                "<path d=\"M{x1:.1} {y1:.1} V{my:.1} H{x2:.1} V{y2:.1}\"/>"
+            );
+        }
+    }
+    svg.push_str("</g>");
+    // Influence lines.
+    svg.push_str("<g class=\"influences\" stroke=\"#a855f7\" stroke-width=\"1.2\" stroke-dasharray=\"4,3\" fill=\"none\">");
+    for (i, c) in contacts.iter().enumerate() {
+        for target in &c.influences {
+            if let Some(j) = contacts.iter().position(|x| x.id == *target) {
+                let (a, b) = (&nodes[i], &nodes[j]);
+                let _ = write!(
+                    svg,
+                    "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"><title>{} influences {}</title></line>",
+                    a.x + CARD_W,
+                    a.y + CARD_H / 2.0,
+                    b.x + CARD_W,
+                    b.y + CARD_H / 2.0,
+                    html_escape(c.name),
+                    html_escape(contacts[j].name)
+                );
+            }
+        }
+    }
+    svg.push_str("</g>");
+    // Cards.
+    for (i, c) in contacts.iter().enumerate() {
+        let node = &nodes[i];
+        let (fill, stroke) = stance_colors(c.stance);
+        let dm = c.role == Some(Role::DecisionMaker);
+        let stance = match c.stance {
+            Some(s) if s > 0 => format!("+{s} {}", c.stance_label),
+            Some(s) => format!("{s} {}", c.stance_label),
+            None => "stance unknown".into(),
+        };
+        let title = c.title.unwrap_or("");
+        let _ = write!(
+            svg,
+            "<g class=\"contact\" transform=\"translate({:.1} {:.1})\"><title>{}{}{} — {}, stance {}</title><rect width=\"{CARD_W}\" height=\"{CARD_H}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"/>",
+            node.x,
+            node.y,
+            html_escape(c.name),
+            if title.is_empty() { "" } else { ", " },
+            html_escape(title),
+            c.role_label,
+            html_escape(&stance),
+            if dm { 3.5 } else { 1.5 }
+        );
+        let name: String = c.name.chars().take(22).collect();
+        let title: String = title.chars().take(26).collect();
+        let _ = write!(
+            svg,
+            "<text x=\"10\" y=\"19\" font-size=\"13\" font-weight=\"bold\" fill=\"#0f172a\">{}</text><text x=\"10\" y=\"35\" font-size=\"11\" fill=\"#334155\">{}</text><text x=\"10\" y=\"50\" font-size=\"10.5\" fill=\"#334155\">{} · {}</text>",
+            html_escape(&name),
+            html_escape(&title),
+            html_escape(&stance),
+            c.role_label
+        );
+        if dm {
+            let _ = write!(
+                svg,
+                "<rect x=\"{:.0}\" y=\"-8\" width=\"28\" height=\"16\" rx=\"4\" fill=\"#0f172a\"/><text x=\"{:.0}\" y=\"4\" font-size=\"10\" font-weight=\"bold\" fill=\"#fff\" text-anchor=\"middle\">DM</text>",
+                CARD_W - 34.0,
+                CARD_W - 20.0
+            );
+        }
+        svg.push_str("</g>");
+    }
+    svg.push_str("</svg>");
+    svg
+}

@@ -1,0 +1,265 @@
+//! Write: put rendered files on disk atomically.
+//!
+//! The whole output is written into a fresh sibling folder, then swapped into
+//! place with renames. A failed or killed build leaves the previous output
+//! as it was. kamsite only ever deletes folders it created: its own output
+//! (marked by a `.kamsite` file) and its own temporary siblings.
+
+use std::path::{Path, PathBuf};
+
+/// A file of the generated site, relative to the output root.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// `/`-separated path, e.g. `accounts/acme/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+pub struct WriteStats {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// The marker that says a folder is kamsite output and may be replaced.
+pub const MARKER: &str = ".kamsite";
+
+fn absolute(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    // Canonicalise the longest existing prefix so `..` and symlinks compare right.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|s| s.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        out.push(part);
+    }
+    out
+}
+
+/// Refuse output folders that would overwrite the site or someone's files.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let root_abs = absolute(root);
+    let out_abs = absolute(out);
+    if out_abs == root_abs {
+        return Err(format!(
+            "refusing to write output into the site root {}: choose another --out",
+            out.display()
+        ));
+    }
+    if root_abs.starts_with(&out_abs) {
+        return Err(format!(
+            "refusing --out {}: it contains the site folder, and the build would replace it",
+            out.display()
+        ));
+    }
+    for sub in ["accounts", "templates", "static", "themes"] {
+        if out_abs.starts_with(root_abs.join(sub)) {
+            return Err(format!(
+                "refusing --out {}: it is inside the site's `{sub}/` folder",
+                out.display()
+            ));
+        }
+    }
+    if out_abs.parent().is_none() {
+        return Err("refusing to write output to the file-system root".into());
+    }
+    if out_abs.exists() {
+        if !out_abs.is_dir() {
+            return Err(format!(
+                "refusing --out {}: it is a file, not a folder",
+                out.display()
+            ));
+        }
+        let non_empty = std::fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true);
+        if non_empty && !out_abs.join(MARKER).is_file() {
+            return Err(format!(
+                "refusing --out {}: the folder is not empty and was not created by kamsite; empty it or choose another folder",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Write `files` to `out`, replacing its previous content atomically.
+pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, String> {
+    let out = absolute(out);
+    let parent = out
+        .parent()
+        .ok_or("output folder has no parent")?
+        .to_path_buf();
+    let name = out
+        .file_name()
+        .ok_or("output folder has no name")?
+        .to_string_lossy()
+        .into_owned();
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    clean_leftovers(&parent, &name);
+
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.kamsite-new-{pid}"));
+    let old = parent.join(format!(".{name}.kamsite-old-{pid}"));
+    let result = (|| {
+        std::fs::create_dir(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        let mut bytes = 0u64;
+        let mut dirs = std::collections::HashSet::new();
+        for f in files {
+            let rel = safe_relative(&f.path).ok_or_else(|| {
+                format!("refusing to write outside the output folder: {}", f.path)
+            })?;
+            let path = tmp.join(rel);
+            if let Some(dir) = path.parent()
+                && dirs.insert(dir.to_path_buf())
+            {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            std::fs::write(&path, &f.bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            bytes += f.bytes.len() as u64;
+        }
+        std::fs::write(
+            tmp.join(MARKER),
+            "This folder is generated by kamsite and replaced on every build.\n",
+        )
+        .map_err(|e| format!("cannot write marker: {e}"))?;
+        Ok(WriteStats {
+            files: files.len(),
+            bytes,
+        })
+    })();
+    let stats = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+
+    if out.exists() {
+        std::fs::rename(&out, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&tmp);
+            format!("cannot move the previous output aside: {e}")
+        })?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, &out) {
+        // Put the previous output back.
+        let _ = std::fs::rename(&old, &out);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(format!("cannot move the new output into place: {e}"));
+    }
+    if old.exists() && old.join(MARKER).is_file() {
+        let _ = std::fs::remove_dir_all(&old);
+    } else if old.exists() {
+        // An empty folder we replaced: nothing of anyone's to lose.
+        let _ = std::fs::remove_dir(&old);
+    }
+    Ok(stats)
+}
+
+/// Remove temporary folders of earlier builds that were killed mid-way.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let prefixes = [
+        format!(".{name}.kamsite-new-"),
+        format!(".{name}.kamsite-old-"),
+    ];
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let fname = e.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| fname.starts_with(p.as_str())) && e.path().is_dir() {
+            let is_ours =
+                e.path().join(MARKER).is_file() || fname.starts_with(prefixes[0].as_str());
+            if is_ours {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// A relative path with no `..`, root or prefix parts.
+fn safe_relative(p: &str) -> Option<PathBuf> {
+    let path = Path::new(p);
+    let ok = path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    (ok && !p.is_empty()).then(|| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_escaping_paths() {
+        assert!(safe_relative("a/b.html").is_some());
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+        assert!(safe_relative("").is_none());
+    }
+
+    #[test]
+    fn refuses_dangerous_out_dirs() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("site");
+        std::fs::create_dir_all(root.join("accounts")).unwrap();
+        assert!(check_out_dir(&root, &root).is_err());
+        assert!(check_out_dir(&root, t.path()).is_err());
+        assert!(check_out_dir(&root, &root.join("accounts/x")).is_err());
+        assert!(check_out_dir(&root, &root.join("public")).is_ok());
+        let foreign = t.path().join("docs");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("keep.txt"), "mine").unwrap();
+        assert!(
+            check_out_dir(&root, &foreign)
+                .unwrap_err()
+                .contains("not created by kamsite")
+        );
+    }
+
+    #[test]
+    fn swaps_output_in_place() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        write_atomic(&out, &[OutputFile::new("a/index.html", "one")]).unwrap();
+        write_atomic(&out, &[OutputFile::new("b.html", "two")]).unwrap();
+        assert!(!out.join("a/index.html").exists());
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "two");
+        let leftovers: Vec<_> = std::fs::read_dir(t.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+}
