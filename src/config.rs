@@ -111,6 +111,8 @@ pub struct RawWinLoss {
 #[derive(Clone, Debug, Serialize)]
 pub struct Matrix {
     pub preset: Option<Preset>,
+    /// The model's name as shown on pages, e.g. "McDonald & Rogers KAM portfolio".
+    pub model: String,
     pub vertical: Axis,
     pub horizontal: Axis,
     pub quadrants: Quadrants<String>,
@@ -152,12 +154,14 @@ impl SiteConfig {
         let base = preset_matrix(preset);
         let custom =
             matrix.vertical.is_some() || matrix.horizontal.is_some() || matrix.quadrants.is_some();
+        let preset_used = if custom && matrix.preset.is_none() { None } else { Some(preset) };
         let matrix = Matrix {
-            preset: if custom && matrix.preset.is_none() {
-                None
-            } else {
-                Some(preset)
+            model: match preset_used {
+                Some(_) if custom => format!("{} (customised)", base.model),
+                Some(_) => base.model.clone(),
+                None => "Custom portfolio matrix".into(),
             },
+            preset: preset_used,
             vertical: matrix.vertical.unwrap_or(base.vertical),
             horizontal: matrix.horizontal.unwrap_or(base.horizontal),
             quadrants: matrix.quadrants.unwrap_or(base.quadrants),
@@ -238,6 +242,7 @@ pub fn preset_matrix(preset: Preset) -> Matrix {
     match preset {
         Preset::Mcdonald => Matrix {
             preset: Some(preset),
+            model: "McDonald & Rogers KAM portfolio".into(),
             vertical: axis("Account attractiveness", &attractiveness),
             horizontal: axis("Relative strength", &strength),
             quadrants: quads("Strategic", "Star", "Status", "Streamline"),
@@ -250,6 +255,7 @@ pub fn preset_matrix(preset: Preset) -> Matrix {
         },
         Preset::Kaism => Matrix {
             preset: Some(preset),
+            model: "KAISM (Cheverton)".into(),
             vertical: axis("Customer attractiveness", &attractiveness),
             horizontal: axis("Our attractiveness to them", &strength),
             quadrants: quads(
@@ -267,6 +273,7 @@ pub fn preset_matrix(preset: Preset) -> Matrix {
         },
         Preset::Cpm => Matrix {
             preset: Some(preset),
+            model: "Customer portfolio matrix, CPM (Thakur & Workman)".into(),
             vertical: axis(
                 "Value to the company",
                 &[

@@ -141,7 +141,11 @@ fn build(opts: &BuildOptions) -> ExitCode {
     let started = std::time::Instant::now();
     match kamsite::build(opts) {
         Ok(summary) => {
-            let (_, warnings) = print_diagnostics(summary.diagnostics);
+            // A good build lists warnings one per line; `check` shows them in full.
+            let warnings = summary.diagnostics.warning_count();
+            for d in summary.diagnostics.into_sorted() {
+                eprintln!("{}: warning: {}", d.location(), d.message);
+            }
             eprintln!(
                 "built {} pages ({} files, {:.1} MB) into {} in {:.2} s{}",
                 summary.pages,

@@ -60,7 +60,22 @@ fn responsive(svg: &str, label: &str) -> String {
     out
 }
 
-/// A round upper bound for an axis: 0..max with about 5 ticks.
+/// A round upper bound and a tick count whose steps are round numbers
+/// (1, 2, 2.5 or 5 times a power of ten), e.g. 14.6 -> (15, 3 ticks of 5).
+pub fn nice_axis(max: f64) -> (f64, usize) {
+    let top = nice_max(max);
+    for split in [5, 4, 3, 6, 2] {
+        let step = top / split as f64;
+        let mag = 10f64.powf(step.log10().floor());
+        let m = step / mag;
+        if [1.0, 2.0, 2.5, 5.0].iter().any(|n| (m - n).abs() < 1e-9) {
+            return (top, split);
+        }
+    }
+    (top, 4)
+}
+
+/// A round upper bound for an axis.
 pub fn nice_max(max: f64) -> f64 {
     if max <= 0.0 || !max.is_finite() {
         return 1.0;
@@ -100,14 +115,15 @@ pub fn financials(
         return empty("No financials recorded.");
     }
     let labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
-    let rmax = nice_max(revenue.iter().flatten().copied().fold(0.0, f64::max));
-    let (div, unit) = if rmax >= 2e6 {
+    let raw_max = revenue.iter().flatten().copied().fold(0.0, f64::max);
+    let (div, unit) = if raw_max >= 2e6 {
         (1e6, "M")
-    } else if rmax >= 2e3 {
+    } else if raw_max >= 2e3 {
         (1e3, "k")
     } else {
         (1.0, "")
     };
+    let (rmax, rsplit) = nice_axis(raw_max / div);
     let rev: Vec<Option<f32>> = revenue
         .iter()
         .map(|r| r.map(|r| (r / div) as f32))
@@ -127,7 +143,6 @@ pub fn financials(
         let mut m = gappy("Margin %", mar.clone());
         m.category = Some(SeriesCategory::Line);
         m.y_axis_index = 1;
-        m.label_show = true;
         series.push(m);
     }
     let mut chart = BarChart::new(series, labels);
@@ -145,13 +160,15 @@ pub fn financials(
     chart.series.colors = PALETTE.iter().map(|c| (*c).into()).collect();
     chart.radius = Some(3.0);
     chart.y_axis_configs[0].min = Some(0.0);
-    chart.y_axis_configs[0].max = Some((rmax / div) as f32);
-    chart.y_axis_configs[0].split_number = 4;
+    chart.y_axis_configs[0].max = Some(rmax as f32);
+    chart.y_axis_configs[0].split_number = rsplit;
     if has_margin {
-        let mmax = nice_max(mar.iter().flatten().fold(0.0f32, |a, b| a.max(*b)) as f64).max(10.0);
+        // Same tick count on both axes so the grid lines agree.
+        let mmax_raw = mar.iter().flatten().fold(0.0f32, |a, b| a.max(*b)) as f64;
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 25.0].into_iter().find(|s| s * rsplit as f64 >= mmax_raw).unwrap_or(25.0);
         let mut y2 = chart.y_axis_configs[0].clone();
         y2.min = Some(0.0);
-        y2.max = Some(mmax as f32);
+        y2.max = Some((step * rsplit as f64) as f32);
         y2.formatter = Some("{c}%".into());
         chart.y_axis_configs.push(y2);
     }
@@ -211,7 +228,7 @@ pub fn hbar(labels: &[String], values: &[f64], series_name: &str, label: &str) -
     if labels.is_empty() {
         return empty("Nothing to chart.");
     }
-    let max = nice_max(values.iter().copied().fold(0.0, f64::max));
+    let (max, split) = nice_axis(values.iter().copied().fold(0.0, f64::max));
     let data: Vec<f32> = values.iter().map(|v| *v as f32).collect();
     let mut s = Series::from((series_name, data));
     s.label_show = true;
@@ -233,7 +250,7 @@ pub fn hbar(labels: &[String], values: &[f64], series_name: &str, label: &str) -
     chart.series.colors = vec![PALETTE[0].into()];
     chart.y_axis_configs[0].min = Some(0.0);
     chart.y_axis_configs[0].max = Some(max as f32);
-    chart.y_axis_configs[0].split_number = 4.min(max as usize).max(1);
+    chart.y_axis_configs[0].split_number = split;
     match chart.svg() {
         Ok(svg) => responsive(&svg, label),
         Err(_) => empty("Chart unavailable."),
@@ -348,7 +365,7 @@ pub fn matrix(points: &[MatrixPoint], spec: &MatrixSpec) -> String {
     chart.bubble_min_size = 5.0;
     chart.bubble_max_size = 28.0;
     chart.width = 760.0;
-    chart.height = 560.0;
+    chart.height = 580.0;
     chart.font_family = FONT.into();
     chart.margin = Margin {
         left: 8.0,
@@ -356,7 +373,7 @@ pub fn matrix(points: &[MatrixPoint], spec: &MatrixSpec) -> String {
         right: 20.0,
         bottom: 8.0,
     };
-    chart.legend.position = Some(Position::Bottom);
+    chart.legend.position = Some(Position::Top);
     chart.series.colors = vec![
         "#8b5cf6".into(),
         "#2563eb".into(),
@@ -472,6 +489,12 @@ fn annotate_matrix(
         )
     };
     let [tl, tr, bl, br] = spec.group_names;
+    overlay.push_str(&format!(
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" font-family=\"{FONT}\" fill=\"#6E7079\">{} →</text>",
+        (x0 + x1) / 2.0,
+        y0 + 38.0,
+        html_escape(spec.x_name)
+    ));
     overlay.push_str(&corner(x0 + 8.0, y1 + 20.0, "start", tl));
     overlay.push_str(&corner(x1 - 8.0, y1 + 20.0, "end", tr));
     overlay.push_str(&corner(x0 + 8.0, y0 - 10.0, "start", bl));
@@ -484,6 +507,7 @@ fn annotate_matrix(
             .total_cmp(&points[a.0].revenue)
             .then(a.0.cmp(&b.0))
     });
+    let circles: Vec<(usize, f64, f64, f64)> = placed.clone();
     let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
     for &(i, cx, cy, r) in placed.iter().take(spec.labels) {
         let name: String = points[i].name.chars().take(22).collect();
@@ -504,9 +528,10 @@ fn annotate_matrix(
             };
             let bx = (left, ly - h + 2.0, left + w, ly + 2.0);
             let inside = bx.0 >= x0 && bx.2 <= x1 && bx.1 >= y1 && bx.3 <= y0;
-            let clash = boxes
-                .iter()
-                .any(|b| bx.0 < b.2 && bx.2 > b.0 && bx.1 < b.3 && bx.3 > b.1);
+            let clash = boxes.iter().any(|b| bx.0 < b.2 && bx.2 > b.0 && bx.1 < b.3 && bx.3 > b.1)
+                || circles.iter().any(|&(j, ox, oy, or)| {
+                    j != i && ox + or > bx.0 && ox - or < bx.2 && oy + or > bx.1 && oy - or < bx.3
+                });
             if inside && !clash {
                 boxes.push(bx);
                 overlay.push_str(&format!(
@@ -534,6 +559,9 @@ mod tests {
         assert_eq!(nice_max(7.0), 8.0);
         assert_eq!(nice_max(4_200_000.0), 5_000_000.0);
         assert_eq!(nice_max(100.0), 100.0);
+        assert_eq!(nice_axis(14.6), (15.0, 5));
+        assert_eq!(nice_axis(4.0), (4.0, 4));
+        assert_eq!(nice_axis(7.0), (8.0, 4));
     }
 
     #[test]

@@ -171,6 +171,15 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
             })
             .collect();
         ctx.insert("attention", &attention);
+        let mut kinds: Vec<AttentionGroup> = Vec::new();
+        for row in &attention {
+            match kinds.iter_mut().find(|g| g.kind == row.kind) {
+                Some(g) => g.items.push(row),
+                None => kinds.push(AttentionGroup { kind: row.kind, label: row.label, items: vec![row] }),
+            }
+        }
+        kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
+        ctx.insert("attention_groups", &kinds);
         let mut top: Vec<&AccountRow> = rows.iter().filter(|r| r.revenue.is_some()).collect();
         top.sort_by(|a, b| {
             b.revenue
@@ -327,6 +336,17 @@ struct AttentionRow<'a> {
     label: &'static str,
     reason: &'a str,
 }
+
+#[derive(Serialize)]
+struct AttentionGroup<'a> {
+    kind: &'a str,
+    label: &'static str,
+    items: Vec<&'a AttentionRow<'a>>,
+}
+
+/// Most urgent first.
+const ATTENTION_ORDER: [&str; 6] =
+    ["blocker_decision_maker", "review_overdue", "missing_owner", "missing_sponsor", "account_stale", "contact_stale"];
 
 fn attention_label(kind: &str) -> &'static str {
     match kind {
