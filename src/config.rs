@@ -56,7 +56,24 @@ pub struct Axis {
     #[serde(default = "default_threshold")]
     pub threshold: f64,
     /// Factor id -> weight. Weights are normalised, so only ratios matter.
+    /// Templates get them as a list of `{factor, weight}` in file order.
+    #[serde(serialize_with = "factor_list")]
     pub factors: IndexMap<String, f64>,
+}
+
+fn factor_list<S: serde::Serializer>(
+    factors: &IndexMap<String, f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Factor<'a> {
+        factor: &'a str,
+        weight: f64,
+    }
+    s.collect_seq(factors.iter().map(|(factor, weight)| Factor {
+        factor,
+        weight: *weight,
+    }))
 }
 
 fn default_threshold() -> f64 {
@@ -154,7 +171,11 @@ impl SiteConfig {
         let base = preset_matrix(preset);
         let custom =
             matrix.vertical.is_some() || matrix.horizontal.is_some() || matrix.quadrants.is_some();
-        let preset_used = if custom && matrix.preset.is_none() { None } else { Some(preset) };
+        let preset_used = if custom && matrix.preset.is_none() {
+            None
+        } else {
+            Some(preset)
+        };
         let matrix = Matrix {
             model: match preset_used {
                 Some(_) if custom => format!("{} (customised)", base.model),

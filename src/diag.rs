@@ -315,7 +315,7 @@ pub fn did_you_mean<'a>(
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let d = levenshtein(&word_l, &c.to_lowercase());
-        let limit = (c.chars().count().max(word.chars().count()) / 3).max(1) + 1;
+        let limit = (c.chars().count().max(word.chars().count()) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -362,6 +362,15 @@ mod tests {
             Some("sponsor")
         );
         assert_eq!(did_you_mean("zzzzzz", ["tier", "stage"]), None);
+        assert_eq!(did_you_mean("zz", ["a", "b"]), None);
+        assert_eq!(
+            did_you_mean("diamnod", ["diamond", "portfolio"]),
+            Some("diamond")
+        );
+        assert_eq!(
+            did_you_mean("partnership", ["mid-kam", "partnership-kam"]),
+            Some("partnership-kam")
+        );
     }
 
     #[test]

@@ -3,11 +3,10 @@
 use super::yaml::Fragment;
 use crate::diag::{Diagnostic, Pos, SourceFile};
 
-/// `(front matter and where it starts, body)`. No front matter is `None`.
-pub fn split<'a>(
-    file: &SourceFile,
-    text: &'a str,
-) -> Result<(Option<(&'a str, Fragment)>, &'a str), Diagnostic> {
+/// Front matter and where it starts, then the body. No front matter is `None`.
+pub type Split<'a> = (Option<(&'a str, Fragment)>, &'a str);
+
+pub fn split<'a>(file: &SourceFile, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
         return Ok((None, text));

@@ -173,8 +173,14 @@ fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
         .unwrap_or_default();
     let rel = display_path(root, dir);
     if !is_valid_slug(&slug) {
+        // Point at the account file when there is one: editors open it.
+        let target = if dir.join("account.yaml").is_file() {
+            format!("{rel}/account.yaml")
+        } else {
+            format!("{rel}/")
+        };
         diags.push(
-            Diagnostic::at_path("invalid-slug", &format!("{rel}/"), format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"))
+            Diagnostic::at_path("invalid-slug", &target, format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"))
                 .help(format!("rename the folder to `{}`", slugify(&slug))),
         );
     }

@@ -88,6 +88,25 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
             format!("missing required key `{field}`"),
         )
         .help(format!("add `{field}:` to this mapping")),
+        Error::InvalidScalar { ty, .. } => {
+            let found = scalar_at(file, pos);
+            let expected = match *ty {
+                "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128"
+                | "isize" | "usize" => "a whole number",
+                "f32" | "f64" => "a number",
+                "bool" => "`true` or `false`",
+                "char" => "a single character",
+                other => other,
+            };
+            let mut d = Diagnostic::error(
+                "wrong-type",
+                file,
+                pos,
+                format!("wrong type: expected {expected}, found `{found}`"),
+            );
+            d.len = found.len().max(1);
+            d.help(type_help(expected))
+        }
         Error::DuplicateMappingKey { .. } => {
             let msg = UserMessageFormatter.format_message(err);
             let msg = msg
@@ -117,6 +136,15 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
     }
 }
 
+/// The scalar text starting at `pos`, up to the end of its line or flow item.
+fn scalar_at(file: &SourceFile, pos: Pos) -> String {
+    let off = file.offset_of(pos.line, pos.column);
+    let rest = file.text.get(off..).unwrap_or("");
+    let line = rest.lines().next().unwrap_or("");
+    let end = line.find([',', '}', ']', '#']).unwrap_or(line.len());
+    line[..end].trim().to_string()
+}
+
 fn type_help(msg: &str) -> String {
     if msg.contains("date") || msg.contains("Date") {
         "write dates as YYYY-MM-DD, e.g. 2026-03-31".into()
@@ -124,8 +152,13 @@ fn type_help(msg: &str) -> String {
         "this key takes a list: write items as `- item` lines or `[a, b]`".into()
     } else if msg.contains("map") {
         "this key takes a mapping of `key: value` pairs".into()
-    } else if msg.contains("float") || msg.contains("integer") || msg.contains("number") {
-        "write a plain number without units or thousands separators, e.g. 4200000".into()
+    } else if msg.contains("float")
+        || msg.contains("integer")
+        || msg.contains("number")
+        || msg.contains("i64")
+        || msg.contains("f64")
+    {
+        "write a plain number without units or thousands separators, e.g. 2, 0.6 or 4200000".into()
     } else if msg.contains("bool") {
         "write `true` or `false`".into()
     } else {

@@ -165,7 +165,10 @@ pub fn financials(
     if has_margin {
         // Same tick count on both axes so the grid lines agree.
         let mmax_raw = mar.iter().flatten().fold(0.0f32, |a, b| a.max(*b)) as f64;
-        let step = [1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 25.0].into_iter().find(|s| s * rsplit as f64 >= mmax_raw).unwrap_or(25.0);
+        let step = [1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 25.0]
+            .into_iter()
+            .find(|s| s * rsplit as f64 >= mmax_raw)
+            .unwrap_or(25.0);
         let mut y2 = chart.y_axis_configs[0].clone();
         y2.min = Some(0.0);
         y2.max = Some((step * rsplit as f64) as f32);
@@ -528,7 +531,9 @@ fn annotate_matrix(
             };
             let bx = (left, ly - h + 2.0, left + w, ly + 2.0);
             let inside = bx.0 >= x0 && bx.2 <= x1 && bx.1 >= y1 && bx.3 <= y0;
-            let clash = boxes.iter().any(|b| bx.0 < b.2 && bx.2 > b.0 && bx.1 < b.3 && bx.3 > b.1)
+            let clash = boxes
+                .iter()
+                .any(|b| bx.0 < b.2 && bx.2 > b.0 && bx.1 < b.3 && bx.3 > b.1)
                 || circles.iter().any(|&(j, ox, oy, or)| {
                     j != i && ox + or > bx.0 && ox - or < bx.2 && oy + or > bx.1 && oy - or < bx.3
                 });
@@ -559,7 +564,7 @@ mod tests {
         assert_eq!(nice_max(7.0), 8.0);
         assert_eq!(nice_max(4_200_000.0), 5_000_000.0);
         assert_eq!(nice_max(100.0), 100.0);
-        assert_eq!(nice_axis(14.6), (15.0, 5));
+        assert_eq!(nice_axis(14.6), (15.0, 3));
         assert_eq!(nice_axis(4.0), (4.0, 4));
         assert_eq!(nice_axis(7.0), (8.0, 4));
     }

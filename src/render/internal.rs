@@ -175,7 +175,11 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         for row in &attention {
             match kinds.iter_mut().find(|g| g.kind == row.kind) {
                 Some(g) => g.items.push(row),
-                None => kinds.push(AttentionGroup { kind: row.kind, label: row.label, items: vec![row] }),
+                None => kinds.push(AttentionGroup {
+                    kind: row.kind,
+                    label: row.label,
+                    items: vec![row],
+                }),
             }
         }
         kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
@@ -345,8 +349,14 @@ struct AttentionGroup<'a> {
 }
 
 /// Most urgent first.
-const ATTENTION_ORDER: [&str; 6] =
-    ["blocker_decision_maker", "review_overdue", "missing_owner", "missing_sponsor", "account_stale", "contact_stale"];
+const ATTENTION_ORDER: [&str; 6] = [
+    "blocker_decision_maker",
+    "review_overdue",
+    "missing_owner",
+    "missing_sponsor",
+    "account_stale",
+    "contact_stale",
+];
 
 fn attention_label(kind: &str) -> &'static str {
     match kind {

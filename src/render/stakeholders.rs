@@ -75,8 +75,8 @@ pub fn map(contacts: &[ContactView]) -> String {
         })
         .collect();
     let mut roots = Vec::new();
-    for i in 0..n {
-        match parent[i] {
+    for (i, p) in parent.iter().enumerate() {
+        match *p {
             Some(p) => nodes[p].children.push(i),
             None => roots.push(i),
         }

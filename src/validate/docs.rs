@@ -99,24 +99,24 @@ pub fn plans(doc: &AccountDoc, diags: &mut Diagnostics) {
     let mut periods = HashSet::new();
     for p in &doc.plans {
         let f = &p.file;
-        if let Some(period) = &p.plan.period {
-            if period.value != p.id {
-                diags.push(
-                    Diagnostic::warning(
-                        "period-mismatch",
-                        f,
-                        at(period, WHOLE_FILE),
-                        format!(
-                            "plan period `{}` differs from its file name `{}.yaml`",
-                            period.value, p.id
-                        ),
-                    )
-                    .help(format!(
-                        "rename the file to `{}.yaml` or change `period`",
-                        period.value
-                    )),
-                );
-            }
+        if let Some(period) = &p.plan.period
+            && period.value != p.id
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "period-mismatch",
+                    f,
+                    at(period, WHOLE_FILE),
+                    format!(
+                        "plan period `{}` differs from its file name `{}.yaml`",
+                        period.value, p.id
+                    ),
+                )
+                .help(format!(
+                    "rename the file to `{}.yaml` or change `period`",
+                    period.value
+                )),
+            );
         }
         if !periods.insert(p.period().to_string()) {
             diags.push(

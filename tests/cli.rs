@@ -1,0 +1,420 @@
+//! End-to-end tests of the `kamsite` binary over fixture sites.
+
+mod common;
+
+use common::{build_to, fixture, kamsite, read, tree};
+use predicates::prelude::*;
+
+/// One malformed site per diagnostic: the check fails with exit 1 and names
+/// file:line:column, what is wrong and (where it can) a fix.
+#[test]
+fn each_malformed_fixture_gives_a_located_diagnostic() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "bad-yaml-syntax",
+            "accounts/acme/account.yaml:4:5",
+            "invalid YAML: unclosed bracket",
+        ),
+        (
+            "bad-wrong-type",
+            "accounts/acme/account.yaml:5:13",
+            "wrong type: expected a whole number, found `very positive`",
+        ),
+        (
+            "bad-unknown-key",
+            "accounts/acme/account.yaml:3:1",
+            "unknown key `tierr`",
+        ),
+        (
+            "bad-missing-name",
+            "accounts/acme/account.yaml:1:1",
+            "account has no `name`",
+        ),
+        (
+            "bad-note-date",
+            "accounts/acme/notes/kickoff.md:1:1",
+            "note has no `date`",
+        ),
+        (
+            "bad-slug",
+            "accounts/Acme_Industrial/account.yaml:1:1",
+            "invalid account folder name `Acme_Industrial`",
+        ),
+        (
+            "bad-tier",
+            "accounts/acme/account.yaml:2:7",
+            "unknown tier `diamnod`",
+        ),
+        (
+            "bad-stage",
+            "accounts/acme/account.yaml:3:8",
+            "unknown stage `partnership`",
+        ),
+        (
+            "bad-duplicate-contact",
+            "accounts/acme/account.yaml:5:11",
+            "contact id `ingrid` is used twice",
+        ),
+        (
+            "bad-reports-to",
+            "accounts/acme/account.yaml:4:50",
+            "unknown `reports_to` contact `ceo-lasr`",
+        ),
+        (
+            "bad-stance",
+            "accounts/acme/account.yaml:5:13",
+            "stance 5 is outside -3..3",
+        ),
+        (
+            "bad-probability",
+            "accounts/acme/account.yaml:3:65",
+            "probability 60 is outside 0..1",
+        ),
+        (
+            "bad-score",
+            "accounts/acme/account.yaml:4:18",
+            "score 11 for `profitability` is outside 0..10",
+        ),
+        (
+            "bad-unclosed-front-matter",
+            "accounts/acme/notes/2026-10-01-call.md:1:1",
+            "front matter opened here never closes",
+        ),
+    ];
+    for (name, location, message) in cases {
+        let out = kamsite()
+            .args(["check", "--root"])
+            .arg(fixture(name))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: exit code\n{stderr}");
+        let expected = format!("{location}: {message}");
+        assert!(
+            stderr.contains(&expected),
+            "{name}: expected `{expected}` in:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("help:"),
+            "{name}: no fix hint in:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}: panic\n{stderr}");
+    }
+}
+
+#[test]
+fn did_you_mean_hints() {
+    let hint = |name: &str| {
+        let out = kamsite()
+            .args(["check", "--root"])
+            .arg(fixture(name))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(hint("bad-unknown-key").contains("did you mean `tier`?"));
+    assert!(hint("bad-tier").contains("did you mean `diamond`?"));
+    assert!(hint("bad-stage").contains("did you mean `partnership-kam`?"));
+    assert!(hint("bad-reports-to").contains("did you mean `ceo-lars`?"));
+    assert!(hint("bad-probability").contains("0.6 instead of 60"));
+}
+
+#[test]
+fn check_reports_every_problem_in_one_run() {
+    let out = kamsite()
+        .args(["check", "--root"])
+        .arg(fixture("bad-many"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    for expected in [
+        "accounts/acme/account.yaml:2:7: unknown tier `gold`",
+        "accounts/acme/account.yaml:4:31: stance -4 is outside -3..3",
+        "accounts/acme/account.yaml:5:35: unknown `reports_to` contact `zz`",
+        "accounts/beta/account.yaml:2:1: unknown key `sponser`",
+        "accounts/gamma/account.yaml:1:1: account has no `name`",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing `{expected}` in:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("check failed: 5 errors, 0 warnings"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn build_refuses_invalid_sites_and_writes_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("public");
+    kamsite()
+        .args(["build", "--root"])
+        .arg(fixture("bad-tier"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "accounts/acme/account.yaml:2:7: unknown tier `diamnod`",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn warnings_do_not_fail_check() {
+    // The example site has warnings (overdue reviews) but no errors.
+    let out = kamsite()
+        .args(["check", "--root"])
+        .arg(common::example())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("account review was due on 2026-09-30"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check passed: 0 errors"), "{stderr}");
+}
+
+#[test]
+fn example_site_builds_with_every_profile() {
+    let t = tempfile::tempdir().unwrap();
+    let out = build_to(&common::example(), &t.path().join("site"));
+    let accounts = std::fs::read_dir(common::example().join("accounts")).unwrap();
+    let mut count = 0;
+    for entry in accounts.flatten() {
+        let slug = entry.file_name().to_string_lossy().into_owned();
+        let yaml = std::fs::read_to_string(entry.path().join("account.yaml")).unwrap();
+        let name = common::yaml_value(&yaml, "name").unwrap();
+        let page = read(&out.join(format!("accounts/{slug}/index.html")));
+        assert!(
+            page.contains(&common::html_escape(&name)),
+            "{slug}: name {name} missing"
+        );
+        // Every contact's name, with a stance label, is on the profile.
+        for contact in common::yaml_values(&yaml, "    name") {
+            assert!(
+                page.contains(&common::html_escape(&contact)),
+                "{slug}: contact {contact} missing"
+            );
+        }
+        if yaml.contains("financials:") {
+            assert!(
+                page.contains("aria-label=\"Revenue and margin by year\""),
+                "{slug}: no financial chart"
+            );
+        }
+        count += 1;
+    }
+    assert!(count >= 12, "the example site has {count} accounts");
+
+    // Spot checks against the example's own numbers.
+    let kessler = read(&out.join("accounts/kessler-werke/index.html"));
+    assert!(kessler.contains("Kessler Werke GmbH"));
+    assert!(kessler.contains("14,600,000"), "2026 revenue");
+    assert!(kessler.contains("Dr. Matthias Richter"));
+    assert!(kessler.contains("+1 Supporter"));
+    assert!(kessler.contains("class=\"stakeholder-map\""));
+    assert!(
+        kessler.contains("Service renewal working session"),
+        "newest note title"
+    );
+    assert!(kessler.contains("<table>"), "note tables render");
+    let list = read(&out.join("accounts/index.html"));
+    assert!(list.contains("Havbris Energi AS"));
+    assert!(list.contains("11,200,000"));
+    let index = read(&out.join("index.html"));
+    assert!(index.contains("Portfolio dashboard"));
+    // The font charts-rs measures with ships with the theme.
+    assert!(out.join("fonts/Roboto-Regular.ttf").is_file());
+    assert!(read(&out.join("style.css")).contains("@font-face"));
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let t = tempfile::tempdir().unwrap();
+    let a = build_to(&common::example(), &t.path().join("a"));
+    let b = build_to(&common::example(), &t.path().join("b"));
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &ta {
+        assert!(bytes == &tb[path], "{path} differs between two builds");
+    }
+    assert!(ta.len() > 20);
+}
+
+#[test]
+fn failed_build_keeps_the_previous_output() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&fixture("theme-override"), &site);
+    let out = t.path().join("public");
+    build_to(&site, &out);
+    let before = tree(&out);
+
+    // Break the site: the next build must fail and leave public/ as it was.
+    std::fs::write(
+        site.join("accounts/acme/account.yaml"),
+        "name: Acme\ntier: nonsense\n",
+    )
+    .unwrap();
+    kamsite()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert_eq!(tree(&out), before);
+    // No temporary folders are left beside it.
+    let names: Vec<String> = std::fs::read_dir(t.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn build_refuses_dangerous_output_folders() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&fixture("theme-override"), &site);
+    // The site root itself.
+    kamsite()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("site root"));
+    // A folder that contains the site.
+    kamsite()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(t.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("contains the site"));
+    // Someone's non-empty folder.
+    let docs = t.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("keep.txt"), "precious").unwrap();
+    kamsite()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&docs)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not created by kamsite"));
+    assert_eq!(
+        std::fs::read_to_string(docs.join("keep.txt")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn raw_html_in_notes_is_sanitised() {
+    let t = tempfile::tempdir().unwrap();
+    let out = build_to(&fixture("xss"), &t.path().join("out"));
+    let page = read(&out.join("accounts/acme/index.html"));
+    assert!(page.contains("Plain text survives."));
+    for marker in [
+        "XSS-SCRIPT",
+        "XSS-ONERROR",
+        "XSS-JSURL",
+        "XSS-IFRAME",
+        "XSS-HOVER",
+        "XSS-MDLINK",
+    ] {
+        assert!(!page.contains(marker), "{marker} reached the page");
+    }
+    // Escaped text (`&lt;b onclick=...`) is harmless; a raw tag or attribute is not.
+    for bad in [
+        "<script>alert",
+        "<iframe",
+        "javascript:",
+        "data:text/html",
+        "<img src=\"x\" onerror",
+        "<img src=x",
+        "onmouseover=\"alert",
+        "<b onclick",
+        "<div onmouseover",
+    ] {
+        assert!(!page.contains(bad), "`{bad}` reached the page");
+    }
+    // Names and titles are escaped, not dropped.
+    assert!(page.contains("Acme &lt;script&gt;"));
+}
+
+#[test]
+fn site_templates_override_the_theme_by_name() {
+    let t = tempfile::tempdir().unwrap();
+    let out = build_to(&fixture("theme-override"), &t.path().join("out"));
+    let page = read(&out.join("accounts/acme/index.html"));
+    assert!(
+        page.contains("<h1 class=\"override-marker\">Custom profile of Acme Industrial AS</h1>")
+    );
+    // The rest of the theme is still the built-in one.
+    assert!(read(&out.join("index.html")).contains("Portfolio dashboard"));
+}
+
+#[test]
+fn template_errors_point_into_the_template() {
+    kamsite()
+        .args(["check", "--root"])
+        .arg(fixture("bad-template"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "templates/account.html:3:16: Field `nmae` is not defined",
+        ));
+}
+
+#[test]
+fn hostile_inputs_never_panic() {
+    let t = tempfile::tempdir().unwrap();
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("binary", vec![0xff, 0xfe, 0x00, 0x9f, 0x92, 0x96]),
+        ("deep", format!("name: x\nswot: {}{}\n", "[".repeat(5000), "]".repeat(5000)).into_bytes()),
+        ("anchors", b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\nname: x\n".to_vec()),
+        ("tabs", b"name:\tAcme\n\tstatus: active\n".to_vec()),
+        ("empty", Vec::new()),
+        ("list", b"- just\n- a list\n".to_vec()),
+        ("huge-number", b"name: x\nscores: { growth: 1e400 }\n".to_vec()),
+        ("nan", b"name: x\nscores: { growth: .nan }\nfinancials: [{ year: 99999999999, revenue: -1 }]\n".to_vec()),
+        ("dup", b"name: x\nname: y\n".to_vec()),
+    ];
+    for (name, bytes) in inputs {
+        let site = t.path().join(name);
+        std::fs::create_dir_all(site.join("accounts/acme/notes")).unwrap();
+        std::fs::write(site.join("accounts/acme/account.yaml"), &bytes).unwrap();
+        std::fs::write(
+            site.join("accounts/acme/notes/n.md"),
+            [b"---\n".as_slice(), &bytes, b"\n---\nbody"].concat(),
+        )
+        .unwrap();
+        std::fs::write(site.join("site.yaml"), &bytes).unwrap();
+        let out = kamsite()
+            .args(["check", "--root"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(1)),
+            "{name}: {:?}\n{stderr}",
+            out.status
+        );
+    }
+}
