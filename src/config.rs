@@ -61,10 +61,7 @@ pub struct Axis {
     pub factors: IndexMap<String, f64>,
 }
 
-fn factor_list<S: serde::Serializer>(
-    factors: &IndexMap<String, f64>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn factor_list<S: serde::Serializer>(factors: &IndexMap<String, f64>, s: S) -> Result<S::Ok, S::Error> {
     #[derive(Serialize)]
     struct Factor<'a> {
         factor: &'a str,
@@ -169,8 +166,7 @@ impl SiteConfig {
         let matrix = raw.matrix.unwrap_or_default();
         let preset = matrix.preset.as_ref().map(|p| p.value).unwrap_or_default();
         let base = preset_matrix(preset);
-        let custom =
-            matrix.vertical.is_some() || matrix.horizontal.is_some() || matrix.quadrants.is_some();
+        let custom = matrix.vertical.is_some() || matrix.horizontal.is_some() || matrix.quadrants.is_some();
         let preset_used = if custom && matrix.preset.is_none() {
             None
         } else {
@@ -250,16 +246,8 @@ fn quads(tr: &str, tl: &str, br: &str, bl: &str) -> Quadrants<String> {
 /// The built-in matrices. All three read the same factor ids, so a site can
 /// switch preset with a one-line change and keep its account files.
 pub fn preset_matrix(preset: Preset) -> Matrix {
-    let attractiveness = [
-        ("growth", 3.0),
-        ("profitability", 2.0),
-        ("reference_value", 1.0),
-    ];
-    let strength = [
-        ("relationship", 2.0),
-        ("price_position", 1.0),
-        ("delivery_record", 1.0),
-    ];
+    let attractiveness = [("growth", 3.0), ("profitability", 2.0), ("reference_value", 1.0)];
+    let strength = [("relationship", 2.0), ("price_position", 1.0), ("delivery_record", 1.0)];
     match preset {
         Preset::Mcdonald => Matrix {
             preset: Some(preset),
@@ -279,12 +267,7 @@ pub fn preset_matrix(preset: Preset) -> Matrix {
             model: "KAISM (Cheverton)".into(),
             vertical: axis("Customer attractiveness", &attractiveness),
             horizontal: axis("Our attractiveness to them", &strength),
-            quadrants: quads(
-                "Key account",
-                "Key development",
-                "Maintenance",
-                "Opportunistic",
-            ),
+            quadrants: quads("Key account", "Key development", "Maintenance", "Opportunistic"),
             strategies: quads(
                 "Second budget priority: protect and deepen the partnership.",
                 "First budget priority: invest to become their preferred supplier.",
@@ -297,11 +280,7 @@ pub fn preset_matrix(preset: Preset) -> Matrix {
             model: "Customer portfolio matrix, CPM (Thakur & Workman)".into(),
             vertical: axis(
                 "Value to the company",
-                &[
-                    ("profitability", 2.0),
-                    ("growth", 1.0),
-                    ("reference_value", 1.0),
-                ],
+                &[("profitability", 2.0), ("growth", 1.0), ("reference_value", 1.0)],
             ),
             horizontal: axis("Cost to serve", &[("cost_to_serve", 1.0)]),
             quadrants: quads("Gold", "Platinum", "Bronze", "Silver"),
@@ -373,11 +352,7 @@ pub fn default_stages() -> Vec<Stage> {
         description: Some(d.into()),
     };
     vec![
-        s(
-            "pre-kam",
-            "Pre-KAM",
-            "Identifying accounts with key-account potential.",
-        ),
+        s("pre-kam", "Pre-KAM", "Identifying accounts with key-account potential."),
         s(
             "early-kam",
             "Early-KAM",
@@ -398,11 +373,7 @@ pub fn default_stages() -> Vec<Stage> {
             "Synergistic-KAM",
             "One entity creating joint value: joint plans, shared resources, joint boards.",
         ),
-        s(
-            "uncoupling-kam",
-            "Uncoupling-KAM",
-            "The relationship is winding down.",
-        ),
+        s("uncoupling-kam", "Uncoupling-KAM", "The relationship is winding down."),
     ]
 }
 

@@ -56,11 +56,7 @@ impl SourceFile {
         let before = text.get(..offset).unwrap_or(text);
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = before
-            .get(line_start..)
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            + 1;
+        let column = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
         (line, column)
     }
 }
@@ -102,12 +98,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        code: &'static str,
-        file: &SourceFile,
-        pos: Pos,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(code: &'static str, file: &SourceFile, pos: Pos, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -120,12 +111,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        file: &SourceFile,
-        pos: Pos,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: &'static str, file: &SourceFile, pos: Pos, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, pos, message)
@@ -307,10 +293,7 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 }
 
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_l = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
@@ -353,20 +336,11 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(
-            did_you_mean("tierr", ["tier", "stage", "name"]),
-            Some("tier")
-        );
-        assert_eq!(
-            did_you_mean("sponser", ["owner", "sponsor"]),
-            Some("sponsor")
-        );
+        assert_eq!(did_you_mean("tierr", ["tier", "stage", "name"]), Some("tier"));
+        assert_eq!(did_you_mean("sponser", ["owner", "sponsor"]), Some("sponsor"));
         assert_eq!(did_you_mean("zzzzzz", ["tier", "stage"]), None);
         assert_eq!(did_you_mean("zz", ["a", "b"]), None);
-        assert_eq!(
-            did_you_mean("diamnod", ["diamond", "portfolio"]),
-            Some("diamond")
-        );
+        assert_eq!(did_you_mean("diamnod", ["diamond", "portfolio"]), Some("diamond"));
         assert_eq!(
             did_you_mean("partnership", ["mid-kam", "partnership-kam"]),
             Some("partnership-kam")

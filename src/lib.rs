@@ -85,11 +85,7 @@ pub enum BuildError {
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BuildError::Invalid(d) => write!(
-                f,
-                "the site has {} error(s); nothing was written",
-                d.error_count()
-            ),
+            BuildError::Invalid(d) => write!(f, "the site has {} error(s); nothing was written", d.error_count()),
             BuildError::Output(m) => f.write_str(m),
         }
     }
@@ -108,9 +104,7 @@ fn system_date() -> Date {
         .unwrap_or(0);
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let epoch = Date::constant(1970, 1, 1);
-    epoch
-        .checked_add(jiff::Span::new().days(days))
-        .unwrap_or(epoch)
+    epoch.checked_add(jiff::Span::new().days(days)).unwrap_or(epoch)
 }
 
 /// Load, validate and render in memory: every problem, nothing written.

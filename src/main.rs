@@ -110,11 +110,7 @@ fn summary_line(errors: usize, warnings: usize) -> String {
             format!("{n} {w}s")
         }
     };
-    format!(
-        "{}, {}",
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    )
+    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 fn check(root: &std::path::Path) -> ExitCode {
@@ -163,10 +159,7 @@ fn build(opts: &BuildOptions) -> ExitCode {
         }
         Err(BuildError::Invalid(diags)) => {
             let (errors, warnings) = print_diagnostics(diags);
-            eprintln!(
-                "build failed: {}; nothing was written",
-                summary_line(errors, warnings)
-            );
+            eprintln!("build failed: {}; nothing was written", summary_line(errors, warnings));
             ExitCode::from(1)
         }
         Err(BuildError::Output(msg)) => {

@@ -34,9 +34,7 @@ pub struct AccountDoc {
     pub plans: Vec<PlanDoc>,
 }
 
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Prospect,
@@ -220,9 +218,7 @@ pub struct Swot {
 
 // ---------------------------------------------------------------- notes
 
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteKind {
     #[default]
@@ -472,10 +468,6 @@ pub struct PlanDoc {
 
 impl PlanDoc {
     pub fn period(&self) -> &str {
-        self.plan
-            .period
-            .as_ref()
-            .map(|p| p.value.as_str())
-            .unwrap_or(&self.id)
+        self.plan.period.as_ref().map(|p| p.value.as_str()).unwrap_or(&self.id)
     }
 }

@@ -101,11 +101,7 @@ pub struct CustomerPlan {
 }
 
 fn shared(items: &[PlanItem]) -> Vec<String> {
-    items
-        .iter()
-        .filter(|i| !i.internal)
-        .map(|i| i.text.clone())
-        .collect()
+    items.iter().filter(|i| !i.internal).map(|i| i.text.clone()).collect()
 }
 
 /// The customer view of account `slug`. Draft plans are left out unless `drafts`.
@@ -156,8 +152,7 @@ pub fn customer(site: &Site, portfolio: &Portfolio, slug: &str, drafts: bool) ->
                             owner_theirs: i.owner_theirs.as_deref().map(|o| person(doc, o)),
                             due: i.due,
                             status: i.status,
-                            overdue: i.due.is_some_and(|d| d < today)
-                                && i.status != InitiativeStatus::Done,
+                            overdue: i.due.is_some_and(|d| d < today) && i.status != InitiativeStatus::Done,
                         })
                         .collect(),
                     kpis: plan

@@ -44,10 +44,7 @@ fn absolute(p: &Path) -> PathBuf {
     let mut existing = abs.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (
-            existing.file_name().map(|s| s.to_os_string()),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(|s| s.to_os_string()), existing.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -91,10 +88,7 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
     }
     if out_abs.exists() {
         if !out_abs.is_dir() {
-            return Err(format!(
-                "refusing --out {}: it is a file, not a folder",
-                out.display()
-            ));
+            return Err(format!("refusing --out {}: it is a file, not a folder", out.display()));
         }
         let non_empty = std::fs::read_dir(&out_abs)
             .map(|mut d| d.next().is_some())
@@ -112,17 +106,13 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
 /// Write `files` to `out`, replacing its previous content atomically.
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, String> {
     let out = absolute(out);
-    let parent = out
-        .parent()
-        .ok_or("output folder has no parent")?
-        .to_path_buf();
+    let parent = out.parent().ok_or("output folder has no parent")?.to_path_buf();
     let name = out
         .file_name()
         .ok_or("output folder has no name")?
         .to_string_lossy()
         .into_owned();
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    std::fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     clean_leftovers(&parent, &name);
 
     let pid = std::process::id();
@@ -133,18 +123,15 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Stri
         let mut bytes = 0u64;
         let mut dirs = std::collections::HashSet::new();
         for f in files {
-            let rel = safe_relative(&f.path).ok_or_else(|| {
-                format!("refusing to write outside the output folder: {}", f.path)
-            })?;
+            let rel = safe_relative(&f.path)
+                .ok_or_else(|| format!("refusing to write outside the output folder: {}", f.path))?;
             let path = tmp.join(rel);
             if let Some(dir) = path.parent()
                 && dirs.insert(dir.to_path_buf())
             {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
-            std::fs::write(&path, &f.bytes)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, &f.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             bytes += f.bytes.len() as u64;
         }
         std::fs::write(
@@ -188,18 +175,14 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Stri
 
 /// Remove temporary folders of earlier builds that were killed mid-way.
 fn clean_leftovers(parent: &Path, name: &str) {
-    let prefixes = [
-        format!(".{name}.kamsite-new-"),
-        format!(".{name}.kamsite-old-"),
-    ];
+    let prefixes = [format!(".{name}.kamsite-new-"), format!(".{name}.kamsite-old-")];
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for e in entries.flatten() {
         let fname = e.file_name().to_string_lossy().into_owned();
         if prefixes.iter().any(|p| fname.starts_with(p.as_str())) && e.path().is_dir() {
-            let is_ours =
-                e.path().join(MARKER).is_file() || fname.starts_with(prefixes[0].as_str());
+            let is_ours = e.path().join(MARKER).is_file() || fname.starts_with(prefixes[0].as_str());
             if is_ours {
                 let _ = std::fs::remove_dir_all(e.path());
             }
@@ -210,9 +193,7 @@ fn clean_leftovers(parent: &Path, name: &str) {
 /// A relative path with no `..`, root or prefix parts.
 fn safe_relative(p: &str) -> Option<PathBuf> {
     let path = Path::new(p);
-    let ok = path
-        .components()
-        .all(|c| matches!(c, std::path::Component::Normal(_)));
+    let ok = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
     (ok && !p.is_empty()).then(|| path.to_path_buf())
 }
 

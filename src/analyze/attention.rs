@@ -50,13 +50,12 @@ pub struct Attention {
     pub reason: String,
 }
 
+fn days(n: i64) -> String {
+    if n == 1 { "1 day".into() } else { format!("{n} days") }
+}
+
 /// Every attention item of the portfolio, by account slug, then rule order.
-pub fn collect(
-    cfg: &SiteConfig,
-    docs: &[AccountDoc],
-    views: &[AccountView],
-    today: Date,
-) -> Vec<Attention> {
+pub fn collect(cfg: &SiteConfig, docs: &[AccountDoc], views: &[AccountView], today: Date) -> Vec<Attention> {
     let n = cfg.stale_after_days;
     let mut out = Vec::new();
     for (doc, v) in docs.iter().zip(views) {
@@ -76,23 +75,20 @@ pub fn collect(
             push(
                 AttentionKind::ReviewOverdue,
                 format!(
-                    "Account review was due {} ({} days ago)",
+                    "Account review was due {} ({} ago)",
                     r.value,
-                    days_between(r.value, today)
+                    days(days_between(r.value, today))
                 ),
             );
         }
         if key_active {
             match v.last_note {
-                None => push(
-                    AttentionKind::AccountStale,
-                    "Key account with no notes".into(),
-                ),
+                None => push(AttentionKind::AccountStale, "Key account with no notes".into()),
                 Some(d) if is_older_than(d, today, n) => push(
                     AttentionKind::AccountStale,
                     format!(
-                        "Newest note is from {d}, {} days ago (limit {n})",
-                        days_between(d, today)
+                        "Newest note is from {d}, {} ago (limit {n})",
+                        days(days_between(d, today))
                     ),
                 ),
                 _ => {}
@@ -108,10 +104,10 @@ pub fn collect(
                     Some(d) if is_older_than(d, today, n) => push(
                         AttentionKind::ContactStale,
                         format!(
-                            "{} ({}) last contacted {d}, {} days ago",
+                            "{} ({}) last contacted {d}, {} ago",
                             c.name,
                             c.id,
-                            days_between(d, today)
+                            days(days_between(d, today))
                         ),
                     ),
                     _ => {}
@@ -146,4 +142,112 @@ pub fn collect(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::diag::SourceFile;
+    use crate::load::yaml::{Fragment, parse};
+    use crate::model::{AccountDoc, NoteDoc, NoteMeta, Site};
+
+    fn account(slug: &str, yaml: &str, note_dates: &[&str]) -> AccountDoc {
+        let file = SourceFile::new(format!("accounts/{slug}/account.yaml"), yaml);
+        let account = parse(&file, yaml, Fragment::default()).unwrap();
+        let notes = note_dates
+            .iter()
+            .map(|d| {
+                let text = format!("date: {d}\n");
+                let nf = SourceFile::new("n.md", text.clone());
+                let meta: NoteMeta = parse(&nf, &text, Fragment::default()).unwrap();
+                NoteDoc {
+                    id: d.to_string(),
+                    file: nf,
+                    meta,
+                    body: String::new(),
+                }
+            })
+            .collect();
+        AccountDoc {
+            slug: slug.into(),
+            file,
+            account,
+            notes,
+            reviews: vec![],
+            plans: vec![],
+        }
+    }
+
+    fn kinds(accounts: Vec<AccountDoc>) -> Vec<(String, &'static str)> {
+        let site = Site {
+            config: SiteConfig::default(),
+            accounts,
+        };
+        let today: Date = "2026-11-23".parse().unwrap();
+        let p = crate::analyze::analyze(&site, today);
+        p.attention.iter().map(|a| (a.slug.clone(), a.kind.as_str())).collect()
+    }
+
+    const KEY: &str = "name: K\nstatus: active\ntier: diamond\nowner: O\nsponsor: S\n";
+
+    #[test]
+    fn note_exactly_n_days_old_is_not_stale() {
+        assert!(kinds(vec![account("a", KEY, &["2026-08-25"])]).is_empty());
+        assert_eq!(
+            kinds(vec![account("a", KEY, &["2026-08-24"])]),
+            [("a".into(), "account_stale")]
+        );
+        // The newest note counts, not the oldest.
+        assert!(kinds(vec![account("a", KEY, &["2025-01-01", "2026-11-01"])]).is_empty());
+    }
+
+    #[test]
+    fn only_active_key_accounts_go_stale_or_lack_owners() {
+        assert_eq!(kinds(vec![account("a", KEY, &[])]), [("a".into(), "account_stale")]);
+        let not_key = "name: N\nstatus: active\ntier: opportunistic\n";
+        assert!(kinds(vec![account("n", not_key, &[])]).is_empty());
+        let former = "name: F\nstatus: former\ntier: diamond\n";
+        assert!(kinds(vec![account("f", former, &[])]).is_empty());
+        let bare = "name: B\nstatus: active\ntier: portfolio\n";
+        assert_eq!(
+            kinds(vec![account("b", bare, &["2026-11-20"])]),
+            [("b".into(), "missing_owner"), ("b".into(), "missing_sponsor")]
+        );
+    }
+
+    #[test]
+    fn contacts_go_stale_in_active_accounts_only() {
+        let yaml = format!(
+            "{KEY}contacts:\n  - {{ id: a, name: A, last_contact: 2026-08-25 }}\n  - {{ id: b, name: B, last_contact: 2026-08-24 }}\n  - {{ id: c, name: C }}\n"
+        );
+        assert_eq!(
+            kinds(vec![account("k", &yaml, &["2026-11-01"])]),
+            [("k".into(), "contact_stale"), ("k".into(), "contact_stale")]
+        );
+        let former = yaml.replace("status: active", "status: former");
+        assert!(kinds(vec![account("k", &former, &[])]).is_empty());
+    }
+
+    #[test]
+    fn review_due_is_strictly_before_today() {
+        let due_today = format!("{KEY}review_by: 2026-11-23\n");
+        assert!(kinds(vec![account("a", &due_today, &["2026-11-01"])]).is_empty());
+        let overdue = format!("{KEY}review_by: 2026-11-22\n");
+        assert_eq!(
+            kinds(vec![account("a", &overdue, &["2026-11-01"])]),
+            [("a".into(), "review_overdue")]
+        );
+    }
+
+    #[test]
+    fn blockers_are_decision_makers_at_minus_two_or_worse() {
+        let yaml = format!(
+            "{KEY}contacts:\n  - {{ id: a, name: A, role: decision-maker, stance: -2, last_contact: 2026-11-01 }}\n  - {{ id: b, name: B, role: decision-maker, stance: -1, last_contact: 2026-11-01 }}\n  - {{ id: c, name: C, role: influencer, stance: -3, last_contact: 2026-11-01 }}\n"
+        );
+        assert_eq!(
+            kinds(vec![account("a", &yaml, &["2026-11-01"])]),
+            [("a".into(), "blocker_decision_maker")]
+        );
+    }
 }

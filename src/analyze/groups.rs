@@ -117,12 +117,8 @@ pub struct QuadrantGroup {
 pub fn quadrants(cfg: &SiteConfig, accounts: &[AccountView]) -> (Vec<QuadrantGroup>, Vec<usize>) {
     let by_revenue = |v: &mut Vec<usize>| {
         v.sort_by(|&a, &b| {
-            let (ra, rb) = (
-                accounts[a].revenue.unwrap_or(0.0),
-                accounts[b].revenue.unwrap_or(0.0),
-            );
-            rb.total_cmp(&ra)
-                .then_with(|| accounts[a].name.cmp(accounts[b].name))
+            let (ra, rb) = (accounts[a].revenue.unwrap_or(0.0), accounts[b].revenue.unwrap_or(0.0));
+            rb.total_cmp(&ra).then_with(|| accounts[a].name.cmp(accounts[b].name))
         })
     };
     let groups = QuadrantPos::ALL

@@ -154,12 +154,7 @@ mod tests {
     fn scores(pairs: &[(&str, f64)]) -> IndexMap<String, Spanned<f64>> {
         pairs
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.to_string(),
-                    Spanned::new(*v, Location::UNKNOWN, Location::UNKNOWN),
-                )
-            })
+            .map(|(k, v)| (k.to_string(), Spanned::new(*v, Location::UNKNOWN, Location::UNKNOWN)))
             .collect()
     }
 
@@ -167,11 +162,7 @@ mod tests {
     fn weighted_mean_normalises_weights() {
         let m = preset_matrix(Preset::Mcdonald);
         // growth 3, profitability 2, reference_value 1
-        let s = scores(&[
-            ("growth", 8.0),
-            ("profitability", 6.0),
-            ("reference_value", 9.0),
-        ]);
+        let s = scores(&[("growth", 8.0), ("profitability", 6.0), ("reference_value", 9.0)]);
         let a = axis_score(&m.vertical, &s);
         assert_eq!(a.score, Some(7.5)); // (24 + 12 + 9) / 6
         let w: f64 = a.factors.iter().map(|f| f.weight).sum();

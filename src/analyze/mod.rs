@@ -236,18 +236,11 @@ pub fn stance_label(stance: Option<i64>) -> &'static str {
 /// Analyse the site as of `today`.
 pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
     let cfg = &site.config;
-    let mut accounts: Vec<AccountView> = site
-        .accounts
-        .iter()
-        .map(|d| account(cfg, d, today))
-        .collect();
+    let mut accounts: Vec<AccountView> = site.accounts.iter().map(|d| account(cfg, d, today)).collect();
 
     let total_latest: f64 = accounts.iter().filter_map(|a| a.revenue).sum();
     for a in &mut accounts {
-        a.revenue_share = a
-            .revenue
-            .filter(|_| total_latest > 0.0)
-            .map(|r| r / total_latest);
+        a.revenue_share = a.revenue.filter(|_| total_latest > 0.0).map(|r| r / total_latest);
     }
 
     let attention = attention::collect(cfg, &site.accounts, &accounts, today);
@@ -332,9 +325,7 @@ fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> Account
                 owner: c.owner.as_deref(),
                 last_contact: c.last_contact,
                 days_since_contact: c.last_contact.map(|d| days_between(d, today)),
-                stale: c
-                    .last_contact
-                    .is_none_or(|d| is_older_than(d, today, stale_days)),
+                stale: c.last_contact.is_none_or(|d| is_older_than(d, today, stale_days)),
                 email: c.email.as_deref(),
                 phone: c.phone.as_deref(),
                 notes: c.notes.as_deref(),
@@ -384,16 +375,8 @@ fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> Account
             }
         })
         .collect();
-    let pipeline = opportunities
-        .iter()
-        .filter(|o| o.open)
-        .filter_map(|o| o.value)
-        .sum();
-    let weighted_pipeline = opportunities
-        .iter()
-        .filter(|o| o.open)
-        .filter_map(|o| o.weighted)
-        .sum();
+    let pipeline = opportunities.iter().filter(|o| o.open).filter_map(|o| o.value).sum();
+    let weighted_pipeline = opportunities.iter().filter(|o| o.open).filter_map(|o| o.weighted).sum();
 
     let kpis = a
         .kpis
@@ -428,11 +411,7 @@ fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> Account
 
     AccountView {
         slug: &doc.slug,
-        name: a
-            .name
-            .as_ref()
-            .map(|n| n.value.as_str())
-            .unwrap_or(&doc.slug),
+        name: a.name.as_ref().map(|n| n.value.as_str()).unwrap_or(&doc.slug),
         status: a.status,
         industry: a.industry.as_deref(),
         region: a.region.as_deref(),
@@ -493,28 +472,15 @@ pub fn note_kind(kind: Option<crate::model::NoteKind>) -> &'static str {
 }
 
 /// How far `current` has moved from `baseline` towards `target`, 0..1.
-pub fn kpi_progress(
-    baseline: Option<f64>,
-    current: Option<f64>,
-    target: Option<f64>,
-) -> Option<f64> {
+pub fn kpi_progress(baseline: Option<f64>, current: Option<f64>, target: Option<f64>) -> Option<f64> {
     let (b, c, t) = (baseline?, current?, target?);
     if (t - b).abs() < f64::EPSILON {
-        return Some(if (c - t).abs() < f64::EPSILON {
-            1.0
-        } else {
-            0.0
-        });
+        return Some(if (c - t).abs() < f64::EPSILON { 1.0 } else { 0.0 });
     }
     Some(((c - b) / (t - b)).clamp(0.0, 1.0))
 }
 
-fn summarize(
-    site: &Site,
-    accounts: &[AccountView],
-    attention: &[Attention],
-    today: Date,
-) -> Summary {
+fn summarize(site: &Site, accounts: &[AccountView], attention: &[Attention], today: Date) -> Summary {
     let mut s = Summary {
         accounts: accounts.len(),
         guidance_min: KEY_ACCOUNT_GUIDANCE.0,
@@ -523,10 +489,8 @@ fn summarize(
         ..Summary::default()
     };
     for st in [Status::Prospect, Status::Active, Status::Former] {
-        s.by_status.insert(
-            st.as_str(),
-            accounts.iter().filter(|a| a.status == st).count(),
-        );
+        s.by_status
+            .insert(st.as_str(), accounts.iter().filter(|a| a.status == st).count());
     }
     s.key_accounts = accounts
         .iter()

@@ -13,10 +13,7 @@ pub fn split<'a>(file: &SourceFile, text: &'a str) -> Result<Split<'a>, Diagnost
     }
     let mut offset = first_end;
     while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map(|i| offset + i + 1)
-            .unwrap_or(text.len());
+        let end = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
         let l = text[offset..end].trim_end();
         if l == "---" || l == "..." {
             let yaml = &text[first_end..offset];

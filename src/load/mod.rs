@@ -37,8 +37,7 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     }
     dirs.sort();
 
-    let loaded: Vec<(Option<AccountDoc>, Diagnostics)> =
-        dirs.par_iter().map(|dir| load_account(root, dir)).collect();
+    let loaded: Vec<(Option<AccountDoc>, Diagnostics)> = dirs.par_iter().map(|dir| load_account(root, dir)).collect();
     let mut accounts = Vec::with_capacity(loaded.len());
     for (doc, d) in loaded {
         diags.extend(d);
@@ -106,13 +105,8 @@ pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<
                 let f = SourceFile::new(name, valid);
                 let (line, column) = f.line_col(offset);
                 diags.push(
-                    Diagnostic::error(
-                        "not-utf8",
-                        &f,
-                        Pos::new(line, column),
-                        "file is not valid UTF-8 text",
-                    )
-                    .help("save the file with UTF-8 encoding"),
+                    Diagnostic::error("not-utf8", &f, Pos::new(line, column), "file is not valid UTF-8 text")
+                        .help("save the file with UTF-8 encoding"),
                 );
                 None
             }
@@ -180,8 +174,12 @@ fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
             format!("{rel}/")
         };
         diags.push(
-            Diagnostic::at_path("invalid-slug", &target, format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"))
-                .help(format!("rename the folder to `{}`", slugify(&slug))),
+            Diagnostic::at_path(
+                "invalid-slug",
+                &target,
+                format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"),
+            )
+            .help(format!("rename the folder to `{}`", slugify(&slug))),
         );
     }
 
@@ -208,40 +206,20 @@ fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
         None
     };
 
-    let notes = load_docs(
-        root,
-        &dir.join("notes"),
-        &mut diags,
-        |file, fm, body, id| {
-            let meta: NoteMeta = fm
-                .map(|(y, at)| yaml::parse(&file, y, at))
-                .transpose()?
-                .unwrap_or_default();
-            Ok(NoteDoc {
-                id,
-                file,
-                meta,
-                body,
-            })
-        },
-    );
-    let reviews = load_docs(
-        root,
-        &dir.join("reviews"),
-        &mut diags,
-        |file, fm, body, id| {
-            let meta: ReviewMeta = fm
-                .map(|(y, at)| yaml::parse(&file, y, at))
-                .transpose()?
-                .unwrap_or_default();
-            Ok(ReviewDoc {
-                id,
-                file,
-                meta,
-                body,
-            })
-        },
-    );
+    let notes = load_docs(root, &dir.join("notes"), &mut diags, |file, fm, body, id| {
+        let meta: NoteMeta = fm
+            .map(|(y, at)| yaml::parse(&file, y, at))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(NoteDoc { id, file, meta, body })
+    });
+    let reviews = load_docs(root, &dir.join("reviews"), &mut diags, |file, fm, body, id| {
+        let meta: ReviewMeta = fm
+            .map(|(y, at)| yaml::parse(&file, y, at))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(ReviewDoc { id, file, meta, body })
+    });
     let plans = load_plans(root, &dir.join("plans"), &mut diags);
 
     let doc = account.map(|(file, account)| {

@@ -16,11 +16,7 @@ pub struct Fragment {
 }
 
 /// Parse `yaml` (the whole of `file`, or the part of it at `at`) into `T`.
-pub fn parse<T: DeserializeOwned>(
-    file: &SourceFile,
-    yaml: &str,
-    at: Fragment,
-) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(file: &SourceFile, yaml: &str, at: Fragment) -> Result<T, Diagnostic> {
     let options = serde_saphyr::options! { with_snippet: false };
     // An empty document is an empty mapping, so an empty site.yaml works.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
@@ -45,30 +41,17 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
         .map(|l| pos_of(&l, at))
         .unwrap_or(shift(Pos::START, at));
     match err {
-        Error::SerdeUnknownField {
-            field, expected, ..
-        } => {
-            let mut d =
-                Diagnostic::error("unknown-key", file, pos, format!("unknown key `{field}`"));
+        Error::SerdeUnknownField { field, expected, .. } => {
+            let mut d = Diagnostic::error("unknown-key", file, pos, format!("unknown key `{field}`"));
             d.len = field.len();
             let help = match did_you_mean(field, expected.iter().copied()) {
-                Some(s) => format!(
-                    "did you mean `{s}`? Allowed keys here: {}",
-                    expected.join(", ")
-                ),
+                Some(s) => format!("did you mean `{s}`? Allowed keys here: {}", expected.join(", ")),
                 None => format!("allowed keys here: {}", expected.join(", ")),
             };
             d.help(help)
         }
-        Error::SerdeUnknownVariant {
-            variant, expected, ..
-        } => {
-            let mut d = Diagnostic::error(
-                "unknown-value",
-                file,
-                pos,
-                format!("unknown value `{variant}`"),
-            );
+        Error::SerdeUnknownVariant { variant, expected, .. } => {
+            let mut d = Diagnostic::error("unknown-value", file, pos, format!("unknown value `{variant}`"));
             d.len = variant.len();
             let help = match did_you_mean(variant, expected.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? Use {}", one_of(expected)),
@@ -78,21 +61,18 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
         }
         Error::SerdeInvalidType { .. } | Error::SerdeInvalidValue { .. } => {
             let msg = UserMessageFormatter.format_message(err).into_owned();
-            Diagnostic::error("wrong-type", file, pos, msg)
-                .help(type_help(&UserMessageFormatter.format_message(err)))
+            Diagnostic::error("wrong-type", file, pos, msg).help(type_help(&UserMessageFormatter.format_message(err)))
         }
-        Error::SerdeMissingField { field, .. } => Diagnostic::error(
-            "missing-key",
-            file,
-            pos,
-            format!("missing required key `{field}`"),
-        )
-        .help(format!("add `{field}:` to this mapping")),
+        Error::SerdeMissingField { field, .. } => {
+            Diagnostic::error("missing-key", file, pos, format!("missing required key `{field}`"))
+                .help(format!("add `{field}:` to this mapping"))
+        }
         Error::InvalidScalar { ty, .. } => {
             let found = scalar_at(file, pos);
             let expected = match *ty {
-                "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128"
-                | "isize" | "usize" => "a whole number",
+                "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" | "isize" | "usize" => {
+                    "a whole number"
+                }
                 "f32" | "f64" => "a number",
                 "bool" => "`true` or `false`",
                 "char" => "a single character",
@@ -109,11 +89,7 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
         }
         Error::DuplicateMappingKey { .. } => {
             let msg = UserMessageFormatter.format_message(err);
-            let msg = msg
-                .split(", set DuplicateKeyPolicy")
-                .next()
-                .unwrap_or(&msg)
-                .to_string();
+            let msg = msg.split(", set DuplicateKeyPolicy").next().unwrap_or(&msg).to_string();
             Diagnostic::error("duplicate-key", file, pos, msg).help("remove one of the two entries")
         }
         Error::Budget { .. } => Diagnostic::error(

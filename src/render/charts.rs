@@ -7,16 +7,14 @@
 //! short "no data" note.
 
 use charts_rs::{
-    BarChart, Box as Margin, HorizontalBarChart, LegendCategory, LineChart, MarkLine,
-    MarkLineCategory, Position, ScatterChart, Series, SeriesCategory,
+    BarChart, Box as Margin, HorizontalBarChart, LegendCategory, LineChart, MarkLine, MarkLineCategory, Position,
+    ScatterChart, Series, SeriesCategory,
 };
 
 use crate::analyze::pareto::Pareto;
 
 const FONT: &str = "Roboto";
-pub const PALETTE: [&str; 6] = [
-    "#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b",
-];
+pub const PALETTE: [&str; 6] = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#64748b"];
 
 /// A series with gaps (None draws nothing for that category).
 fn gappy(name: impl Into<String>, data: Vec<Option<f32>>) -> Series {
@@ -105,12 +103,7 @@ fn base_line(chart: &mut LineChart, w: f32, h: f32) {
 }
 
 /// Revenue bars with the margin line on a second axis, one point per year.
-pub fn financials(
-    years: &[i32],
-    revenue: &[Option<f64>],
-    margin: &[Option<f64>],
-    currency: &str,
-) -> String {
+pub fn financials(years: &[i32], revenue: &[Option<f64>], margin: &[Option<f64>], currency: &str) -> String {
     if years.is_empty() || revenue.iter().all(Option::is_none) {
         return empty("No financials recorded.");
     }
@@ -124,18 +117,9 @@ pub fn financials(
         (1.0, "")
     };
     let (rmax, rsplit) = nice_axis(raw_max / div);
-    let rev: Vec<Option<f32>> = revenue
-        .iter()
-        .map(|r| r.map(|r| (r / div) as f32))
-        .collect();
-    let mar: Vec<Option<f32>> = margin
-        .iter()
-        .map(|m| m.map(|m| (m * 100.0) as f32))
-        .collect();
-    let mut bars = gappy(
-        format!("Revenue ({unit} {currency})").replace("( ", "("),
-        rev,
-    );
+    let rev: Vec<Option<f32>> = revenue.iter().map(|r| r.map(|r| (r / div) as f32)).collect();
+    let mar: Vec<Option<f32>> = margin.iter().map(|m| m.map(|m| (m * 100.0) as f32)).collect();
+    let mut bars = gappy(format!("Revenue ({unit} {currency})").replace("( ", "("), rev);
     bars.label_show = true;
     let mut series = vec![bars];
     let has_margin = mar.iter().any(Option::is_some);
@@ -218,10 +202,7 @@ pub fn pareto(p: &Pareto) -> String {
     chart.y_axis_configs[0].formatter = Some("{c}%".into());
     chart.x_axis.boundary_gap = Some(false);
     match chart.svg() {
-        Ok(svg) => responsive(
-            &svg,
-            "Cumulative share of revenue against share of accounts",
-        ),
+        Ok(svg) => responsive(&svg, "Cumulative share of revenue against share of accounts"),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -411,13 +392,7 @@ fn attr_str<'t>(tag: &'t str, key: &str) -> Option<&'t str> {
     tag[p..].split('"').next()
 }
 
-fn annotate_matrix(
-    svg: &str,
-    points: &[MatrixPoint],
-    order: &[Vec<usize>],
-    spec: &MatrixSpec,
-    frame: &str,
-) -> String {
+fn annotate_matrix(svg: &str, points: &[MatrixPoint], order: &[Vec<usize>], spec: &MatrixSpec, frame: &str) -> String {
     // Pass 1: find the frame circles and each bubble's pixel position.
     let mut out = String::with_capacity(svg.len() * 2);
     let mut frame_px: Vec<(f64, f64)> = Vec::new();
@@ -437,10 +412,7 @@ fn annotate_matrix(
                 }
             }
             Some(s) => {
-                let g = spec
-                    .group_names
-                    .iter()
-                    .position(|n| html_escape(n) == s || *n == s);
+                let g = spec.group_names.iter().position(|n| html_escape(n) == s || *n == s);
                 let idx = g.and_then(|g| {
                     let i = order[g].get(seen[g]).copied();
                     seen[g] += 1;
@@ -449,9 +421,7 @@ fn annotate_matrix(
                 match idx {
                     Some(i) => {
                         let p = &points[i];
-                        if let (Some(cx), Some(cy), Some(r)) =
-                            (attr(tag, "cx"), attr(tag, "cy"), attr(tag, "r"))
-                        {
+                        if let (Some(cx), Some(cy), Some(r)) = (attr(tag, "cx"), attr(tag, "cy"), attr(tag, "r")) {
                             placed.push((i, cx, cy, r));
                         }
                         let open = tag.trim_end_matches("/>");
@@ -504,12 +474,7 @@ fn annotate_matrix(
     overlay.push_str(&corner(x1 - 8.0, y0 - 10.0, "end", br));
 
     // Labels for the largest accounts, skipping any that would overlap one already placed.
-    placed.sort_by(|a, b| {
-        points[b.0]
-            .revenue
-            .total_cmp(&points[a.0].revenue)
-            .then(a.0.cmp(&b.0))
-    });
+    placed.sort_by(|a, b| points[b.0].revenue.total_cmp(&points[a.0].revenue).then(a.0.cmp(&b.0)));
     let circles: Vec<(usize, f64, f64, f64)> = placed.clone();
     let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
     for &(i, cx, cy, r) in placed.iter().take(spec.labels) {

@@ -68,10 +68,7 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
         .iter()
         .map(|p| PlanPage {
             plan: p,
-            narrative_html: p
-                .narrative
-                .as_deref()
-                .map(|md| markdown::to_html(md, "narrative-")),
+            narrative_html: p.narrative.as_deref().map(|md| markdown::to_html(md, "narrative-")),
             kpi_chart: kpi_chart(p),
         })
         .collect();

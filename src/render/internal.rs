@@ -41,13 +41,7 @@ const NAV: &[NavItem] = &[
     },
 ];
 
-fn page(
-    path: &str,
-    template: &'static str,
-    title: &str,
-    section: &str,
-    site: &SiteInfo,
-) -> Context {
+fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", site);
     ctx.insert("nav", NAV);
@@ -140,13 +134,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
 
     // Dashboard.
     {
-        let mut ctx = page(
-            "index.html",
-            "index.html",
-            "Portfolio dashboard",
-            "dashboard",
-            &info,
-        );
+        let mut ctx = page("index.html", "index.html", "Portfolio dashboard", "dashboard", &info);
         ctx.insert("summary", &p.summary);
         ctx.insert("pareto", &p.pareto);
         ctx.insert("pareto_chart", &charts::pareto(&p.pareto));
@@ -204,13 +192,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
 
     // Accounts list.
     {
-        let mut ctx = page(
-            "accounts/index.html",
-            "accounts.html",
-            "Accounts",
-            "accounts",
-            &info,
-        );
+        let mut ctx = page("accounts/index.html", "accounts.html", "Accounts", "accounts", &info);
         ctx.insert("accounts", &rows);
         pages.push(Page {
             path: "accounts/index.html".into(),
@@ -221,13 +203,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
 
     // Matrix.
     {
-        let mut ctx = page(
-            "matrix/index.html",
-            "matrix.html",
-            "Portfolio matrix",
-            "matrix",
-            &info,
-        );
+        let mut ctx = page("matrix/index.html", "matrix.html", "Portfolio matrix", "matrix", &info);
         ctx.insert("matrix", &cfg.matrix);
         ctx.insert("chart", &matrix_chart(p, "../accounts/"));
         let groups: Vec<QuadrantRows> = p
@@ -253,13 +229,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
 
     // Tiers.
     {
-        let mut ctx = page(
-            "tiers/index.html",
-            "tiers.html",
-            "Tiers and stages",
-            "tiers",
-            &info,
-        );
+        let mut ctx = page("tiers/index.html", "tiers.html", "Tiers and stages", "tiers", &info);
         ctx.insert("tiers", &tier_rows(p, &rows));
         let stages: Vec<&str> = p
             .tiers
@@ -424,24 +394,9 @@ fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [AccountRow<'a>]) -> Vec<TierRowVie
 }
 
 fn stage_chart(p: &Portfolio) -> String {
-    let labels: Vec<String> = p
-        .tiers
-        .stage_totals
-        .iter()
-        .map(|(s, _)| s.clone())
-        .collect();
-    let values: Vec<f64> = p
-        .tiers
-        .stage_totals
-        .iter()
-        .map(|(_, n)| *n as f64)
-        .collect();
-    charts::hbar(
-        &labels,
-        &values,
-        "Accounts",
-        "Accounts per relationship stage",
-    )
+    let labels: Vec<String> = p.tiers.stage_totals.iter().map(|(s, _)| s.clone()).collect();
+    let values: Vec<f64> = p.tiers.stage_totals.iter().map(|(_, n)| *n as f64).collect();
+    charts::hbar(&labels, &values, "Accounts", "Accounts per relationship stage")
 }
 
 /// The matrix bubble chart; `href_prefix` leads from the page to /accounts/.

@@ -29,21 +29,13 @@ use crate::write::OutputFile;
 pub use customer::render as render_customer;
 
 /// Render the internal portal.
-pub fn internal(
-    opts: &BuildOptions,
-    site: &Site,
-    portfolio: &Portfolio,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn internal(opts: &BuildOptions, site: &Site, portfolio: &Portfolio) -> Result<Vec<OutputFile>, Diagnostics> {
     let engine = Engine::new(opts, site)?;
     internal::render(&engine, site, portfolio)
 }
 
 /// Render one customer's site from its redacted view.
-pub fn customer(
-    opts: &BuildOptions,
-    site: &Site,
-    view: &CustomerSite,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn customer(opts: &BuildOptions, site: &Site, view: &CustomerSite) -> Result<Vec<OutputFile>, Diagnostics> {
     let engine = Engine::new(opts, site)?;
     customer::render(&engine, view)
 }
@@ -126,11 +118,7 @@ impl Engine {
                 }
             }
         }
-        if diags.has_errors() {
-            Err(diags)
-        } else {
-            Ok(out)
-        }
+        if diags.has_errors() { Err(diags) } else { Ok(out) }
     }
 
     pub fn static_files(&self) -> &BTreeMap<String, Vec<u8>> {
@@ -175,9 +163,7 @@ fn template_error(theme: &theme::Theme, e: &tera::Error) -> Diagnostic {
             d.len = 1;
             d
         }
-        None => {
-            Diagnostic::at_path("template", name.as_deref().unwrap_or("templates"), msg).help(help)
-        }
+        None => Diagnostic::at_path("template", name.as_deref().unwrap_or("templates"), msg).help(help),
     }
 }
 

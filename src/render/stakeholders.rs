@@ -114,10 +114,7 @@ pub fn map(contacts: &[ContactView]) -> String {
             place(&mut nodes, r, &mut next);
         }
         let max_depth = nodes.iter().map(|n| n.depth).max().unwrap_or(0);
-        (
-            next - GAP_X,
-            (max_depth + 1) as f64 * (CARD_H + GAP_Y) - GAP_Y,
-        )
+        (next - GAP_X, (max_depth + 1) as f64 * (CARD_H + GAP_Y) - GAP_Y)
     } else {
         // Indented: one row per contact, indented by depth.
         fn place(nodes: &mut [Node], i: usize, row: &mut usize) {
@@ -165,15 +162,14 @@ pub fn map(contacts: &[ContactView]) -> String {
             let (x1, y1) = (a.x + CARD_W / 2.0, a.y + CARD_H);
             let (x2, y2) = (b.x + CARD_W / 2.0, b.y);
             let my = (y1 + y2) / 2.0;
-            let _ = write!(
-                svg,
-                "<path d=\"M{x1:.1} {y1:.1} V{my:.1} H{x2:.1} V{y2:.1}\"/>"
-            );
+            let _ = write!(svg, "<path d=\"M{x1:.1} {y1:.1} V{my:.1} H{x2:.1} V{y2:.1}\"/>");
         }
     }
     svg.push_str("</g>");
     // Influence lines.
-    svg.push_str("<g class=\"influences\" stroke=\"#a855f7\" stroke-width=\"1.2\" stroke-dasharray=\"4,3\" fill=\"none\">");
+    svg.push_str(
+        "<g class=\"influences\" stroke=\"#a855f7\" stroke-width=\"1.2\" stroke-dasharray=\"4,3\" fill=\"none\">",
+    );
     for (i, c) in contacts.iter().enumerate() {
         for target in &c.influences {
             if let Some(j) = contacts.iter().position(|x| x.id == *target) {

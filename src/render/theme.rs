@@ -80,9 +80,7 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, Diagnostics> {
                     "site.yaml",
                     format!("theme `{name}` not found: no folder themes/{name}/"),
                 )
-                .help(
-                    "create themes/<name>/templates/, or remove `theme:` to use the built-in theme",
-                ),
+                .help("create themes/<name>/templates/, or remove `theme:` to use the built-in theme"),
             );
             return Err(diags);
         }
@@ -128,12 +126,7 @@ fn files_under(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
         .flatten()
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
             (!rel.split('/').any(|p| p.starts_with('.'))).then(|| (rel, e.path().to_path_buf()))
         })
         .collect();

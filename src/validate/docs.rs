@@ -9,19 +9,8 @@ use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::{AccountDoc, Site};
 
 pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) {
-    let reasons: Vec<&str> = site
-        .config
-        .win_loss
-        .reasons
-        .iter()
-        .map(|r| r.id.as_str())
-        .collect();
-    let opp_ids: Vec<&str> = doc
-        .account
-        .opportunities
-        .iter()
-        .map(|o| o.id.value.as_str())
-        .collect();
+    let reasons: Vec<&str> = site.config.win_loss.reasons.iter().map(|r| r.id.as_str()).collect();
+    let opp_ids: Vec<&str> = doc.account.opportunities.iter().map(|o| o.id.value.as_str()).collect();
     for r in &doc.reviews {
         let f = &r.file;
         let m = &r.meta;
@@ -58,11 +47,16 @@ pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnosti
                     "free-opportunity",
                     f,
                     at(o, FRONT_MATTER),
-                    format!("opportunity `{}` is not an opportunity id of this account; it is shown as a free title", o.value),
+                    format!(
+                        "opportunity `{}` is not an opportunity id of this account; it is shown as a free title",
+                        o.value
+                    ),
                 );
                 d = match crate::diag::did_you_mean(&o.value, opp_ids.iter().copied()) {
                     Some(s) if looks_like_id => d.help(format!("did you mean `{s}`?")),
-                    _ if opp_ids.is_empty() => d.help("add the deal to `opportunities` in account.yaml to link the review to it"),
+                    _ if opp_ids.is_empty() => {
+                        d.help("add the deal to `opportunities` in account.yaml to link the review to it")
+                    }
                     _ => d.help(format!("link it with one of: {}", opp_ids.join(", "))),
                 };
                 diags.push(d);
@@ -112,10 +106,7 @@ pub fn plans(doc: &AccountDoc, diags: &mut Diagnostics) {
                         period.value, p.id
                     ),
                 )
-                .help(format!(
-                    "rename the file to `{}.yaml` or change `period`",
-                    period.value
-                )),
+                .help(format!("rename the file to `{}.yaml` or change `period`", period.value)),
             );
         }
         if !periods.insert(p.period().to_string()) {

@@ -63,10 +63,7 @@ pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
                         "invalid-axis",
                         file,
                         find_pos(file, &axis.name),
-                        format!(
-                            "matrix axis `{}` has no factor with a positive weight",
-                            axis.name
-                        ),
+                        format!("matrix axis `{}` has no factor with a positive weight", axis.name),
                     )
                     .help("list at least one factor, e.g. `factors: { growth: 1 }`"),
                 );
@@ -90,10 +87,7 @@ pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
                         "out-of-range",
                         file,
                         find_pos(file, "threshold"),
-                        format!(
-                            "threshold {} is outside the score range 0..10",
-                            axis.threshold
-                        ),
+                        format!("threshold {} is outside the score range 0..10", axis.threshold),
                     )
                     .help("scores run from 0 to 10; 5 is the usual midpoint"),
                 );
@@ -144,13 +138,11 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
 
     match &a.name {
         None => diags.push(
-            Diagnostic::error("missing-key", f, Pos::START, "account has no `name`").help(
-                "add `name: <the customer's legal or common name>` at the top of account.yaml",
-            ),
+            Diagnostic::error("missing-key", f, Pos::START, "account has no `name`")
+                .help("add `name: <the customer's legal or common name>` at the top of account.yaml"),
         ),
         Some(n) if n.value.trim().is_empty() => diags.push(
-            Diagnostic::error("missing-key", f, at(n, w), "account `name` is empty")
-                .help("write the customer's name"),
+            Diagnostic::error("missing-key", f, at(n, w), "account `name` is empty").help("write the customer's name"),
         ),
         _ => {}
     }
@@ -232,6 +224,50 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
         }
     }
 
+    // Missing factors: the axis uses the factors present (see analyze::matrix).
+    let m = &cfg.matrix;
+    if a.scores.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "unscored",
+                f,
+                Pos::START,
+                "account has no `scores`: it has no quadrant and shows as unscored in the matrix",
+            )
+            .help(format!("add `scores:` with {}", one_of(&factors))),
+        );
+    } else {
+        for axis in [&m.vertical, &m.horizontal] {
+            let missing: Vec<&str> = axis
+                .factors
+                .keys()
+                .filter(|k| !a.scores.contains_key(*k))
+                .map(String::as_str)
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let pos = a.scores.first().map(|(_, s)| at(s, w)).unwrap_or(Pos::START);
+            let msg = if missing.len() == axis.factors.len() {
+                format!("no score for any factor of `{}`: the account is unscored", axis.name)
+            } else {
+                format!(
+                    "no score for {} of `{}`: the axis score uses the other factors",
+                    one_of(&missing).trim_start_matches("one of "),
+                    axis.name
+                )
+            };
+            diags.push(Diagnostic::warning("missing-factor", f, pos, msg).help(format!(
+                    "add {} under `scores:`",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}: 0..10`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+        }
+    }
+
     let mut years = HashSet::new();
     for fin in &a.financials {
         if !years.insert(fin.year.value) {
@@ -294,11 +330,7 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
     let contact_ids: Vec<&str> = a.contacts.iter().map(|c| c.id.value.as_str()).collect();
     for c in &a.contacts {
         for target in c.reports_to.iter().chain(c.influences.iter()) {
-            let field = if c
-                .reports_to
-                .as_ref()
-                .is_some_and(|r| std::ptr::eq(r, target))
-            {
+            let field = if c.reports_to.as_ref().is_some_and(|r| std::ptr::eq(r, target)) {
                 "reports_to"
             } else {
                 "influences"
@@ -382,11 +414,7 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
 fn fraction(f: &SourceFile, v: &Spanned<f64>, frag: Fragment, what: &str, diags: &mut Diagnostics) {
     if !(0.0..=1.0).contains(&v.value) {
         let hint = if v.value > 1.0 && v.value <= 100.0 {
-            format!(
-                "write {what} as a fraction: {} instead of {}",
-                v.value / 100.0,
-                v.value
-            )
+            format!("write {what} as a fraction: {} instead of {}", v.value / 100.0, v.value)
         } else {
             format!("write {what} as a fraction between 0 and 1")
         };
@@ -403,14 +431,7 @@ fn fraction(f: &SourceFile, v: &Spanned<f64>, frag: Fragment, what: &str, diags:
 }
 
 /// "unknown tier `x`" with a did-you-mean over the defined ids.
-pub fn unknown_id(
-    f: &SourceFile,
-    pos: Pos,
-    what: &str,
-    value: &str,
-    ids: &[&str],
-    defined_in: &str,
-) -> Diagnostic {
+pub fn unknown_id(f: &SourceFile, pos: Pos, what: &str, value: &str, ids: &[&str], defined_in: &str) -> Diagnostic {
     let mut d = Diagnostic::error("unknown-id", f, pos, format!("unknown {what} `{value}`"));
     d.len = value.len().max(1);
     match did_you_mean(value, ids.iter().copied()) {
@@ -444,11 +465,7 @@ fn reports_to_cycle(doc: &AccountDoc) -> Option<(String, Pos)> {
             }
             if !seen.insert(cur) {
                 let c = &contacts[cur];
-                let pos = c
-                    .reports_to
-                    .as_ref()
-                    .map(|r| at(r, WHOLE_FILE))
-                    .unwrap_or(Pos::START);
+                let pos = c.reports_to.as_ref().map(|r| at(r, WHOLE_FILE)).unwrap_or(Pos::START);
                 return Some((c.id.value.clone(), pos));
             }
             cur = next;

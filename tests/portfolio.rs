@@ -1,0 +1,160 @@
+//! Portfolio analytics end to end: quadrants, attention items, presets.
+
+mod common;
+
+use common::{build_to, fixture, read};
+use serde_json::Value;
+
+fn json(path: &std::path::Path) -> Value {
+    serde_json::from_str(&read(path)).unwrap()
+}
+
+fn quadrants(out: &std::path::Path) -> Vec<(String, Option<String>)> {
+    json(&out.join("data/accounts.json"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["slug"].as_str().unwrap().to_string(),
+                a["quadrant"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+fn with_preset(preset: &str, dir: &std::path::Path) -> std::path::PathBuf {
+    let site = dir.join(format!("site-{preset}"));
+    common::copy_dir(&fixture("portfolio"), &site);
+    let yaml = read(&site.join("site.yaml")).replace("preset: mcdonald", &format!("preset: {preset}"));
+    std::fs::write(site.join("site.yaml"), yaml).unwrap();
+    site
+}
+
+fn q(slug: &str, quadrant: Option<&str>) -> (String, Option<String>) {
+    (slug.to_string(), quadrant.map(str::to_string))
+}
+
+#[test]
+fn accounts_land_in_known_quadrants() {
+    let t = tempfile::tempdir().unwrap();
+    let out = build_to(&fixture("portfolio"), &t.path().join("out"));
+    assert_eq!(
+        quadrants(&out),
+        [
+            q("alpha", Some("Strategic")),
+            q("beta", Some("Star")), // attractiveness exactly at the threshold counts as high
+            q("delta", Some("Streamline")),
+            q("epsilon", Some("Streamline")),
+            q("gamma", Some("Status")),
+            q("zeta", None),
+        ]
+    );
+    let accounts = json(&out.join("data/accounts.json"));
+    assert_eq!(accounts[1]["attractiveness"], 5.0);
+    assert_eq!(accounts[1]["strength"], 4.0);
+    assert_eq!(accounts[0]["revenue"], 6_000_000.0);
+    assert_eq!(accounts[0]["tier"], "diamond");
+
+    let matrix = read(&out.join("matrix/index.html"));
+    assert!(matrix.contains("class=\"quadrant-lines\""), "threshold lines");
+    assert!(matrix.contains("<title>Alpha Strategic AS — Strategic: Account attractiveness 8.0, Relative strength 8.0, revenue 6.0 M</title>"));
+    let star = matrix
+        .split("quadrant-card q-top_left")
+        .nth(1)
+        .unwrap()
+        .split("</div>")
+        .next()
+        .unwrap();
+    assert!(
+        star.contains(">Star <span class=\"count\">1</span>") && star.contains("Beta Star Ltd"),
+        "{star}"
+    );
+    assert!(
+        matrix.contains("Invest time and money to build strength"),
+        "quadrant strategy"
+    );
+    let unscored = matrix.split("<h2>Unscored").nth(1).unwrap();
+    assert!(unscored.contains("Zeta Prospect SA"));
+
+    let profile = read(&out.join("accounts/beta/index.html"));
+    assert!(profile.contains("class=\"badge quadrant q-top_left\">Star</span>"));
+}
+
+#[test]
+fn attention_items_follow_the_rules() {
+    let t = tempfile::tempdir().unwrap();
+    let out = build_to(&fixture("portfolio"), &t.path().join("out"));
+    let items: Vec<(String, String)> = json(&out.join("data/attention.json"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            assert_eq!(a.as_object().unwrap().len(), 3, "keys are exactly slug, kind, reason");
+            (
+                a["slug"].as_str().unwrap().to_string(),
+                a["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("alpha", "blocker_decision_maker"),
+        ("beta", "contact_stale"),
+        ("beta", "missing_sponsor"),
+        ("delta", "contact_stale"),
+        ("epsilon", "blocker_decision_maker"),
+        ("gamma", "review_overdue"),
+        ("gamma", "account_stale"),
+        ("gamma", "contact_stale"),
+        ("gamma", "missing_owner"),
+        ("zeta", "review_overdue"),
+    ]
+    .iter()
+    .map(|(s, k)| (s.to_string(), k.to_string()))
+    .collect();
+    assert_eq!(items, expected);
+
+    let dashboard = read(&out.join("index.html"));
+    assert!(dashboard.contains("Needs attention <span class=\"count\">10</span>"));
+    assert!(dashboard.contains("Bjorn Quiet (cfo) last contacted 2026-08-24, 91 days ago"));
+    assert!(dashboard.contains("Account review was due 2026-11-22 (1 day ago)"));
+    assert!(dashboard.contains("href=\"accounts/gamma/\""));
+    // Key-account capacity: 3 active key accounts is below the 15-35 guidance.
+    assert!(
+        dashboard.contains("You manage 3 active key accounts"),
+        "alpha, beta, gamma"
+    );
+    // Pareto in words: top 20 % of 4 accounts with revenue = 1 account, 6 of 9.5 M.
+    assert!(dashboard.contains("The top 20 % of accounts (1 of 4) bring <strong>63 %</strong> of revenue."));
+}
+
+#[test]
+fn presets_switch_with_one_line() {
+    let t = tempfile::tempdir().unwrap();
+    let kaism = build_to(&with_preset("kaism", t.path()), &t.path().join("kaism"));
+    assert_eq!(
+        quadrants(&kaism),
+        [
+            q("alpha", Some("Key account")),
+            q("beta", Some("Key development")),
+            q("delta", Some("Opportunistic")),
+            q("epsilon", Some("Opportunistic")),
+            q("gamma", Some("Maintenance")),
+            q("zeta", None),
+        ]
+    );
+    // CPM: value (profitability 2, growth 1, reference 1) x cost to serve.
+    let cpm = build_to(&with_preset("cpm", t.path()), &t.path().join("cpm"));
+    assert_eq!(
+        quadrants(&cpm),
+        [
+            q("alpha", Some("Platinum")), // high value, cost 3
+            q("beta", Some("Gold")),      // value 5.0 (at threshold), cost 7
+            q("delta", Some("Bronze")),   // low value, cost 9
+            q("epsilon", Some("Bronze")), // value 3, cost 5 (at threshold: high cost)
+            q("gamma", Some("Silver")),   // low value, cost 2
+            q("zeta", None),
+        ]
+    );
+    assert!(read(&cpm.join("matrix/index.html")).contains("CPM (Thakur &amp; Workman)"));
+}
