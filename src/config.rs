@@ -6,39 +6,57 @@
 
 use indexmap::IndexMap;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 /// The file as written. Every field optional; [`SiteConfig::resolve`] fills defaults.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// The site's title, shown in every page header.
     pub title: Option<String>,
+    /// Where the site is published, e.g. https://kam.example.com/ (default /).
     pub base_url: Option<String>,
+    /// Currency of all money values, e.g. EUR (default).
     pub currency: Option<String>,
+    /// Language of the pages, e.g. en (default).
     pub language: Option<String>,
+    /// A theme folder under themes/; default: the built-in theme.
+    #[schemars(with = "Option<String>")]
     pub theme: Option<Spanned<String>>,
     /// Fixed "today" for reproducible builds; default: the build date.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub today: Option<Date>,
+    /// The portfolio matrix: a preset, or your own axes and quadrants.
     pub matrix: Option<RawMatrix>,
+    /// Ordered account tiers `{ id, name, key, description }`; default diamond, foundation, portfolio, opportunistic.
     pub tiers: Option<Vec<Tier>>,
+    /// Ordered relationship stages `{ id, name }`; default the six KARD stages.
     pub stages: Option<Vec<Stage>>,
+    /// Win/loss reason taxonomy and win-rate target.
     pub win_loss: Option<RawWinLoss>,
+    /// Days without a note or contact after which an account or contact counts as stale (default 90).
     pub stale_after_days: Option<u32>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMatrix {
+    /// mcdonald (default), kaism or cpm.
+    #[schemars(with = "Option<Preset>")]
     pub preset: Option<Spanned<Preset>>,
+    /// The vertical axis; replaces the preset's.
     pub vertical: Option<Axis>,
+    /// The horizontal axis; replaces the preset's.
     pub horizontal: Option<Axis>,
+    /// Quadrant names; replaces the preset's.
     pub quadrants: Option<Quadrants<String>>,
     /// What to do with the accounts of each quadrant.
     pub strategies: Option<Quadrants<String>>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Preset {
     #[default]
@@ -48,9 +66,10 @@ pub enum Preset {
 }
 
 /// One axis of the portfolio matrix: a weighted mean of factor scores.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Axis {
+    /// The axis name shown on the chart.
     pub name: String,
     /// Scores at or above the threshold are "high" (top / right).
     #[serde(default = "default_threshold")]
@@ -78,7 +97,7 @@ fn default_threshold() -> f64 {
 }
 
 /// One value per quadrant of the 2x2.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quadrants<T> {
     pub top_right: T,
@@ -87,35 +106,44 @@ pub struct Quadrants<T> {
     pub bottom_left: T,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
+    /// The id accounts use in `tier:`.
     pub id: String,
+    /// The name shown on pages.
     pub name: String,
     /// Key-account tiers get the full KAM treatment (staleness, sponsor, owner).
     #[serde(default)]
     pub key: bool,
+    /// What the tier means.
     pub description: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
+    /// The id accounts use in `stage:`.
     pub id: String,
+    /// The name shown on pages.
     pub name: String,
+    /// What the stage means.
     pub description: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
+    /// The id reviews use in `reasons:`.
     pub id: String,
+    /// The name shown on pages.
     pub name: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWinLoss {
+    /// The reason taxonomy `{ id, name }`; reviews list ids from it.
     pub reasons: Option<Vec<Reason>>,
     /// Win-rate target, 0..1.
     pub target: Option<f64>,

@@ -19,10 +19,12 @@
 pub mod analyze;
 pub mod config;
 pub mod diag;
+pub mod linkcheck;
 pub mod load;
 pub mod model;
 pub mod redact;
 pub mod render;
+pub mod schema;
 pub mod validate;
 pub mod write;
 
@@ -55,6 +57,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Inject the live-reload script (serve mode).
     pub live_reload: bool,
+    /// Broken links are errors: nothing is written.
+    pub strict: bool,
 }
 
 impl BuildOptions {
@@ -118,8 +122,9 @@ pub fn check(root: &Path) -> Diagnostics {
             root: root.to_path_buf(),
             ..BuildOptions::default()
         };
-        if let Err(d) = render::internal(&opts, &site, &portfolio) {
-            diags.extend(d);
+        match render::internal(&opts, &site, &portfolio) {
+            Ok(files) => diags.extend(check_links(&opts, &site, &files)),
+            Err(d) => diags.extend(d),
         }
     }
     diags
@@ -177,6 +182,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
             return Err(BuildError::Invalid(diags));
         }
     };
+    diags.extend(check_links(opts, &site, &files));
+    if diags.has_errors() {
+        return Err(BuildError::Invalid(diags));
+    }
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let stats = write::write_atomic(&out, &files).map_err(BuildError::Output)?;
     Ok(BuildSummary {
@@ -186,4 +195,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         bytes: stats.bytes,
         diagnostics: diags,
     })
+}
+
+/// Broken internal links of the rendered files, as warnings (errors with `strict`).
+fn check_links(opts: &BuildOptions, site: &model::Site, files: &[write::OutputFile]) -> Diagnostics {
+    let broken = linkcheck::check(files, &site.config.base_url);
+    if broken.is_empty() {
+        return Diagnostics::default();
+    }
+    linkcheck::diagnostics(&opts.root, site, files, &broken, opts.strict)
 }

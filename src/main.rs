@@ -47,6 +47,9 @@ enum Command {
         /// Include draft plans in a customer build.
         #[arg(long)]
         drafts: bool,
+        /// Treat broken links as errors: nothing is written.
+        #[arg(long)]
+        strict: bool,
     },
     /// Validate everything and report every problem; exit 1 on any error.
     Check {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
             account,
             base_url,
             drafts,
+            strict,
         } => {
             let opts = BuildOptions {
                 root,
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 live_reload: false,
+                strict,
             };
             build(&opts)
         }

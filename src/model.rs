@@ -7,6 +7,7 @@
 
 use indexmap::IndexMap;
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_saphyr::Spanned;
 
@@ -34,12 +35,15 @@ pub struct AccountDoc {
     pub plans: Vec<PlanDoc>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Not yet a customer.
     Prospect,
+    /// A current customer (the default).
     #[default]
     Active,
+    /// No longer a customer.
     Former,
 }
 
@@ -54,60 +58,88 @@ impl Status {
 }
 
 /// `accounts/<slug>/account.yaml` (SPEC 2.1).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    /// The customer's name as shown on every page. The only required key.
+    #[schemars(with = "Option<String>")]
     pub name: Option<Spanned<String>>,
+    /// prospect, active (default) or former.
     #[serde(default)]
     pub status: Status,
+    /// Industry, free text, e.g. Manufacturing.
     pub industry: Option<String>,
+    /// Region, free text, e.g. Nordics.
     pub region: Option<String>,
+    /// An id from site.yaml `tiers`, e.g. foundation.
+    #[schemars(with = "Option<String>")]
     pub tier: Option<Spanned<String>>,
+    /// Relationship stage: an id from site.yaml `stages`, e.g. partnership-kam.
+    #[schemars(with = "Option<String>")]
     pub stage: Option<Spanned<String>>,
     /// Key account manager (client account lead).
     pub owner: Option<String>,
     /// Executive sponsor on our side.
     pub sponsor: Option<String>,
+    /// Our account team: `{ name, role, allocation }`.
     #[serde(default)]
     pub team: Vec<TeamMember>,
+    /// Start of the relationship, YYYY-MM-DD.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub since: Option<Date>,
+    /// Next account-status review, YYYY-MM-DD; overdue after that date.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub review_by: Option<Spanned<Date>>,
     /// Factor id -> score 0..10.
     #[serde(default)]
+    #[schemars(with = "IndexMap<String, crate::schema::Score>")]
     pub scores: IndexMap<String, Spanned<f64>>,
+    /// Revenue, margin and share of wallet per year.
     #[serde(default)]
     pub financials: Vec<Financial>,
+    /// The customer's people: the stakeholder map.
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// Open and closed deals: the pipeline.
     #[serde(default)]
     pub opportunities: Vec<Opportunity>,
+    /// Key performance indicators with baseline, current value and target.
     #[serde(default)]
     pub kpis: Vec<Kpi>,
+    /// Strengths, weaknesses, opportunities and threats: lists of strings.
     #[serde(default)]
     pub swot: Swot,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamMember {
+    /// The team member's name.
     pub name: String,
+    /// Their role on the account, e.g. delivery lead.
     pub role: Option<String>,
     /// Share of the person's time, 0..1.
+    #[schemars(with = "Option<crate::schema::Fraction>")]
     pub allocation: Option<Spanned<f64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Financial {
+    /// The year, e.g. 2025. One entry per year.
+    #[schemars(with = "i32")]
     pub year: Spanned<i32>,
+    /// Revenue in the site currency, a plain number.
     pub revenue: Option<f64>,
     /// Gross margin as a fraction, 0..1.
+    #[schemars(with = "Option<crate::schema::Fraction>")]
     pub margin: Option<Spanned<f64>>,
     /// Our share of the customer's spend in our category, 0..1.
+    #[schemars(with = "Option<crate::schema::Fraction>")]
     pub share_of_wallet: Option<Spanned<f64>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     DecisionMaker,
@@ -152,73 +184,103 @@ impl Role {
 }
 
 /// A person in the customer's decision-making unit.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// A short id, unique in the account; `reports_to` and `influences` refer to it.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// The person's name.
     pub name: String,
+    /// Job title, e.g. CFO.
     pub title: Option<String>,
+    /// Role in the decision-making unit.
     pub role: Option<Role>,
     /// -3 blocker .. +3 advocate.
+    #[schemars(with = "Option<crate::schema::Stance>")]
     pub stance: Option<Spanned<i64>>,
     /// Id of the contact this person reports to.
+    #[schemars(with = "Option<String>")]
     pub reports_to: Option<Spanned<String>>,
     /// Ids of contacts this person informally influences.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub influences: Vec<Spanned<String>>,
     /// Who on our side holds this relationship.
     pub owner: Option<String>,
+    /// When someone on our side last spoke with the person, YYYY-MM-DD.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub last_contact: Option<Date>,
+    /// E-mail address.
     pub email: Option<String>,
+    /// Phone number.
     pub phone: Option<String>,
     /// Private remarks about the person.
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Opportunity {
+    /// A short id, unique in the account; reviews refer to it.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What the deal is, e.g. ERP roll-out.
     pub title: Option<String>,
+    /// Deal value in the site currency.
     pub value: Option<f64>,
     /// Chance of winning, 0..1.
+    #[schemars(with = "Option<crate::schema::Fraction>")]
     pub probability: Option<Spanned<f64>>,
     /// Free text: lead, qualified, proposal, ...
     pub stage: Option<String>,
+    /// Expected (or actual) close date, YYYY-MM-DD.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub close: Option<Date>,
+    /// Who on our side owns the deal.
     pub owner: Option<String>,
+    /// Free remarks.
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Kpi {
+    /// The KPI's name, e.g. On-time delivery.
     pub name: String,
+    /// Unit, e.g. "%" or days.
     pub unit: Option<String>,
+    /// Value when measuring started.
     pub baseline: Option<f64>,
+    /// Value today.
     pub current: Option<f64>,
+    /// Value aimed for.
     pub target: Option<f64>,
     /// Shared with the customer (shown in the customer build).
     #[serde(default)]
     pub shared: bool,
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Swot {
+    /// Our strengths in the account.
     #[serde(default)]
     pub strengths: Vec<String>,
+    /// Our weaknesses in the account.
     #[serde(default)]
     pub weaknesses: Vec<String>,
+    /// Opportunities to grow the account.
     #[serde(default)]
     pub opportunities: Vec<String>,
+    /// Threats to the account.
     #[serde(default)]
     pub threats: Vec<String>,
 }
 
 // ---------------------------------------------------------------- notes
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteKind {
     #[default]
@@ -229,7 +291,7 @@ pub enum NoteKind {
     Event,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Visibility {
     #[default]
@@ -238,14 +300,20 @@ pub enum Visibility {
 }
 
 /// Front matter of `notes/*.md` (SPEC 2.2).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteMeta {
+    /// When it happened, YYYY-MM-DD. Required.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Spanned<Date>>,
+    /// A short title; default: the file name.
     pub title: Option<String>,
+    /// meeting (default), call, insight, email or event.
     pub kind: Option<NoteKind>,
+    /// Who took part.
     #[serde(default)]
     pub attendees: Vec<String>,
+    /// internal (default), or shared: shown in the customer's site too.
     #[serde(default)]
     pub visibility: Visibility,
 }
@@ -268,7 +336,7 @@ impl NoteDoc {
 
 // ---------------------------------------------------------------- reviews
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Won,
@@ -287,23 +355,35 @@ impl Outcome {
 }
 
 /// Front matter of `reviews/*.md` (SPEC 2.3).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewMeta {
     /// An opportunity id of the account, or a free title.
+    #[schemars(with = "Option<String>")]
     pub opportunity: Option<Spanned<String>>,
+    /// won, lost or no-decision. Required.
+    #[schemars(with = "Option<Outcome>")]
     pub outcome: Option<Spanned<Outcome>>,
+    /// When the decision fell, YYYY-MM-DD. Required.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Spanned<Date>>,
+    /// Deal value in the site currency.
     pub value: Option<f64>,
+    /// Competitors in the deal.
     #[serde(default)]
     pub competitors: Vec<String>,
+    /// Who won the deal (us or a competitor).
     pub winner: Option<String>,
+    /// How far the deal got, e.g. proposal.
     pub stage_reached: Option<String>,
     /// Reason ids from site.yaml `win_loss.reasons`; the first is primary.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub reasons: Vec<Spanned<String>>,
+    /// Whether the client was interviewed for the review.
     #[serde(default)]
     pub interviewed: bool,
+    /// What we learned.
     #[serde(default)]
     pub lessons: Vec<String>,
 }
@@ -373,7 +453,7 @@ impl<'de> Deserialize<'de> for PlanItem {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanStatus {
     #[default]
@@ -381,7 +461,7 @@ pub enum PlanStatus {
     Agreed,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InitiativeStatus {
     #[default]
@@ -391,67 +471,95 @@ pub enum InitiativeStatus {
     AtRisk,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Initiative {
+    /// What the joint initiative is.
     pub title: String,
+    /// Owner on our side.
     pub owner_ours: Option<String>,
+    /// Owner on the customer's side.
     pub owner_theirs: Option<String>,
+    /// Due date, YYYY-MM-DD.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub due: Option<Date>,
+    /// planned (default), active, done or at-risk.
     #[serde(default)]
     pub status: InitiativeStatus,
+    /// true: internal only, never shown to the customer.
     #[serde(default)]
     pub internal: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanKpi {
+    /// The shared KPI's name.
     pub name: String,
+    /// Unit, e.g. "%" or days.
     pub unit: Option<String>,
+    /// Value when measuring started.
     pub baseline: Option<f64>,
+    /// Value today.
     pub current: Option<f64>,
+    /// Value aimed for.
     pub target: Option<f64>,
+    /// true: internal only, never shown to the customer.
     #[serde(default)]
     pub internal: bool,
 }
 
 /// A pair of executives, one from each side.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PeerPair {
+    /// Our executive.
     pub ours: String,
+    /// The customer's executive.
     pub theirs: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Governance {
+    /// Meeting cadence, e.g. monthly reviews, six-monthly senior meetings.
     pub cadence: Option<String>,
+    /// The meetings of the plan.
     #[serde(default)]
     pub meetings: Vec<PlanItem>,
+    /// Executive peer pairs: `{ ours, theirs }`.
     #[serde(default)]
     pub peer_pairs: Vec<PeerPair>,
 }
 
 /// `plans/<period>.yaml` (SPEC 2.4).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
+    /// The period the plan covers, e.g. 2026 or 2026-H2; matches the file name.
+    #[schemars(with = "Option<String>")]
     pub period: Option<Spanned<String>>,
+    /// The plan's title.
     pub title: Option<String>,
+    /// draft (default) or agreed.
     #[serde(default)]
     pub status: PlanStatus,
+    /// Shared objectives.
     #[serde(default)]
     pub objectives: Vec<PlanItem>,
+    /// The customer's priorities and ambitions.
     #[serde(default)]
     pub customer_priorities: Vec<PlanItem>,
+    /// Joint initiatives, each with an owner on both sides.
     #[serde(default)]
     pub initiatives: Vec<Initiative>,
+    /// Shared KPIs with baseline and target.
     #[serde(default)]
     pub kpis: Vec<PlanKpi>,
+    /// What to expect at 3, 6 and 12 months.
     #[serde(default)]
     pub milestones: Vec<PlanItem>,
+    /// Meeting cadence, meetings and executive peer pairs.
     #[serde(default)]
     pub governance: Governance,
 }

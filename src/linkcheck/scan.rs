@@ -1,0 +1,280 @@
+//! A small, forgiving scanner for the links and ids of generated pages.
+//!
+//! It reads tags and their attributes, skips comments and the bodies of
+//! `script`, `style`, `textarea` and `title`, and never fails: the input is
+//! our own output, but a site's templates may contain anything.
+
+/// A URL-bearing attribute of a tag, or a CSS `url(...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    /// The URL with HTML character references decoded.
+    pub url: String,
+    /// Byte offset of the value in the page.
+    pub offset: usize,
+}
+
+/// What one page links to and which ids it defines.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub refs: Vec<Ref>,
+    pub ids: Vec<String>,
+}
+
+/// Attributes that hold a URL to check.
+const URL_ATTRS: [&str; 6] = ["href", "src", "xlink:href", "poster", "action", "data"];
+
+/// Elements whose content is text, not markup.
+const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
+
+pub fn html(page: &str) -> Scan {
+    let bytes = page.as_bytes();
+    let mut scan = Scan::default();
+    let mut i = 0;
+    while let Some(rel) = page.get(i..).and_then(|s| s.find('<')) {
+        let lt = i + rel;
+        let rest = &page[lt..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map(|e| lt + e + 3).unwrap_or(page.len());
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
+            i = rest.find('>').map(|e| lt + e + 1).unwrap_or(page.len());
+            continue;
+        }
+        let name_end = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+            .map(|e| e + 1)
+            .unwrap_or(rest.len());
+        if name_end == 1 {
+            i = lt + 1;
+            continue;
+        }
+        let tag = rest[1..name_end].to_ascii_lowercase();
+        let (attrs, end) = attributes(page, lt + name_end);
+        for (name, value, offset) in attrs {
+            let Some(value) = value else { continue };
+            match name.as_str() {
+                "id" => scan.ids.push(decode_entities(value)),
+                "name" if tag == "a" => scan.ids.push(decode_entities(value)),
+                "srcset" => {
+                    for candidate in value.split(',') {
+                        let url = candidate.split_whitespace().next().unwrap_or("");
+                        if !url.is_empty() {
+                            let lead = candidate.len() - candidate.trim_start().len();
+                            let at = offset + candidate.as_ptr() as usize - value.as_ptr() as usize + lead;
+                            scan.refs.push(Ref {
+                                url: decode_entities(url),
+                                offset: at,
+                            });
+                        }
+                    }
+                }
+                "style" => scan.refs.extend(css_urls(value, offset)),
+                n if URL_ATTRS.contains(&n) && !(n == "data" && tag != "object") => scan.refs.push(Ref {
+                    url: decode_entities(value),
+                    offset,
+                }),
+                _ => {}
+            }
+        }
+        i = end;
+        if RAW_TEXT.contains(&tag.as_str()) {
+            let close = format!("</{tag}");
+            let body_end = find_ascii_ci(&bytes[i..], close.as_bytes())
+                .map(|e| i + e)
+                .unwrap_or(page.len());
+            if tag == "style" {
+                scan.refs.extend(css_urls(&page[i..body_end], i));
+            }
+            i = body_end;
+        }
+    }
+    scan
+}
+
+/// The attributes of a tag starting at `from` (just after its name), and the offset after `>`.
+#[allow(clippy::type_complexity)]
+fn attributes(page: &str, from: usize) -> (Vec<(String, Option<&str>, usize)>, usize) {
+    let b = page.as_bytes();
+    let mut out = Vec::new();
+    let mut i = from;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (out, b.len());
+        }
+        if b[i] == b'>' {
+            return (out, i + 1);
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = page[start..i].to_ascii_lowercase();
+        if name.is_empty() {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b'=' {
+            j += 1;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                let quote = b[j] as char;
+                let vstart = j + 1;
+                let vend = page[vstart..].find(quote).map(|e| vstart + e).unwrap_or(b.len());
+                out.push((name, Some(&page[vstart..vend]), vstart));
+                i = (vend + 1).min(b.len());
+            } else {
+                let vstart = j;
+                while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                    j += 1;
+                }
+                out.push((name, Some(&page[vstart..j]), vstart));
+                i = j;
+            }
+        } else {
+            out.push((name, None, start));
+        }
+    }
+}
+
+/// The `url(...)` references of a style sheet (or `style` attribute) at `base` in its file.
+pub fn css_urls(css: &str, base: usize) -> Vec<Ref> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(rel) = css.get(i..).and_then(|s| s.find("url(")) {
+        let start = i + rel + 4;
+        let end = css[start..].find(')').map(|e| start + e).unwrap_or(css.len());
+        let raw = css[start..end].trim();
+        let lead = css[start..end].len() - css[start..end].trim_start().len();
+        let url = raw.trim_matches(|c| c == '"' || c == '\'');
+        let quote = usize::from(raw.len() != url.len() && !url.is_empty());
+        if !url.is_empty() {
+            out.push(Ref {
+                url: url.to_string(),
+                offset: base + start + lead + quote,
+            });
+        }
+        i = end;
+    }
+    out
+}
+
+fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// Decode the character references an attribute value may contain.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                n if n.starts_with("#x") || n.starts_with("#X") => {
+                    u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32)
+                }
+                n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_links_and_ids() {
+        let page = r##"<!doctype html><html><head><link rel="stylesheet" href="../style.css">
+<style>body { background: url('img/bg.png') }</style>
+<script>var s = "<a href='nope'>";</script></head>
+<body><a class=x href=plain>p</a><a href="a?x=1&amp;y=2#top">q</a><!-- <a href="commented"> -->
+<img src='pic.png' srcset="a.png 1x, b.png 2x"><svg><a xlink:href="#n"><circle id="n"/></a></svg>
+<h2 id="notes">Notes</h2><a name="old-anchor"></a><div style="background:url(x.png)"></div></body></html>"##;
+        let s = html(page);
+        let urls: Vec<&str> = s.refs.iter().map(|r| r.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "../style.css",
+                "img/bg.png",
+                "plain",
+                "a?x=1&y=2#top",
+                "pic.png",
+                "a.png",
+                "b.png",
+                "#n",
+                "x.png"
+            ]
+        );
+        assert_eq!(s.ids, ["n", "notes", "old-anchor"]);
+        for r in &s.refs {
+            let raw = &page[r.offset..];
+            assert!(raw.starts_with(r.url.split('&').next().unwrap()), "{r:?}: {raw:.20}");
+        }
+    }
+
+    #[test]
+    fn decodes_character_references() {
+        assert_eq!(
+            decode_entities("a&amp;b&#47;c&#x2F;&quot;&unknown;&"),
+            "a&b/c/\"&unknown;&"
+        );
+    }
+
+    #[test]
+    fn never_panics_on_broken_markup() {
+        for s in [
+            "<",
+            "<a",
+            "<a href=",
+            "<a href=\"x",
+            "<!--",
+            "<script>",
+            "<a b='",
+            "<é href=x>",
+            "url(",
+        ] {
+            let _ = html(s);
+            let _ = css_urls(s, 0);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! JSON Schemas of the site's file formats, for editors.
+//!
+//! Generated from the same Rust types the loader deserializes into, so the
+//! schemas cannot drift from what `check` accepts. Descriptions come from the
+//! types' doc comments. Editors with yaml-language-server (VS Code's YAML
+//! extension, Neovim, Helix, JetBrains) use them for completion, hover help
+//! and validation as you type. Fields that carry a source position in the
+//! model (`Spanned<T>`) are described as their plain value here.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+use crate::config::RawConfig;
+use crate::model::{Account, NoteMeta, Plan, PlanItem, ReviewMeta};
+
+/// The folder `init` puts the schemas in, relative to the site root.
+pub const SITE_SCHEMA_DIR: &str = ".kamsite/schemas";
+
+/// What a schema file describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Site,
+    Account,
+    Note,
+    Review,
+    Plan,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [Kind::Site, Kind::Account, Kind::Note, Kind::Review, Kind::Plan];
+
+    /// The schema's file name, e.g. `account.schema.json`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::Site => "site.schema.json",
+            Kind::Account => "account.schema.json",
+            Kind::Note => "note.schema.json",
+            Kind::Review => "review.schema.json",
+            Kind::Plan => "plan.schema.json",
+        }
+    }
+
+    /// Which kind of file a site-relative path is, if kamsite reads it as YAML.
+    pub fn of_path(rel: &str) -> Option<Kind> {
+        let parts: Vec<&str> = rel.split('/').collect();
+        match parts.as_slice() {
+            ["site.yaml"] => Some(Kind::Site),
+            ["accounts", _, "account.yaml"] => Some(Kind::Account),
+            ["accounts", _, "notes", f] if f.ends_with(".md") => Some(Kind::Note),
+            ["accounts", _, "reviews", f] if f.ends_with(".md") => Some(Kind::Review),
+            ["accounts", _, "plans", f] if f.ends_with(".yaml") => Some(Kind::Plan),
+            _ => None,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Kind::Site => "kamsite site.yaml",
+            Kind::Account => "kamsite account.yaml",
+            Kind::Note => "kamsite note front matter",
+            Kind::Review => "kamsite win/loss review front matter",
+            Kind::Plan => "kamsite joint business plan",
+        }
+    }
+}
+
+/// The JSON Schema (draft-07, which every yaml-language-server understands) of one file kind.
+pub fn schema(kind: Kind) -> serde_json::Value {
+    let generator = SchemaSettings::draft07().into_generator();
+    let mut schema = match kind {
+        Kind::Site => generator.into_root_schema_for::<RawConfig>(),
+        Kind::Account => generator.into_root_schema_for::<Account>(),
+        Kind::Note => generator.into_root_schema_for::<NoteMeta>(),
+        Kind::Review => generator.into_root_schema_for::<ReviewMeta>(),
+        Kind::Plan => generator.into_root_schema_for::<Plan>(),
+    };
+    schema.insert("title".into(), kind.title().into());
+    schema.to_value()
+}
+
+/// Pretty JSON text of a schema, with a trailing newline.
+pub fn schema_text(kind: Kind) -> String {
+    let mut text = serde_json::to_string_pretty(&schema(kind)).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}
+
+/// Write every schema into `dir` (created if needed); returns the files written.
+pub fn write_all(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    for kind in Kind::ALL {
+        let path = dir.join(kind.file_name());
+        std::fs::write(&path, schema_text(kind)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The `# yaml-language-server: $schema=...` line for a file at `rel` (site-relative),
+/// pointing at the schemas `init` writes into [`SITE_SCHEMA_DIR`].
+pub fn modeline(rel: &str, kind: Kind) -> String {
+    let depth = rel.matches('/').count();
+    format!(
+        "# yaml-language-server: $schema={}{SITE_SCHEMA_DIR}/{}",
+        "../".repeat(depth),
+        kind.file_name()
+    )
+}
+
+// ---------------------------------------------------------------- value types
+// Schemas for values the model reads through a wrapper (`Spanned`, jiff dates)
+// or checks in `validate`: the editor then flags the same mistakes early.
+
+/// A calendar date written `YYYY-MM-DD`.
+pub struct IsoDate;
+
+impl JsonSchema for IsoDate {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "A date written YYYY-MM-DD, e.g. 2026-03-31."
+        })
+    }
+}
+
+/// A fraction from 0 to 1 (0.4 is 40 %).
+pub struct Fraction;
+
+impl JsonSchema for Fraction {
+    fn schema_name() -> Cow<'static, str> {
+        "Fraction".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "A fraction from 0 to 1: 0.4 means 40 %."
+        })
+    }
+}
+
+/// A factor score from 0 to 10.
+pub struct Score;
+
+impl JsonSchema for Score {
+    fn schema_name() -> Cow<'static, str> {
+        "Score".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "number",
+            "minimum": 0,
+            "maximum": 10,
+            "description": "A factor score from 0 (poor) to 10 (excellent)."
+        })
+    }
+}
+
+/// A contact's stance, -3 blocker to +3 advocate.
+pub struct Stance;
+
+impl JsonSchema for Stance {
+    fn schema_name() -> Cow<'static, str> {
+        "Stance".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "integer",
+            "minimum": -3,
+            "maximum": 3,
+            "description": "Stance towards us: -3 blocker, -2 critic, -1 sceptic, 0 neutral, +1 supporter, +2 partner, +3 advocate."
+        })
+    }
+}
+
+impl JsonSchema for PlanItem {
+    fn schema_name() -> Cow<'static, str> {
+        "PlanItem".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A plain string, or `{ text: ..., internal: true }` to keep the item out of the customer's copy.",
+            "anyOf": [
+                { "type": "string" },
+                { "type": "number" },
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": { "type": "string", "description": "The item's text." },
+                        "internal": {
+                            "type": "boolean",
+                            "default": false,
+                            "description": "true: internal only, never shown to the customer."
+                        }
+                    },
+                    "required": ["text"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modelines_point_back_to_the_site_root() {
+        assert_eq!(
+            modeline("accounts/acme/account.yaml", Kind::Account),
+            "# yaml-language-server: $schema=../../.kamsite/schemas/account.schema.json"
+        );
+        assert_eq!(
+            modeline("site.yaml", Kind::Site),
+            "# yaml-language-server: $schema=.kamsite/schemas/site.schema.json"
+        );
+    }
+
+    #[test]
+    fn kinds_of_paths() {
+        assert_eq!(Kind::of_path("site.yaml"), Some(Kind::Site));
+        assert_eq!(Kind::of_path("accounts/a/account.yaml"), Some(Kind::Account));
+        assert_eq!(Kind::of_path("accounts/a/notes/x.md"), Some(Kind::Note));
+        assert_eq!(Kind::of_path("accounts/a/reviews/x.md"), Some(Kind::Review));
+        assert_eq!(Kind::of_path("accounts/a/plans/2026.yaml"), Some(Kind::Plan));
+        assert_eq!(Kind::of_path("accounts/a/plans/2026.md"), None);
+        assert_eq!(Kind::of_path("templates/base.html"), None);
+    }
+
+    #[test]
+    fn schemas_are_closed_and_described() {
+        let account = schema(Kind::Account);
+        assert_eq!(account["additionalProperties"], false);
+        assert!(account["properties"]["owner"]["description"].is_string(), "{account:#}");
+        assert!(account["properties"]["name"].is_object());
+        let site = schema(Kind::Site);
+        assert!(site["properties"]["matrix"].is_object());
+    }
+}
