@@ -74,6 +74,8 @@ pub struct BuildSummary {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Size of the client-side search index, when the build has one.
+    pub search_index_bytes: Option<usize>,
     pub diagnostics: Diagnostics,
 }
 
@@ -187,12 +189,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         return Err(BuildError::Invalid(diags));
     }
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let search_index_bytes = files
+        .iter()
+        .find(|f| f.path == render::search::INDEX_PATH)
+        .map(|f| f.bytes.len());
     let stats = write::write_atomic(&out, &files).map_err(BuildError::Output)?;
     Ok(BuildSummary {
         out,
         pages,
         files: stats.files,
         bytes: stats.bytes,
+        search_index_bytes,
         diagnostics: diags,
     })
 }

@@ -148,10 +148,11 @@ fn build(opts: &BuildOptions) -> ExitCode {
                 eprintln!("{}: warning: {}", d.location(), d.message);
             }
             eprintln!(
-                "built {} pages ({} files, {:.1} MB) into {} in {:.2} s{}",
+                "built {} pages ({} files, {:.1} MB{}) into {} in {:.2} s{}",
                 summary.pages,
                 summary.files,
                 summary.bytes as f64 / 1e6,
+                search_note(summary.search_index_bytes),
                 summary.out.display(),
                 started.elapsed().as_secs_f64(),
                 if warnings > 0 {
@@ -172,4 +173,11 @@ fn build(opts: &BuildOptions) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// ", search index 25.0 kB" for the build summary line.
+fn search_note(bytes: Option<usize>) -> String {
+    bytes
+        .map(|b| format!(", search index {:.1} kB", b as f64 / 1e3))
+        .unwrap_or_default()
 }

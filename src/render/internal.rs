@@ -39,6 +39,11 @@ const NAV: &[NavItem] = &[
         href: "accounts/",
         section: "accounts",
     },
+    NavItem {
+        title: "Search",
+        href: "search/",
+        section: "search",
+    },
 ];
 
 fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
@@ -293,7 +298,14 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         });
     }
 
+    pages.push(Page {
+        path: "search/index.html".into(),
+        template: "search.html",
+        context: page("search/index.html", "search.html", "Search", "search", &info),
+    });
+
     let mut files = engine.render_pages(pages)?;
+    files.push(super::search::index(site, p));
     files.extend(data_files(p));
     for (name, bytes) in engine.static_files() {
         files.push(OutputFile::new(name.clone(), bytes.clone()));

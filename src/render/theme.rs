@@ -31,14 +31,19 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "matrix.html",
     "tiers.html",
     "404.html",
+    "search.html",
     "customer/base.html",
     "customer/index.html",
     "customer/plan.html",
 ];
 
 /// The default theme's static files, copied to the output root.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    embed_bytes!["style.css", "fonts/Roboto-Regular.ttf", "fonts/LICENSE.txt",];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed_bytes![
+    "style.css",
+    "search.js",
+    "fonts/Roboto-Regular.ttf",
+    "fonts/LICENSE.txt",
+];
 
 /// A template as Tera gets it, with the file it came from for diagnostics.
 pub struct TemplateSource {

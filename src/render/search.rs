@@ -1,0 +1,157 @@
+//! The client-side search index of the internal portal.
+//!
+//! Built here, in Rust, from the analysed portfolio, so the search page's
+//! script only matches words. The index is compact JSON: one array per
+//! entry, no keys repeated, account names and URLs stored once and referred
+//! to by position, no pretty printing, note bodies cut down to a short
+//! plain-text excerpt. The page fetches it only when search is used.
+//! Internal audience only: the customer build never gets an index.
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::analyze::Portfolio;
+use crate::model::Site;
+use crate::write::OutputFile;
+
+/// Where the index is written, relative to the output root.
+pub const INDEX_PATH: &str = "search/index.json";
+
+/// Longest note excerpt in the index, in characters.
+const EXCERPT_CHARS: usize = 240;
+
+/// Entry kinds after accounts, in the order the index's `k` list names them.
+const KINDS: [&str; 3] = ["Contact", "Note", "Review"];
+
+/// `[name, slug, facts, people]`: the account page is `accounts/<slug>/`.
+#[derive(Serialize)]
+struct AccountEntry<'a>(&'a str, &'a str, String, String);
+
+/// `[kind, account, title, subtitle, fragment, text]`: `account` indexes the
+/// account list; the entry's page is that account's page plus `fragment`.
+#[derive(Serialize)]
+struct Entry<'a>(u8, usize, &'a str, String, String, String);
+
+#[derive(Serialize)]
+struct Index<'a> {
+    /// Format version, for the script.
+    v: u8,
+    k: [&'static str; 3],
+    a: Vec<AccountEntry<'a>>,
+    d: Vec<Entry<'a>>,
+}
+
+/// The index over accounts, contacts, notes and reviews.
+pub fn index(site: &Site, p: &Portfolio) -> OutputFile {
+    let mut accounts = Vec::with_capacity(p.accounts.len());
+    let mut d = Vec::new();
+    for (i, (a, doc)) in p.accounts.iter().zip(&site.accounts).enumerate() {
+        let facts: Vec<&str> = [
+            a.industry,
+            a.region,
+            a.tier.as_ref().map(|t| t.name),
+            a.stage.as_ref().map(|s| s.name),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let people: Vec<&str> = a.owner.into_iter().chain(a.sponsor).collect();
+        accounts.push(AccountEntry(a.name, a.slug, facts.join(" · "), people.join(" ")));
+        for c in &a.contacts {
+            d.push(Entry(
+                0,
+                i,
+                c.name,
+                c.title.unwrap_or_default().into(),
+                format!("#contact-{}", c.id),
+                c.role.map(|r| r.as_str()).unwrap_or_default().into(),
+            ));
+        }
+        for (view, note) in a.notes.iter().zip(&doc.notes) {
+            d.push(Entry(
+                1,
+                i,
+                view.title,
+                view.date.map(|d| d.to_string()).unwrap_or_default(),
+                format!("#note-{}", view.id),
+                format!("{} {}", view.attendees.join(" "), excerpt(&note.body, EXCERPT_CHARS)),
+            ));
+        }
+        for r in &doc.reviews {
+            let m = &r.meta;
+            let opportunity = m.opportunity.as_ref().map(|o| o.value.as_str()).unwrap_or(&r.id);
+            // A review names an opportunity id when it can; search by its title.
+            let title = a
+                .opportunities
+                .iter()
+                .find(|o| o.id == opportunity)
+                .map(|o| o.title)
+                .unwrap_or(opportunity);
+            let outcome = m.outcome.as_ref().map(|o| o.value.as_str()).unwrap_or("review");
+            let date = r.date().map(|d| d.to_string()).unwrap_or_default();
+            let mut text = m.competitors.join(" ");
+            if let Some(w) = &m.winner {
+                text.push(' ');
+                text.push_str(w);
+            }
+            d.push(Entry(2, i, title, format!("{outcome} {date}"), String::new(), text));
+        }
+    }
+    let index = Index {
+        v: 1,
+        k: KINDS,
+        a: accounts,
+        d,
+    };
+    let bytes = serde_json::to_vec(&index).unwrap_or_else(|_| br#"{"v":1,"k":[],"a":[],"d":[]}"#.to_vec());
+    OutputFile::new(INDEX_PATH, bytes)
+}
+
+/// The first `max` characters of a Markdown text as plain text, cut at a word.
+pub fn excerpt(md: &str, max: usize) -> String {
+    let mut text = String::new();
+    for event in Parser::new(md) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                text.push(' ')
+            }
+            Event::Start(Tag::Item) => text.push(' '),
+            _ => {}
+        }
+        if text.len() > max * 4 {
+            break;
+        }
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::new();
+    for w in words {
+        if out.chars().count() + w.chars().count() + 1 > max {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_plain_and_short() {
+        let md = "## Why we went\n\nA **first** walk-through of the [plant](../x/).\n\n- one\n- `two`\n";
+        assert_eq!(
+            excerpt(md, 100),
+            "Why we went A first walk-through of the plant. one two"
+        );
+        let long = "word ".repeat(100);
+        let e = excerpt(&long, 20);
+        assert!(e.chars().count() <= 21, "{e}");
+        assert!(e.ends_with('…'));
+    }
+}

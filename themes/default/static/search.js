@@ -1,0 +1,114 @@
+// kamsite search. The index (search/index.json) is built by kamsite and
+// fetched only when search is used; every word of the query must match.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-index]");
+  if (!form) return;
+  var input = form.querySelector("input[name=q]");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var root = form.getAttribute("data-root") || "";
+  var kinds = [];
+  var entries = null;
+  var loading = null;
+  var MAX = 50;
+
+  // Case- and accent-insensitive: "bjornstad" finds "Bjørnstad".
+  function fold(s) {
+    return s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/ø/g, "o").replace(/æ/g, "ae").replace(/ß/g, "ss");
+  }
+
+  function entry(kind, title, sub, url, text) {
+    return { kind: kind, title: title, sub: sub, url: url, key: fold(title), hay: fold(title + " " + sub + " " + text) };
+  }
+
+  function load() {
+    if (!loading) {
+      status.textContent = "Loading the search index …";
+      loading = fetch(form.getAttribute("data-index"))
+        .then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.json();
+        })
+        .then(function (index) {
+          // Accounts first, then contacts, notes and reviews that point at them.
+          kinds = ["Account"].concat(index.k);
+          entries = index.a.map(function (a) {
+            return entry(0, a[0], a[2], "accounts/" + a[1] + "/", a[3]);
+          });
+          index.d.forEach(function (e) {
+            var a = index.a[e[1]];
+            var sub = e[3] ? e[3] + " · " + a[0] : a[0];
+            entries.push(entry(e[0] + 1, e[2], sub, "accounts/" + a[1] + "/" + e[4], e[5]));
+          });
+          status.textContent = entries.length + " entries indexed.";
+        })
+        .catch(function (err) {
+          status.textContent = "Could not load the search index (" + err.message + ").";
+        });
+    }
+    return loading;
+  }
+
+  function score(e, words) {
+    var s = 0;
+    for (var i = 0; i < words.length; i++) {
+      var w = words[i];
+      if (e.hay.indexOf(w) < 0) return -1;
+      s += e.key.indexOf(w) === 0 ? 4 : e.key.indexOf(w) > 0 ? 2 : 1;
+    }
+    return s;
+  }
+
+  function run() {
+    if (!entries) return;
+    var q = fold(input.value.trim());
+    list.textContent = "";
+    if (!q) {
+      status.textContent = entries.length + " entries indexed.";
+      return;
+    }
+    var words = q.split(/\s+/);
+    var hits = [];
+    for (var i = 0; i < entries.length; i++) {
+      var s = score(entries[i], words);
+      if (s >= 0) hits.push({ e: entries[i], s: s });
+    }
+    hits.sort(function (a, b) {
+      return b.s - a.s || a.e.kind - b.e.kind || a.e.title.localeCompare(b.e.title);
+    });
+    status.textContent = hits.length === 0 ? "No matches." :
+      hits.length === 1 ? "1 match." :
+      hits.length > MAX ? hits.length + " matches; showing the first " + MAX + "." : hits.length + " matches.";
+    hits.slice(0, MAX).forEach(function (h) {
+      var li = document.createElement("li");
+      var kind = document.createElement("span");
+      kind.className = "kind";
+      kind.textContent = kinds[h.e.kind] || "";
+      var a = document.createElement("a");
+      a.href = root + h.e.url;
+      a.textContent = h.e.title;
+      var sub = document.createElement("div");
+      sub.className = "sub";
+      sub.textContent = h.e.sub;
+      li.append(kind, a, sub);
+      list.append(li);
+    });
+  }
+
+  input.addEventListener("focus", load);
+  input.addEventListener("input", function () { load().then(run); });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var url = new URL(location.href);
+    url.searchParams.set("q", input.value);
+    history.replaceState(null, "", url);
+    load().then(run);
+  });
+  var q = new URLSearchParams(location.search).get("q");
+  if (q) {
+    input.value = q;
+    load().then(run);
+  }
+})();
