@@ -66,7 +66,7 @@ pub enum Preset {
 }
 
 /// One axis of the portfolio matrix: a weighted mean of factor scores.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Axis {
     /// The axis name shown on the chart.
@@ -194,7 +194,10 @@ impl SiteConfig {
         let matrix = raw.matrix.unwrap_or_default();
         let preset = matrix.preset.as_ref().map(|p| p.value).unwrap_or_default();
         let base = preset_matrix(preset);
-        let custom = matrix.vertical.is_some() || matrix.horizontal.is_some() || matrix.quadrants.is_some();
+        // Writing out the preset's own values (as `kamsite init` does) is not a customisation.
+        let custom = matrix.vertical.as_ref().is_some_and(|a| *a != base.vertical)
+            || matrix.horizontal.as_ref().is_some_and(|a| *a != base.horizontal)
+            || matrix.quadrants.as_ref().is_some_and(|q| *q != base.quadrants);
         let preset_used = if custom && matrix.preset.is_none() {
             None
         } else {

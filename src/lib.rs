@@ -24,7 +24,9 @@ pub mod load;
 pub mod model;
 pub mod redact;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod validate;
 pub mod write;
 

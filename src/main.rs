@@ -1,5 +1,7 @@
 //! The kamsite command line: parses arguments, calls the library, prints.
 
+mod cli;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +58,28 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Preview the site on 127.0.0.1 with live reload; rebuilds on every change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Create a small working site in DIR.
+    Init { dir: PathBuf },
+    /// Add an account, note, review or plan from a commented template.
+    New {
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+        #[command(subcommand)]
+        what: cli::NewCommand,
+    },
+    /// Write JSON Schemas of the file formats, for editors (yaml-language-server).
+    Schema {
+        #[arg(long, default_value = ".kamsite/schemas")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -86,6 +110,10 @@ fn main() -> ExitCode {
             build(&opts)
         }
         Command::Check { root } => check(&root),
+        Command::Serve { root, port } => cli::serve(root, port),
+        Command::Init { dir } => cli::init(&dir),
+        Command::New { root, what } => cli::new(&root, what),
+        Command::Schema { out } => cli::schema(&out),
     }
 }
 

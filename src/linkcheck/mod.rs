@@ -99,7 +99,8 @@ fn resolve(
     ids: &HashMap<&str, HashSet<&str>>,
 ) -> Result<(), String> {
     let url = url.trim();
-    if url.is_empty() || url.starts_with("//") {
+    // `/__kamsite/` is served from memory by `kamsite serve` (live reload).
+    if url.is_empty() || url.starts_with("//") || url.starts_with("/__kamsite/") {
         return Ok(());
     }
     let url = if has_scheme(url) {

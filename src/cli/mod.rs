@@ -1,0 +1,190 @@
+//! The authoring commands of the CLI: serve, init, new, schema.
+//!
+//! Like the rest of `main.rs`, these only parse, call the library and print.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::Subcommand;
+use kamsite::scaffold::{self, Created};
+use kamsite::serve::{Event, ServeOptions};
+
+/// What `kamsite new` creates.
+#[derive(Subcommand)]
+pub enum NewCommand {
+    /// A new account: accounts/<slug>/account.yaml, slug made from NAME.
+    Account {
+        /// The customer's name, e.g. "Acme Industrial AS".
+        name: String,
+    },
+    /// A meeting note dated today: accounts/SLUG/notes/<date>-<title>.md.
+    Note {
+        /// The account's slug (its folder name).
+        slug: String,
+        /// The note's title.
+        title: String,
+    },
+    /// A win/loss review dated today: accounts/SLUG/reviews/<date>-<opportunity>.md.
+    Review {
+        /// The account's slug.
+        slug: String,
+    },
+    /// A draft joint business plan: accounts/SLUG/plans/PERIOD.yaml.
+    Plan {
+        /// The account's slug.
+        slug: String,
+        /// The period, e.g. 2026 or 2026-H2.
+        period: String,
+    },
+}
+
+pub fn serve(root: PathBuf, port: u16) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!("error: site folder {} does not exist", root.display());
+        return ExitCode::from(2);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        if let Err(e) = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst)) {
+            eprintln!("warning: cannot handle Ctrl-C: {e}");
+        }
+    }
+    let mut report = |event: Event| match event {
+        Event::Listening { url } => {
+            eprintln!(
+                "serving {} at {url} (127.0.0.1 only); press Ctrl-C to stop",
+                root.display()
+            );
+        }
+        Event::Changed { paths } => {
+            let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
+            let more = paths.len().saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            eprintln!("changed: {}{more}", shown.join(", "));
+        }
+        Event::Built {
+            summary,
+            elapsed,
+            first,
+        } => {
+            for d in summary.diagnostics.iter() {
+                eprintln!("{}: warning: {}", d.location(), d.message);
+            }
+            let verb = if first { "built" } else { "rebuilt" };
+            eprintln!(
+                "{verb} in {} ms ({} pages{})",
+                elapsed.as_millis(),
+                summary.pages,
+                crate::search_note(summary.search_index_bytes)
+            );
+        }
+        Event::Failed {
+            diagnostics,
+            message,
+            elapsed,
+        } => {
+            let mut errors = 0;
+            let color = crate::color();
+            for d in diagnostics.iter().filter(|d| d.is_error()) {
+                eprintln!("{}", d.render(color));
+                errors += 1;
+            }
+            if let Some(m) = message {
+                eprintln!("error: {m}");
+                errors += 1;
+            }
+            eprintln!(
+                "build failed in {} ms: {errors} error(s); serving the last good build, the browser shows the errors",
+                elapsed.as_millis()
+            );
+        }
+        Event::WatchError(e) => eprintln!("warning: file watcher: {e}"),
+    };
+    let opts = ServeOptions {
+        root: root.clone(),
+        port,
+    };
+    match kamsite::serve::run(&opts, &stop, &mut report) {
+        Ok(()) => {
+            eprintln!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn init(dir: &Path) -> ExitCode {
+    let today = kamsite::today(&kamsite::config::SiteConfig::default());
+    match scaffold::init(dir, today) {
+        Ok(created) => {
+            print_created(&created);
+            println!("\nNext:\n  kamsite serve --root {}", dir.display());
+            println!("  kamsite new account \"Customer Name\" --root {}", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn new(root: &Path, what: NewCommand) -> ExitCode {
+    if !root.is_dir() {
+        eprintln!(
+            "error: site folder {} does not exist; create a site with `kamsite init DIR`",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    let (site, _) = kamsite::load::load(root);
+    let today = kamsite::today(&site.config);
+    let result = match &what {
+        NewCommand::Account { name } => scaffold::new_account(root, &site.config, name, today),
+        NewCommand::Note { slug, title } => scaffold::new_note(root, slug, title, today),
+        NewCommand::Review { slug } => scaffold::new_review(root, &site.config, slug, today),
+        NewCommand::Plan { slug, period } => scaffold::new_plan(root, slug, period, today),
+    };
+    match result {
+        Ok(created) => {
+            print_created(&created);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn schema(out: &Path) -> ExitCode {
+    match kamsite::schema::write_all(out) {
+        Ok(files) => {
+            print_created(&Created { files });
+            println!(
+                "\nPoint editors at them with a first line like\n  # yaml-language-server: $schema=<path to>/account.schema.json"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_created(created: &Created) {
+    for f in &created.files {
+        println!("created {}", f.display());
+    }
+}

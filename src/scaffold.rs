@@ -1,0 +1,618 @@
+//! Scaffolding: `kamsite init` and `kamsite new ...`.
+//!
+//! Every file written here is commented for the person who opens it next,
+//! carries a `yaml-language-server` schema line so editors complete and
+//! check fields, and passes `kamsite check`. Nothing is ever overwritten: a
+//! file that exists is reported and left alone.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::config::SiteConfig;
+use crate::diag::did_you_mean;
+use crate::load::{is_valid_slug, slugify};
+use crate::schema::{Kind, SITE_SCHEMA_DIR, modeline};
+
+/// What a scaffolding command wrote.
+#[derive(Debug, Default)]
+pub struct Created {
+    /// Files written, in order.
+    pub files: Vec<PathBuf>,
+}
+
+/// Create a small working site in `dir`: site.yaml with the frameworks spelled
+/// out, two accounts, a note, a review, a plan and the editor schemas.
+pub fn init(dir: &Path, today: Date) -> Result<Created, String> {
+    if dir.is_file() {
+        return Err(format!("{} is a file; give a folder for the new site", dir.display()));
+    }
+    let year = today.year();
+    let files: Vec<(String, String)> = vec![
+        ("site.yaml".into(), site_yaml(&SiteConfig::default())),
+        (".gitignore".into(), "# kamsite build output\npublic/\n".into()),
+        ("accounts/acme-industrial/account.yaml".into(), acme_account(today)),
+        (
+            format!(
+                "accounts/acme-industrial/notes/{}-quarterly-review.md",
+                shift(today, -7)
+            ),
+            acme_note(shift(today, -7)),
+        ),
+        (
+            format!(
+                "accounts/acme-industrial/reviews/{}-service-contract.md",
+                shift(today, -45)
+            ),
+            acme_review(shift(today, -45)),
+        ),
+        (format!("accounts/acme-industrial/plans/{year}.yaml"), acme_plan(today)),
+        ("accounts/borealis-foods/account.yaml".into(), borealis_account(today)),
+    ];
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(rel, _)| dir.join(rel).exists())
+        .map(|(rel, _)| rel.clone())
+        .collect();
+    if !existing.is_empty() {
+        return Err(format!(
+            "refusing to overwrite existing files in {}: {}; choose an empty folder",
+            dir.display(),
+            existing.join(", ")
+        ));
+    }
+    let mut created = Created::default();
+    for (rel, text) in files {
+        created.files.push(write_new(&dir.join(rel), &text)?);
+    }
+    created
+        .files
+        .extend(crate::schema::write_all(&dir.join(SITE_SCHEMA_DIR))?);
+    Ok(created)
+}
+
+/// `kamsite new account NAME`: `accounts/<slug>/account.yaml`.
+pub fn new_account(root: &Path, cfg: &SiteConfig, name: &str, today: Date) -> Result<Created, String> {
+    let name = name.trim();
+    let slug = slugify(name);
+    if slug.is_empty() {
+        return Err(format!(
+            "cannot make a folder name from `{name}`: use letters or digits in the name"
+        ));
+    }
+    let rel = format!("accounts/{slug}/account.yaml");
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", modeline(&rel, Kind::Account));
+    let _ = writeln!(
+        out,
+        "# {name}. Only `name` is required; uncomment a line (remove `# `) to use it."
+    );
+    let _ = writeln!(
+        out,
+        "# Your editor completes and checks keys through the schema line above."
+    );
+    let _ = writeln!(out, "name: {}", yaml_str(name));
+    commented(&mut out, "status: prospect", "prospect | active | former");
+    out.push_str("# industry: Manufacturing\n# region: Nordics\n");
+    let tiers: Vec<&str> = cfg.tiers.iter().map(|t| t.id.as_str()).collect();
+    let stages: Vec<&str> = cfg.stages.iter().map(|s| s.id.as_str()).collect();
+    let tier = format!("# tier: {}", tiers.first().unwrap_or(&""));
+    commented(&mut out, &tier, &tiers.join(" | "));
+    let stage = format!("# stage: {}", stages.first().unwrap_or(&""));
+    commented(&mut out, &stage, &stages.join(" | "));
+    commented(
+        &mut out,
+        "# owner: Kari Nordmann",
+        "key account manager (client account lead)",
+    );
+    commented(&mut out, "# sponsor: Ola Hansen", "executive sponsor on our side");
+    out.push_str("# team:\n#   - { name: Per Olsen, role: delivery lead, allocation: 0.4 }\n");
+    commented(&mut out, &format!("since: {today}"), "start of the relationship");
+    commented(
+        &mut out,
+        &format!("review_by: {}", shift(today, 365)),
+        "next account-status review",
+    );
+    commented(
+        &mut out,
+        "# scores:",
+        "0..10 per factor of the portfolio matrix (site.yaml)",
+    );
+    for factor in cfg.factor_ids() {
+        let _ = writeln!(out, "#   {factor}: 5");
+    }
+    let _ = writeln!(
+        out,
+        "# financials:\n#   - {{ year: {}, revenue: 1000000, margin: 0.3, share_of_wallet: 0.25 }}",
+        today.year()
+    );
+    out.push_str(
+        "# contacts:\n\
+         #   - id: first-contact\n\
+         #     name: First Contact\n\
+         #     title: Head of Purchasing\n\
+         #     role: buyer              # decision-maker | influencer | gatekeeper | user | buyer | champion\n\
+         #     stance: 0                # -3 blocker .. +3 advocate\n\
+         #     owner: Kari Nordmann     # who on our side holds the relationship\n",
+    );
+    let _ = writeln!(out, "#     last_contact: {today}");
+    let _ = writeln!(
+        out,
+        "# opportunities:\n#   - {{ id: first-deal, title: First deal, value: 100000, probability: 0.3, stage: lead, close: {} }}",
+        shift(today, 90)
+    );
+    out.push_str(
+        "# kpis:\n#   - { name: On-time delivery, unit: \"%\", baseline: 88, current: 88, target: 95, shared: true }\n",
+    );
+    out.push_str("# swot: { strengths: [], weaknesses: [], opportunities: [], threats: [] }\n");
+    let path = write_new(&root.join(&rel), &out)?;
+    let mut created = Created { files: vec![path] };
+    created.files.extend(ensure_schemas(root)?);
+    Ok(created)
+}
+
+/// `kamsite new note SLUG TITLE`: a note dated today.
+pub fn new_note(root: &Path, slug: &str, title: &str, today: Date) -> Result<Created, String> {
+    account_dir(root, slug)?;
+    let stem = slugify(title);
+    let stem = if stem.is_empty() { "note".to_string() } else { stem };
+    let rel = format!("accounts/{slug}/notes/{today}-{stem}.md");
+    let mut out = String::from("---\n");
+    let _ = writeln!(out, "{}", modeline(&rel, Kind::Note));
+    let _ = writeln!(out, "date: {today}");
+    let _ = writeln!(out, "title: {}", yaml_str(title.trim()));
+    out.push_str("kind: meeting             # meeting | call | insight | email | event\n");
+    out.push_str("attendees: []             # e.g. [Ingrid Berg, Kari Nordmann]\n");
+    out.push_str("visibility: internal      # internal | shared (shared notes appear in the customer's site)\n");
+    out.push_str("---\n## Summary\n\n\n## Decisions\n\n\n## Next steps\n\n- [ ] \n");
+    finish(root, &rel, &out)
+}
+
+/// `kamsite new review SLUG`: a win/loss review dated today.
+pub fn new_review(root: &Path, cfg: &SiteConfig, slug: &str, today: Date) -> Result<Created, String> {
+    let doc = account_dir(root, slug)?;
+    let opportunities: Vec<String> = doc
+        .map(|a| a.opportunities.iter().map(|o| o.id.value.clone()).collect())
+        .unwrap_or_default();
+    let stem = opportunities.first().cloned().unwrap_or_else(|| "review".into());
+    let rel = format!("accounts/{slug}/reviews/{today}-{stem}.md");
+    let reasons: Vec<&str> = cfg.win_loss.reasons.iter().map(|r| r.id.as_str()).collect();
+    let mut out = String::from("---\n");
+    let _ = writeln!(out, "{}", modeline(&rel, Kind::Review));
+    match opportunities.first() {
+        Some(id) => {
+            let _ = writeln!(
+                out,
+                "opportunity: {id}        # an opportunity id from account.yaml: {}",
+                opportunities.join(", ")
+            );
+        }
+        None => out.push_str("opportunity: Name of the deal   # or an opportunity id from account.yaml\n"),
+    }
+    out.push_str("outcome: won              # won | lost | no-decision\n");
+    let _ = writeln!(out, "date: {today}          # when the decision fell");
+    out.push_str("# value: 250000\ncompetitors: []           # e.g. [Halden Controls]\n# winner: Nordlys Systems\n");
+    out.push_str("# stage_reached: proposal\n");
+    let _ = writeln!(
+        out,
+        "reasons: [{}]  # the first is the primary reason; ids from site.yaml win_loss.reasons:\n#   {}",
+        reasons.first().unwrap_or(&""),
+        reasons.join(", ")
+    );
+    out.push_str("interviewed: false        # was the client interviewed?\nlessons: []\n");
+    out.push_str("---\n## What happened\n\n\n## Why we won or lost\n\n\n## Follow-up actions\n\n- [ ] \n");
+    finish(root, &rel, &out)
+}
+
+/// `kamsite new plan SLUG PERIOD`: a draft joint business plan.
+pub fn new_plan(root: &Path, slug: &str, period: &str, today: Date) -> Result<Created, String> {
+    account_dir(root, slug)?;
+    let period = period.trim();
+    let valid = !period.is_empty()
+        && period.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !period.starts_with('-');
+    if !valid {
+        return Err(format!(
+            "invalid period `{period}`: use letters, digits and `-`, e.g. 2026 or 2026-H2"
+        ));
+    }
+    let rel = format!("accounts/{slug}/plans/{period}.yaml");
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", modeline(&rel, Kind::Plan));
+    out.push_str(
+        "# Joint business plan: customer-facing by design. An item written as\n\
+         # `{ text: ..., internal: true }` (or an initiative or KPI with `internal: true`)\n\
+         # stays out of the customer's copy. A `<period>.md` beside this file adds a narrative.\n",
+    );
+    let _ = writeln!(out, "period: \"{period}\"");
+    let _ = writeln!(out, "title: Joint business plan {period}");
+    out.push_str("status: draft              # draft | agreed\n");
+    out.push_str("objectives:\n  - A shared objective, in the customer's words\n");
+    out.push_str("customer_priorities:\n  - What matters most to the customer this period\n");
+    out.push_str(
+        "initiatives:\n  - title: A joint initiative\n    owner_ours: Kari Nordmann\n    owner_theirs: Ingrid Berg\n",
+    );
+    let _ = writeln!(
+        out,
+        "    due: {}\n    status: planned          # planned | active | done | at-risk",
+        shift(today, 180)
+    );
+    out.push_str("kpis:\n  - { name: On-time delivery, unit: \"%\", baseline: 88, current: 88, target: 95 }\n");
+    out.push_str("milestones:\n  - \"3 months: ...\"\n  - \"6 months: ...\"\n  - \"12 months: ...\"\n");
+    out.push_str(
+        "governance:\n  cadence: Monthly reviews, six-monthly senior meetings\n  meetings: []\n  peer_pairs: []\n",
+    );
+    finish(root, &rel, &out)
+}
+
+fn finish(root: &Path, rel: &str, text: &str) -> Result<Created, String> {
+    let path = write_new(&root.join(rel), text)?;
+    let mut created = Created { files: vec![path] };
+    created.files.extend(ensure_schemas(root)?);
+    Ok(created)
+}
+
+/// The account of `slug`, parsed if it parses; an error naming close slugs if it does not exist.
+fn account_dir(root: &Path, slug: &str) -> Result<Option<crate::model::Account>, String> {
+    let dir = root.join("accounts").join(slug);
+    let file = dir.join("account.yaml");
+    if is_valid_slug(slug) && file.is_file() {
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let source = crate::diag::SourceFile::new("account.yaml", text.as_str());
+        return Ok(crate::load::yaml::parse(&source, &text, Default::default()).ok());
+    }
+    let known: Vec<String> = std::fs::read_dir(root.join("accounts"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().join("account.yaml").is_file())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let hint = match did_you_mean(slug, known.iter().map(String::as_str)) {
+        Some(s) => format!(" (did you mean `{s}`?)"),
+        None => "; create it with `kamsite new account \"Name\"`".to_string(),
+    };
+    Err(format!("no account `{slug}` in {}/accounts{hint}", root.display()))
+}
+
+/// Write the editor schemas into a site that has none yet, so schema lines resolve.
+fn ensure_schemas(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let dir = root.join(SITE_SCHEMA_DIR);
+    if dir.join(Kind::Account.file_name()).is_file() {
+        return Ok(Vec::new());
+    }
+    crate::schema::write_all(&dir)
+}
+
+/// `left` and an end-of-line comment, comments aligned.
+fn commented(out: &mut String, left: &str, comment: &str) {
+    let _ = writeln!(out, "{left:<28} # {comment}");
+}
+
+/// Create `path` (and its folders) with `text`; refuses if it exists.
+fn write_new(path: &Path, text: &str) -> Result<PathBuf, String> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                format!("refusing to overwrite {}: the file exists", path.display())
+            }
+            _ => format!("cannot create {}: {e}", path.display()),
+        })?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path.to_path_buf())
+}
+
+fn shift(d: Date, days: i64) -> Date {
+    d.checked_add(jiff::Span::new().days(days)).unwrap_or(d)
+}
+
+/// A YAML scalar for free text: quoted when plain style would change its meaning.
+fn yaml_str(s: &str) -> String {
+    let plain = !s.is_empty()
+        && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`".contains(c) || c.is_ascii_digit() || c == ' ')
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.ends_with(':')
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "null" | "on" | "off" | "~"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+    }
+}
+
+// ---------------------------------------------------------------- init content
+
+fn site_yaml(cfg: &SiteConfig) -> String {
+    let m = &cfg.matrix;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", modeline("site.yaml", Kind::Site));
+    out.push_str(
+        "# kamsite site configuration. Every key is optional: the values below are the\n\
+         # defaults, written out so you can see and change them. Keep `kamsite serve`\n\
+         # running while you edit, or run `kamsite check`.\n\n\
+         title: My key accounts\n\
+         base_url: /               # where the site is published, e.g. https://kam.example.com/\n\
+         currency: EUR             # all money values are plain numbers in this currency\n\
+         language: en\n\
+         # today: 2026-01-31       # pin \"today\" for reproducible builds; default: the build date\n\
+         stale_after_days: 90      # no note / contact for longer than this: stale\n\n\
+         # The portfolio matrix (McDonald & Rogers by default). Each axis is the weighted\n\
+         # mean of factor scores (0..10) from account.yaml `scores`; weights are\n\
+         # normalised. A score at or above `threshold` is high (top / right).\n\
+         # Presets: mcdonald | kaism | cpm. An axis or `quadrants` written here\n\
+         # replaces the preset's whole entry.\n\
+         matrix:\n  preset: mcdonald\n",
+    );
+    for (key, axis) in [("vertical", &m.vertical), ("horizontal", &m.horizontal)] {
+        let factors: Vec<String> = axis.factors.iter().map(|(f, w)| format!("{f}: {w}")).collect();
+        let _ = writeln!(
+            out,
+            "  {key}:\n    name: {}\n    threshold: {}\n    factors: {{ {} }}",
+            axis.name,
+            axis.threshold,
+            factors.join(", ")
+        );
+    }
+    let q = &m.quadrants;
+    let _ = writeln!(
+        out,
+        "  quadrants:\n    top_right: {}\n    top_left: {}\n    bottom_right: {}\n    bottom_left: {}",
+        q.top_right, q.top_left, q.bottom_right, q.bottom_left
+    );
+    let s = &m.strategies;
+    let _ = writeln!(
+        out,
+        "  strategies:               # what to do with the accounts of each quadrant\n    top_right: {}\n    top_left: {}\n    bottom_right: {}\n    bottom_left: {}",
+        yaml_str(&s.top_right),
+        yaml_str(&s.top_left),
+        yaml_str(&s.bottom_right),
+        yaml_str(&s.bottom_left)
+    );
+    out.push_str(
+        "\n# Tiers, most important first. `key: true` tiers are key accounts: they get\n\
+         # staleness, owner and sponsor checks and count towards the 15-35 guidance.\n\
+         tiers:\n",
+    );
+    for t in &cfg.tiers {
+        let _ = writeln!(out, "  - id: {}\n    name: {}\n    key: {}", t.id, t.name, t.key);
+        if let Some(d) = &t.description {
+            let _ = writeln!(out, "    description: {}", yaml_str(d));
+        }
+    }
+    out.push_str("\n# Relationship stages in order: the KARD model (Millman & Wilson).\nstages:\n");
+    for st in &cfg.stages {
+        let _ = writeln!(out, "  - id: {}\n    name: {}", st.id, st.name);
+        if let Some(d) = &st.description {
+            let _ = writeln!(out, "    description: {}", yaml_str(d));
+        }
+    }
+    out.push_str(
+        "\n# Win/loss reviews: the reason taxonomy (reviews list these ids, primary\n\
+         # first) and the win-rate target, won / (won + lost).\n\
+         win_loss:\n  reasons:\n",
+    );
+    for r in &cfg.win_loss.reasons {
+        let _ = writeln!(out, "    - {{ id: {}, name: {} }}", r.id, yaml_str(&r.name));
+    }
+    let _ = writeln!(out, "  target: {}", cfg.win_loss.target);
+    out
+}
+
+fn acme_account(today: Date) -> String {
+    let y = today.year();
+    let rel = "accounts/acme-industrial/account.yaml";
+    format!(
+        "{modeline}
+# An account: only `name` is required. Scores, financials and contacts feed the
+# portfolio matrix, the dashboard and the stakeholder map.
+name: Acme Industrial AS
+status: active            # prospect | active | former
+industry: Manufacturing
+region: Nordics
+tier: foundation          # an id from site.yaml tiers
+stage: partnership-kam    # an id from site.yaml stages
+owner: Kari Nordmann      # key account manager (client account lead)
+sponsor: Ola Hansen       # executive sponsor
+team:
+  - {{ name: Per Olsen, role: delivery lead, allocation: 0.4 }}
+since: {since}
+review_by: {review_by}     # next account-status review
+scores:                   # factor id -> 0..10; factors come from site.yaml matrix
+  growth: 8
+  profitability: 6
+  reference_value: 9
+  relationship: 7
+  price_position: 5
+  delivery_record: 8
+financials:
+  - {{ year: {y2}, revenue: 3600000, margin: 0.29, share_of_wallet: 0.35 }}
+  - {{ year: {y1}, revenue: 4200000, margin: 0.31, share_of_wallet: 0.40 }}
+contacts:
+  - id: ingrid
+    name: Ingrid Berg
+    title: CFO
+    role: decision-maker   # decision-maker | influencer | gatekeeper | user | buyer | champion
+    stance: 2              # -3 blocker .. +3 advocate
+    owner: Kari Nordmann   # who on our side holds this relationship
+    last_contact: {recent}
+  - id: lars
+    name: Lars Moe
+    title: Head of Operations
+    role: champion
+    stance: 3
+    reports_to: ingrid
+    owner: Per Olsen
+    last_contact: {recent}
+opportunities:             # stage is free text (lead, qualified, proposal, ...)
+  - {{ id: erp-rollout, title: ERP roll-out, value: 350000, probability: 0.6,
+      stage: proposal, close: {close}, owner: Per Olsen }}
+  - {{ id: service-contract, title: Service contract renewal, value: 180000, probability: 1,
+      stage: won, close: {won}, owner: Kari Nordmann }}
+kpis:
+  - {{ name: On-time delivery, unit: \"%\", baseline: 88, current: 93, target: 97, shared: true }}
+swot:
+  strengths: [Trusted by operations, Strong delivery record]
+  weaknesses: [Little contact with the board]
+  opportunities: [ERP roll-out across both plants]
+  threats: [A low-cost competitor courts purchasing]
+",
+        modeline = modeline(rel, Kind::Account),
+        since = shift(today, -3 * 365),
+        review_by = shift(today, 180),
+        y2 = y - 2,
+        y1 = y - 1,
+        recent = shift(today, -7),
+        close = shift(today, 60),
+        won = shift(today, -45),
+    )
+}
+
+fn acme_note(date: Date) -> String {
+    let rel = format!("accounts/acme-industrial/notes/{date}-quarterly-review.md");
+    format!(
+        "---
+{modeline}
+date: {date}
+title: Quarterly review with operations
+kind: meeting             # meeting | call | insight | email | event
+attendees: [Ingrid Berg, Lars Moe, Kari Nordmann]
+visibility: internal      # internal | shared (shared: also in the customer's site)
+---
+## Summary
+
+Lars Moe confirmed that on-time delivery is up to 93 %. Ingrid Berg wants the
+ERP roll-out decided before the budget round.
+
+## Next steps
+
+- [x] Send the updated delivery report
+- [ ] Propose a board-level meeting for Ola Hansen
+
+Compare with [Borealis Foods](../borealis-foods/), where the same roll-out is
+at an earlier stage.
+",
+        modeline = modeline(&rel, Kind::Note),
+    )
+}
+
+fn acme_review(date: Date) -> String {
+    let rel = format!("accounts/acme-industrial/reviews/{date}-service-contract.md");
+    format!(
+        "---
+{modeline}
+opportunity: service-contract   # an opportunity id from account.yaml, or a free title
+outcome: won              # won | lost | no-decision
+date: {date}
+value: 180000
+competitors: [Halden Controls]
+winner: Us
+stage_reached: negotiation
+reasons: [relationship, delivery-confidence]   # ids from site.yaml win_loss.reasons; first is primary
+interviewed: true
+lessons:
+  - The delivery report won the argument, not the price
+---
+Acme renewed the service contract for three years. Halden Controls offered a
+lower price; Ingrid Berg said our delivery record made the difference.
+",
+        modeline = modeline(&rel, Kind::Review),
+    )
+}
+
+fn acme_plan(today: Date) -> String {
+    let year = today.year();
+    let rel = format!("accounts/acme-industrial/plans/{year}.yaml");
+    format!(
+        "{modeline}
+# A joint business plan is customer-facing: `kamsite build --audience customer
+# --account acme-industrial` prints it for Acme. Items marked internal stay out.
+period: \"{year}\"
+title: Joint business plan {year}
+status: agreed            # draft | agreed
+objectives:
+  - Raise on-time delivery to 97 %
+  - {{ text: Win the ERP roll-out before the budget round, internal: true }}
+customer_priorities:
+  - Fewer production stops
+initiatives:
+  - title: Weekly delivery report
+    owner_ours: Per Olsen
+    owner_theirs: Lars Moe
+    due: {due}
+    status: active        # planned | active | done | at-risk
+kpis:
+  - {{ name: On-time delivery, unit: \"%\", baseline: 88, current: 93, target: 97 }}
+milestones:
+  - \"3 months: delivery report in weekly use\"
+  - \"12 months: on-time delivery at 97 %\"
+governance:
+  cadence: Monthly reviews, six-monthly senior meetings
+  peer_pairs:
+    - {{ ours: Ola Hansen, theirs: Ingrid Berg }}
+",
+        modeline = modeline(&rel, Kind::Plan),
+        due = shift(today, 90),
+    )
+}
+
+fn borealis_account(today: Date) -> String {
+    let rel = "accounts/borealis-foods/account.yaml";
+    format!(
+        "{modeline}
+name: Borealis Foods
+status: active
+industry: Food and beverage
+region: Nordics
+tier: opportunistic       # not a key-account tier: lighter checks
+stage: early-kam
+owner: Per Olsen
+since: {since}
+review_by: {review_by}
+scores:
+  growth: 5
+  profitability: 4
+  reference_value: 3
+  relationship: 4
+  price_position: 6
+  delivery_record: 5
+financials:
+  - {{ year: {y1}, revenue: 650000, margin: 0.24 }}
+contacts:
+  - {{ id: nina, name: Nina Strand, title: Purchasing Manager, role: buyer, stance: 0,
+      owner: Per Olsen, last_contact: {recent} }}
+",
+        modeline = modeline(rel, Kind::Account),
+        since = shift(today, -400),
+        review_by = shift(today, 270),
+        y1 = today.year() - 1,
+        recent = shift(today, -20),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(yaml_str("Acme Industrial AS"), "Acme Industrial AS");
+        assert_eq!(yaml_str("3M"), "\"3M\"");
+        assert_eq!(yaml_str("Yes"), "\"Yes\"");
+        assert_eq!(yaml_str("A: B"), "\"A: B\"");
+        assert_eq!(yaml_str("#1 \"best\""), "\"#1 \\\"best\\\"\"");
+    }
+}
