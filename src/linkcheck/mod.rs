@@ -280,7 +280,8 @@ pub fn diagnostics(root: &Path, site: &Site, files: &[OutputFile], broken: &[Bro
         if strict {
             d.severity = Severity::Error;
         }
-        let key = (d.file.clone(), d.pos, b.href.clone());
+        // Keyed by what the link resolves to: `{{ root }}x` differs in text by page depth.
+        let key = (d.file.clone(), d.pos, b.reason.clone());
         grouped.entry(key).or_insert_with(|| (d, Vec::new())).1.push(b);
     }
     let mut out = Diagnostics::default();

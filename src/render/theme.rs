@@ -41,6 +41,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
 pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed_bytes![
     "style.css",
     "search.js",
+    "favicon.svg",
     "fonts/Roboto-Regular.ttf",
     "fonts/LICENSE.txt",
 ];

@@ -73,6 +73,8 @@
 
   if (!window.EventSource) return;
   var source = new EventSource("/__kamsite/events");
+  // Exposed so tests (and the curious) can see the connection state.
+  window.__kamsiteLive = source;
   ["status", "reload", "build-error"].forEach(function (name) {
     source.addEventListener(name, function (e) {
       apply(JSON.parse(e.data));

@@ -1,0 +1,300 @@
+//! `init`, `new`, the link check in `check` / `build` / `build --strict`,
+//! and the search index of the internal build.
+
+mod common;
+
+use common::{fixture, kamsite, read};
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn init_makes_a_site_that_builds_without_warnings() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    let o = kamsite().arg("init").arg(&root).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in [
+        "site.yaml",
+        "accounts/acme-industrial/account.yaml",
+        "accounts/borealis-foods/account.yaml",
+        ".kamsite/schemas/account.schema.json",
+    ] {
+        assert!(root.join(f).is_file(), "{f}");
+    }
+    let site = read(&root.join("site.yaml"));
+    for framework in [
+        "matrix:",
+        "preset: mcdonald",
+        "tiers:",
+        "stages:",
+        "win_loss:",
+        "reasons:",
+    ] {
+        assert!(site.contains(framework), "site.yaml spells out `{framework}`");
+    }
+    assert!(
+        site.lines().filter(|l| l.trim_start().starts_with('#')).count() > 10,
+        "commented"
+    );
+    let notes = std::fs::read_dir(root.join("accounts/acme-industrial/notes"))
+        .unwrap()
+        .count();
+    let reviews = std::fs::read_dir(root.join("accounts/acme-industrial/reviews"))
+        .unwrap()
+        .count();
+    let plans = std::fs::read_dir(root.join("accounts/acme-industrial/plans"))
+        .unwrap()
+        .count();
+    assert_eq!((notes, reviews, plans), (1, 1, 1));
+
+    let o = kamsite().args(["check", "--root"]).arg(&root).output().unwrap();
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("check passed: 0 errors, 0 warnings"),
+        "{}",
+        stderr(&o)
+    );
+    let o = kamsite()
+        .args(["build", "--strict", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+    // The matrix reads as the preset: writing its values out is not a customisation.
+    let matrix = read(&root.join("public/matrix/index.html"));
+    assert!(!matrix.contains("(customised)"));
+    let o = kamsite()
+        .args([
+            "build",
+            "--audience",
+            "customer",
+            "--account",
+            "acme-industrial",
+            "--root",
+        ])
+        .arg(&root)
+        .arg("--out")
+        .arg(t.path().join("customer"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn init_refuses_to_overwrite() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    kamsite().arg("init").arg(&root).assert().success();
+    std::fs::write(root.join("site.yaml"), "title: Mine\n").unwrap();
+    let o = kamsite().arg("init").arg(&root).output().unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("refusing to overwrite"), "{}", stderr(&o));
+    assert_eq!(read(&root.join("site.yaml")), "title: Mine\n");
+}
+
+#[test]
+fn new_writes_commented_files_and_never_overwrites() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    kamsite().arg("init").arg(&root).assert().success();
+    let new = |args: &[&str]| {
+        kamsite()
+            .arg("new")
+            .args(args)
+            .arg("--root")
+            .arg(&root)
+            .output()
+            .unwrap()
+    };
+
+    let o = new(&["account", "Bjørnstad & Sønner AS"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let account = root.join("accounts/bjornstad-sonner-as/account.yaml");
+    let text = read(&account);
+    assert!(text.starts_with("# yaml-language-server: $schema=../../.kamsite/schemas/account.schema.json\n"));
+    assert!(text.contains("name: Bjørnstad & Sønner AS\n"));
+    assert!(text.contains("# tier: "), "optional keys are there, commented");
+    let o = new(&["account", "Bjørnstad & Sønner AS"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("refusing to overwrite"));
+    assert_eq!(read(&account), text);
+
+    let o = new(&["note", "bjornstad-sonner-as", "Kick-off: scope"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    let created = stdout
+        .trim()
+        .strip_prefix("created ")
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        created.contains("/notes/") && created.ends_with("-kick-off-scope.md"),
+        "{created}"
+    );
+    let note = read(std::path::Path::new(&created));
+    assert!(
+        note.starts_with("---\n# yaml-language-server: $schema=../../../.kamsite/schemas/note.schema.json\ndate: ")
+    );
+    assert!(note.contains("title: \"Kick-off: scope\"\n"));
+    assert!(
+        !new(&["note", "bjornstad-sonner-as", "Kick-off: scope"])
+            .status
+            .success()
+    );
+
+    let o = new(&["review", "acme-industrial"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("-erp-rollout.md"),
+        "named after an opportunity"
+    );
+    let o = new(&["plan", "acme-industrial", "2030-H1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(root.join("accounts/acme-industrial/plans/2030-H1.yaml").is_file());
+    assert!(!new(&["plan", "acme-industrial", "2030-H1"]).status.success());
+    let o = new(&["plan", "acme-industrial", "../../x"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("invalid period"));
+
+    let o = new(&["note", "acme-industrail", "Typo"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("did you mean `acme-industrial`"), "{}", stderr(&o));
+
+    // Everything `new` wrote loads; the only warning is the new account's missing scores.
+    let o = kamsite().args(["check", "--root"]).arg(&root).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 errors, 1 warning"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_reports_every_broken_link_where_it_was_written() {
+    let root = fixture("broken-links");
+    let o = kamsite().args(["check", "--root"]).arg(&root).output().unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "broken links are warnings in check: {err}");
+    let note = "accounts/acme/notes/2026-11-01-links.md";
+    for (at, href) in [
+        (format!("{note}:8:16"), "../gone/"),
+        (format!("{note}:8:42"), "#nowhere"),
+        (format!("{note}:10:22"), "../beta/#contact-nobody"),
+        (format!("{note}:10:55"), "/matrx/"),
+        (format!("{note}:10:76"), "../../logo.png"),
+        ("templates/404.html:4:21".to_string(), "/acounts/"),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(&format!("broken link `{href}`")))
+            .unwrap_or_else(|| panic!("`{href}` not reported:\n{err}"));
+        assert!(line.contains(&at), "`{href}` reported at the wrong place: {line}");
+    }
+    assert_eq!(err.matches("broken link `").count(), 6, "{err}");
+    for fine in [
+        "`../beta/`",
+        "`../beta/#contact-kari`",
+        "`../../files/guide.pdf`",
+        "`/matrix/`",
+        "`../../`",
+    ] {
+        assert!(!err.contains(&format!("broken link {fine}")), "{fine} is fine: {err}");
+    }
+}
+
+#[test]
+fn build_warns_on_broken_links_and_strict_fails() {
+    let t = tempfile::tempdir().unwrap();
+    let root = fixture("broken-links");
+    let out = t.path().join("out");
+    let o = kamsite()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stderr(&o).matches("broken link").count(), 6, "{}", stderr(&o));
+    assert!(out.join("index.html").is_file());
+
+    let strict_out = t.path().join("strict");
+    let o = kamsite()
+        .args(["build", "--strict", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&strict_out)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("build failed: 6 errors"), "{err}");
+    assert!(err.contains("nothing was written"));
+    assert!(!strict_out.exists(), "nothing written");
+}
+
+#[test]
+fn the_example_site_has_no_broken_links() {
+    let o = kamsite()
+        .args(["check", "--root"])
+        .arg(common::example())
+        .output()
+        .unwrap();
+    assert!(!stderr(&o).contains("broken-link"), "{}", stderr(&o));
+}
+
+#[test]
+fn search_is_internal_only_and_its_size_is_reported() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("internal");
+    let o = kamsite()
+        .args(["build", "--root"])
+        .arg(common::example())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    let size = std::fs::metadata(out.join("search/index.json")).unwrap().len();
+    let reported = format!("search index {:.1} kB", size as f64 / 1e3);
+    assert!(err.contains(&reported), "{reported} in {err}");
+    let index = read(&out.join("search/index.json"));
+    assert!(!index.contains('\n'), "compact");
+    let v: serde_json::Value = serde_json::from_str(&index).unwrap();
+    assert_eq!(v["k"], serde_json::json!(["Contact", "Note", "Review"]));
+    assert_eq!(v["a"].as_array().unwrap().len(), 15);
+    let page = read(&out.join("search/index.html"));
+    assert!(page.contains("search.js"));
+    assert!(
+        !read(&out.join("index.html")).contains("index.json"),
+        "loaded only by the search page"
+    );
+
+    let cust = t.path().join("customer");
+    let o = kamsite()
+        .args([
+            "build",
+            "--audience",
+            "customer",
+            "--account",
+            "havbris-energi",
+            "--root",
+        ])
+        .arg(common::example())
+        .arg("--out")
+        .arg(&cust)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("search index"));
+    for (path, bytes) in common::tree(&cust) {
+        assert!(!path.contains("search"), "{path} in the customer build");
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("search/"),
+            "{path} links to search"
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! The built site and `kamsite serve` in headless Chromium: pages render
+//! without console errors, search finds a known note, and the live-reload
+//! overlay appears on a broken file and goes away once it is fixed.
+//! Chromium is required (CI installs it in .ci/run); set KAMSITE_SCREENSHOTS
+//! to a folder to keep screenshots of what the tests saw.
+
+mod authoring;
+mod common;
+
+use authoring::cdp::{Browser, serve_static};
+use authoring::{Serve, edit, init_site};
+
+/// The first note of the example site: (account slug, note id, title).
+fn known_note() -> (String, String, String) {
+    let accounts = common::example().join("accounts");
+    let mut slugs: Vec<_> = std::fs::read_dir(&accounts)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    slugs.sort();
+    for dir in slugs {
+        let mut notes: Vec<_> = std::fs::read_dir(dir.join("notes"))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        notes.sort();
+        if let Some(note) = notes.first() {
+            let title = common::yaml_value(&common::read(note), "title").unwrap();
+            let id = note.file_stem().unwrap().to_string_lossy().into_owned();
+            let slug = dir.file_name().unwrap().to_string_lossy().into_owned();
+            return (slug, id, title);
+        }
+    }
+    panic!("the example site has no notes");
+}
+
+#[test]
+fn built_site_renders_cleanly_and_search_finds_a_note() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let addr = serve_static(&out);
+    let (slug, note_id, title) = known_note();
+    let mut b = Browser::launch();
+
+    for (path, name) in [
+        ("/", "dashboard"),
+        (&*format!("/accounts/{slug}/"), "account"),
+        ("/search/", "search"),
+    ] {
+        b.goto(&format!("http://{addr}{path}"));
+        let h1 = b.eval("document.querySelector('h1') && document.querySelector('h1').textContent.trim()");
+        assert!(h1.as_str().is_some_and(|s| !s.is_empty()), "{path}: no heading");
+        assert!(
+            b.eval("document.title").as_str().unwrap_or("").contains("Nordlys"),
+            "{path}: title"
+        );
+        if name != "search" {
+            let fetched =
+                b.eval("performance.getEntriesByType('resource').some(e => e.name.includes('search/index.json'))");
+            assert_eq!(
+                fetched, false,
+                "{path} loaded the search index before search was opened"
+            );
+        }
+        b.screenshot(name);
+    }
+    let svg = b.eval("document.querySelectorAll('svg').length");
+    assert!(svg.as_u64().is_some_and(|n| n == 0), "the search page has no charts");
+
+    // Type the note's title into the search box, as a user would.
+    b.eval(&format!(
+        "(() => {{ const q = document.querySelector('input[name=q]'); q.focus(); q.value = {}; \
+         q.dispatchEvent(new Event('input')); return true; }})()",
+        serde_json::to_string(&title).unwrap()
+    ));
+    let href = b.wait_for(&format!(
+        "[...document.querySelectorAll('#search-results a')].map(a => a.getAttribute('href')).find(h => h.endsWith('#note-{note_id}'))"
+    ));
+    assert_eq!(
+        href.as_str(),
+        Some(format!("../accounts/{slug}/#note-{note_id}").as_str())
+    );
+    b.screenshot("search-results");
+    let results = b.eval("document.getElementById('search-results').textContent");
+    assert!(results.as_str().unwrap_or("").contains(&title), "{results}");
+
+    // The result leads to the note.
+    b.goto(&format!("http://{addr}/accounts/{slug}/#note-{note_id}"));
+    assert_eq!(b.eval(&format!("!!document.getElementById('note-{note_id}')")), true);
+
+    let errors = b.console_errors();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+#[test]
+fn serve_reloads_the_page_and_shows_the_error_overlay() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let mut serve = Serve::start(&root);
+    let mut b = Browser::launch();
+    b.goto(&serve.url("/accounts/acme-industrial/"));
+    assert_eq!(b.eval("document.querySelector('h1').textContent"), "Acme Industrial AS");
+    // Wait until the page listens, then mark it: a reload clears the mark.
+    b.wait_for("window.__kamsiteLive && window.__kamsiteLive.readyState === 1");
+    b.eval("window.__before = 1");
+
+    let account = root.join("accounts/acme-industrial/account.yaml");
+    edit(&account, "name: Acme Industrial AS", "name: Acme Industrial Group");
+    b.wait_for("document.querySelector('h1') && document.querySelector('h1').textContent === 'Acme Industrial Group'");
+    assert_eq!(b.eval("window.__before === undefined"), true, "the page was reloaded");
+    b.wait_for("window.__kamsiteLive && window.__kamsiteLive.readyState === 1");
+
+    edit(&account, "tier: foundation", "tier: [foundation");
+    let overlay = b.wait_for(
+        "document.getElementById('kamsite-error-overlay') && document.getElementById('kamsite-error-overlay').innerText",
+    );
+    let text = overlay.as_str().unwrap_or("");
+    assert!(text.contains("accounts/acme-industrial/account.yaml:8:7"), "{text}");
+    assert!(text.contains("tier: [foundation"), "snippet: {text}");
+    b.screenshot("serve-error-overlay");
+
+    // Another page opened while the build is broken shows the overlay too.
+    b.goto(&serve.url("/"));
+    b.wait_for("!!document.getElementById('kamsite-error-overlay')");
+
+    edit(&account, "tier: [foundation", "tier: foundation");
+    b.wait_for("!document.getElementById('kamsite-error-overlay') && document.readyState === 'complete'");
+    b.screenshot("serve-recovered");
+    assert!(serve.interrupt().success());
+}
