@@ -438,9 +438,10 @@ scores:                   # factor id -> 0..10; factors come from site.yaml matr
   relationship: 7
   price_position: 5
   delivery_record: 8
-financials:
+financials:               # one entry per year; margin and share of wallet are fractions
   - {{ year: {y2}, revenue: 3600000, margin: 0.29, share_of_wallet: 0.35 }}
   - {{ year: {y1}, revenue: 4200000, margin: 0.31, share_of_wallet: 0.40 }}
+  - {{ year: {y}, revenue: 4500000, margin: 0.32, share_of_wallet: 0.42 }}
 contacts:
   - id: ingrid
     name: Ingrid Berg
@@ -473,6 +474,7 @@ swot:
         modeline = modeline(rel, Kind::Account),
         since = shift(today, -3 * 365),
         review_by = shift(today, 180),
+        y = y,
         y2 = y - 2,
         y1 = y - 1,
         recent = shift(today, -7),
@@ -591,6 +593,7 @@ scores:
   delivery_record: 5
 financials:
   - {{ year: {y1}, revenue: 650000, margin: 0.24 }}
+  - {{ year: {y}, revenue: 720000, margin: 0.25 }}
 contacts:
   - {{ id: nina, name: Nina Strand, title: Purchasing Manager, role: buyer, stance: 0,
       owner: Per Olsen, last_contact: {recent} }}
@@ -598,6 +601,7 @@ contacts:
         modeline = modeline(rel, Kind::Account),
         since = shift(today, -400),
         review_by = shift(today, 270),
+        y = today.year(),
         y1 = today.year() - 1,
         recent = shift(today, -20),
     )
