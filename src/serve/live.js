@@ -71,13 +71,28 @@
     }
   }
 
-  if (!window.EventSource) return;
-  var source = new EventSource("/__kamsite/events");
-  // Exposed so tests (and the curious) can see the connection state.
-  window.__kamsiteLive = source;
-  ["status", "reload", "build-error"].forEach(function (name) {
-    source.addEventListener(name, function (e) {
-      apply(JSON.parse(e.data));
+  // A browser keeps at most six HTTP/1.1 connections per host: tabs in the
+  // background let go of theirs and catch up (reload) when shown again.
+  var source = null;
+  function connect() {
+    if (source || !window.EventSource) return;
+    source = new EventSource("/__kamsite/events");
+    // Exposed so tests (and the curious) can see the connection state.
+    window.__kamsiteLive = source;
+    ["status", "reload", "build-error"].forEach(function (name) {
+      source.addEventListener(name, function (e) {
+        apply(JSON.parse(e.data));
+      });
     });
+  }
+  function disconnect() {
+    if (source) {
+      source.close();
+      source = null;
+    }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) disconnect(); else connect();
   });
+  if (!document.hidden) connect();
 })();
