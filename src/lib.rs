@@ -71,6 +71,8 @@ pub struct BuildSummary {
     pub files: usize,
     pub bytes: u64,
     pub diagnostics: Diagnostics,
+    /// Wall time of each pipeline stage.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Why a build failed.
@@ -130,12 +132,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
 
+    let mut timings = Timings::default();
     let (mut site, mut diags) = load::load(&opts.root);
+    timings.lap("load");
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
     let today = today(&site.config);
     diags.extend(validate::site(&site, today));
+    timings.lap("validate");
     if opts.audience == Audience::Customer {
         match &opts.account {
             None => {
@@ -162,6 +167,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
 
     let portfolio = analyze::analyze(&site, today);
+    timings.lap("analyze");
     let files = match opts.audience {
         Audience::Internal => render::internal(opts, &site, &portfolio),
         Audience::Customer => {
@@ -178,12 +184,39 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         }
     };
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    timings.lap("render");
     let stats = write::write_atomic(&out, &files).map_err(BuildError::Output)?;
+    timings.lap("write");
     Ok(BuildSummary {
         out,
         pages,
         files: stats.files,
         bytes: stats.bytes,
         diagnostics: diags,
+        timings: timings.laps,
     })
+}
+
+/// Wall time per pipeline stage, for `KAMSITE_TIMINGS=1` and benchmarks.
+#[derive(Debug)]
+struct Timings {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }

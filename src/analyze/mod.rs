@@ -244,9 +244,10 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
     }
 
     let attention = attention::collect(cfg, &site.accounts, &accounts, today);
+    // Accounts are in slug order, so each item's account is found by binary search.
     for item in &attention {
-        if let Some(a) = accounts.iter_mut().find(|a| a.slug == item.slug) {
-            a.attention.push(item.clone());
+        if let Ok(i) = accounts.binary_search_by(|a| a.slug.cmp(item.slug.as_str())) {
+            accounts[i].attention.push(item.clone());
         }
     }
 
