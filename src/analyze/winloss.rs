@@ -136,6 +136,8 @@ pub struct Group {
     /// Stable id for URLs and data: tier id, slug of the name, or "2026-Q1".
     pub key: String,
     pub label: String,
+    /// The group of reviews without this attribute ("No tier", "Not set").
+    pub unset: bool,
     pub tally: Tally,
     /// Indexes into [`WinLoss::reviews`], newest first.
     pub reviews: Vec<usize>,
@@ -323,7 +325,7 @@ pub fn from_reviews<'a>(reviews: Vec<ReviewView<'a>>, taxonomy: &[Reason], targe
                 id.to_string(),
                 name.to_string(),
             ),
-            _ => ("9999".into(), "none".into(), "No tier".into()),
+            _ => (format!("{UNSET}tier"), "none".into(), "No tier".into()),
         })
     });
     let by_industry = group_by(&reviews, &everything, |r| Some(named_key(r.industry)));
@@ -353,11 +355,14 @@ pub fn from_reviews<'a>(reviews: Vec<ReviewView<'a>>, taxonomy: &[Reason], targe
     }
 }
 
+/// Sort keys of groups without the attribute start with this, which sorts after digits and letters.
+const UNSET: &str = "~";
+
 /// Sort key, key and label of a free-text attribute; unset sorts last.
 fn named_key(value: Option<&str>) -> (String, String, String) {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         Some(v) => (format!("0{}", v.to_lowercase()), slug_or(v, "unnamed"), v.to_string()),
-        None => ("1".into(), "none".into(), "Not set".into()),
+        None => (format!("{UNSET}value"), "none".into(), "Not set".into()),
     }
 }
 
@@ -511,9 +516,10 @@ pub fn group_by(
     }
     groups
         .into_iter()
-        .map(|((_, key), (label, reviews))| Group {
+        .map(|((sort, key), (label, reviews))| Group {
             key,
             label,
+            unset: sort.starts_with(UNSET),
             tally: Tally::of(all, &reviews),
             reviews,
         })
