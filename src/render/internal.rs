@@ -289,7 +289,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         })
         .collect();
     pages.extend(profiles);
-    pages.extend(reviews::pages(site, p, &info));
+    pages.extend(reviews::pages(p, &info));
 
     {
         let ctx = page("404.html", "404.html", "Page not found", "", &info);

@@ -11,7 +11,6 @@ use super::internal::{page, to_json};
 use super::{Page, SiteInfo, charts, markdown};
 use crate::analyze::Portfolio;
 use crate::analyze::winloss::{Breakdown, Group, HeadToHead, ReasonCount, ReviewView, Tally, WinLoss, rivals};
-use crate::model::Site;
 use crate::write::OutputFile;
 
 const WON: &str = "#10b981";
@@ -42,7 +41,7 @@ struct QuarterLink<'a> {
     key: &'a str,
 }
 
-pub(super) fn pages(site: &Site, p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
+pub(super) fn pages(p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
     let wl = &p.winloss;
     let mut pages = Vec::new();
 
@@ -94,12 +93,8 @@ pub(super) fn pages(site: &Site, p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
         });
     }
 
-    // One page per review, under its account.
-    let bodies = site.accounts.iter().flat_map(|a| a.reviews.iter().map(move |r| (a, r)));
-    for (doc, r) in bodies {
-        let Some(view) = wl.reviews.iter().find(|v| v.slug == doc.slug && v.id == r.id) else {
-            continue;
-        };
+    // One page per review, under its account (review ids are unique per account only).
+    for view in &wl.reviews {
         let path = format!("accounts/{}/reviews/{}/index.html", view.slug, view.id);
         let title = format!("{}: {}", outcome_label(view), view.title);
         let mut ctx = page(&path, "review.html", &title, "reviews", info);

@@ -16,6 +16,28 @@ pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnosti
     for r in &doc.reviews {
         let f = &r.file;
         let m = &r.meta;
+        // The file name is the review page's URL segment.
+        if r.id.is_empty() || r.id.starts_with('.') {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-file-name",
+                    f,
+                    Pos::START,
+                    format!("review file name `{}.md` cannot be a page address", r.id),
+                )
+                .help("name review files like `2026-06-30-mes-brno.md`: date and deal, lower-case, with `-`"),
+            );
+        } else if !r.id.chars().all(|c| c.is_alphanumeric() || "-_.~".contains(c)) {
+            diags.push(
+                Diagnostic::warning(
+                    "file-name",
+                    f,
+                    Pos::START,
+                    format!("review file name `{}.md` makes an awkward page address", r.id),
+                )
+                .help(format!("rename it to `{}.md`", slugify(&r.id))),
+            );
+        }
         if m.outcome.is_none() {
             diags.push(
                 Diagnostic::error("missing-key", f, Pos::START, "review has no `outcome`")
