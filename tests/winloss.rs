@@ -129,9 +129,9 @@ fn the_analysis_page_shows_the_same_numbers() {
         "Castell 2 1 0 1 100 % (1 of 1) 0 800 0",
         "Optima 1 0 1 0 0 % (0 of 1) 1 0 200",
         // Reasons: primary, then mentions out of the won (or lost) deals.
-        "Price 2 3 of 4 References 1 2 of 4 Product fit 1 1 of 4",
-        "Relationship / trust 2 2 of 3 Price 1 2 of 3 Scope 0 1 of 3",
-        "No decision 1 1 of 1 Timing / budget 0 1 of 1",
+        "Price price 2 3 of 4 References references 1 2 of 4 Product fit product-fit 1 1 of 4",
+        "Relationship / trust relationship 2 2 of 3 Price price 1 2 of 3 Scope scope 0 1 of 3",
+        "No decision no-decision 1 1 of 1 Timing / budget timing 0 1 of 1",
         // Segments.
         "Diamond 50 % (1 of 2) 1 of 3",
         "Foundation 67 % (2 of 3) 0 of 3",
@@ -165,7 +165,7 @@ fn drill_down_pages_per_quarter_and_competitor() {
         "Sensor retrofit",
         "Store automation",
         // Why we lose against Vektor: the two lost deals.
-        "Relationship / trust 1 1 of 2",
+        "Relationship / trust relationship 1 1 of 2",
     ] {
         assert!(vektor.contains(expected), "missing `{expected}` in:\n{vektor}");
     }
