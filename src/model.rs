@@ -294,10 +294,12 @@ pub struct ReviewMeta {
     pub opportunity: Option<Spanned<String>>,
     pub outcome: Option<Spanned<Outcome>>,
     pub date: Option<Spanned<Date>>,
-    pub value: Option<f64>,
+    /// Deal value in the site currency.
+    pub value: Option<Spanned<f64>>,
     #[serde(default)]
-    pub competitors: Vec<String>,
-    pub winner: Option<String>,
+    pub competitors: Vec<Spanned<String>>,
+    /// Who won: us, a competitor, or nobody (no decision).
+    pub winner: Option<Spanned<String>>,
     pub stage_reached: Option<String>,
     /// Reason ids from site.yaml `win_loss.reasons`; the first is primary.
     #[serde(default)]

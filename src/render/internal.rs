@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::{Engine, Page, SiteInfo, charts, markdown, root_prefix, stakeholders};
+use super::{Engine, Page, SiteInfo, charts, markdown, reviews, root_prefix, stakeholders};
 use crate::analyze::{AccountView, Portfolio, QuadrantPos};
 use crate::diag::Diagnostics;
 use crate::model::Site;
@@ -39,9 +39,14 @@ const NAV: &[NavItem] = &[
         href: "accounts/",
         section: "accounts",
     },
+    NavItem {
+        title: "Reviews",
+        href: "reviews/",
+        section: "reviews",
+    },
 ];
 
-fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
+pub(super) fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", site);
     ctx.insert("nav", NAV);
@@ -275,6 +280,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
             );
             ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
             ctx.insert("matrix", &cfg.matrix);
+            ctx.insert("reviews", &p.winloss.of_account(a.slug));
             Page {
                 path,
                 template: "account.html",
@@ -283,6 +289,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         })
         .collect();
     pages.extend(profiles);
+    pages.extend(reviews::pages(p, &info));
 
     {
         let ctx = page("404.html", "404.html", "Page not found", "", &info);
@@ -295,6 +302,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
 
     let mut files = engine.render_pages(pages)?;
     files.extend(data_files(p));
+    files.push(reviews::data_file(&p.winloss));
     for (name, bytes) in engine.static_files() {
         files.push(OutputFile::new(name.clone(), bytes.clone()));
     }
