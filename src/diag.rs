@@ -306,18 +306,28 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, c)| c)
 }
 
+/// Edit distance where swapping two neighbouring letters counts as one edit
+/// (optimal string alignment), so `titel` is one step from `title`.
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// "one of `a`, `b` or `c`" for help texts.
@@ -340,6 +350,7 @@ mod tests {
         assert_eq!(did_you_mean("sponser", ["owner", "sponsor"]), Some("sponsor"));
         assert_eq!(did_you_mean("zzzzzz", ["tier", "stage"]), None);
         assert_eq!(did_you_mean("zz", ["a", "b"]), None);
+        assert_eq!(did_you_mean("titel", ["title", "theme"]), Some("title"));
         assert_eq!(did_you_mean("diamnod", ["diamond", "portfolio"]), Some("diamond"));
         assert_eq!(
             did_you_mean("partnership", ["mid-kam", "partnership-kam"]),

@@ -79,6 +79,8 @@ pub struct BuildSummary {
     /// Size of the client-side search index, when the build has one.
     pub search_index_bytes: Option<usize>,
     pub diagnostics: Diagnostics,
+    /// Wall time of each pipeline stage.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Why a build failed.
@@ -139,12 +141,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
 
+    let mut timings = Timings::default();
     let (mut site, mut diags) = load::load(&opts.root);
+    timings.lap("load");
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
     let today = today(&site.config);
     diags.extend(validate::site(&site, today));
+    timings.lap("validate");
     if opts.audience == Audience::Customer {
         match &opts.account {
             None => {
@@ -171,6 +176,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
 
     let portfolio = analyze::analyze(&site, today);
+    timings.lap("analyze");
     let files = match opts.audience {
         Audience::Internal => render::internal(opts, &site, &portfolio),
         Audience::Customer => {
@@ -186,16 +192,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
             return Err(BuildError::Invalid(diags));
         }
     };
+    timings.lap("render");
     diags.extend(check_links(opts, &site, &files));
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
+    timings.lap("links");
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let search_index_bytes = files
         .iter()
         .find(|f| f.path == render::search::INDEX_PATH)
         .map(|f| f.bytes.len());
     let stats = write::write_atomic(&out, &files).map_err(BuildError::Output)?;
+    timings.lap("write");
     Ok(BuildSummary {
         out,
         pages,
@@ -203,6 +212,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         bytes: stats.bytes,
         search_index_bytes,
         diagnostics: diags,
+        timings: timings.laps,
     })
 }
 
@@ -213,4 +223,28 @@ fn check_links(opts: &BuildOptions, site: &model::Site, files: &[write::OutputFi
         return Diagnostics::default();
     }
     linkcheck::diagnostics(&opts.root, site, files, &broken, opts.strict)
+}
+
+/// Wall time per pipeline stage, for `KAMSITE_TIMINGS=1` and benchmarks.
+#[derive(Debug)]
+struct Timings {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }

@@ -171,6 +171,14 @@ fn build(opts: &BuildOptions) -> ExitCode {
     match kamsite::build(opts) {
         Ok(summary) => {
             // A good build lists warnings one per line; `check` shows them in full.
+            if std::env::var_os("KAMSITE_TIMINGS").is_some() {
+                let laps: Vec<String> = summary
+                    .timings
+                    .iter()
+                    .map(|(s, d)| format!("{s} {:.0} ms", d.as_secs_f64() * 1e3))
+                    .collect();
+                eprintln!("timings: {}", laps.join(", "));
+            }
             let warnings = summary.diagnostics.warning_count();
             for d in summary.diagnostics.into_sorted() {
                 eprintln!("{}: warning: {}", d.location(), d.message);

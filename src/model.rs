@@ -368,12 +368,15 @@ pub struct ReviewMeta {
     #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Spanned<Date>>,
     /// Deal value in the site currency.
-    pub value: Option<f64>,
+    #[schemars(with = "Option<f64>")]
+    pub value: Option<Spanned<f64>>,
     /// Competitors in the deal.
     #[serde(default)]
-    pub competitors: Vec<String>,
-    /// Who won the deal (us or a competitor).
-    pub winner: Option<String>,
+    #[schemars(with = "Vec<String>")]
+    pub competitors: Vec<Spanned<String>>,
+    /// Who won: us, a competitor, or nobody (no decision).
+    #[schemars(with = "Option<String>")]
+    pub winner: Option<Spanned<String>>,
     /// How far the deal got, e.g. proposal.
     pub stage_reached: Option<String>,
     /// Reason ids from site.yaml `win_loss.reasons`; the first is primary.

@@ -9,6 +9,7 @@ pub mod attention;
 pub mod groups;
 pub mod matrix;
 pub mod pareto;
+pub mod winloss;
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,7 @@ pub struct Portfolio<'a> {
     pub quadrants: Vec<groups::QuadrantGroup>,
     /// Accounts without a quadrant (an axis with no scored factor).
     pub unscored: Vec<usize>,
+    pub winloss: winloss::WinLoss<'a>,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -208,6 +210,7 @@ pub struct Summary {
     pub win_rate: Option<f64>,
     pub reviews_won: usize,
     pub reviews_lost: usize,
+    pub reviews_no_decision: usize,
 }
 
 /// Whole days from `from` to `to` (positive when `to` is later).
@@ -244,13 +247,15 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
     }
 
     let attention = attention::collect(cfg, &site.accounts, &accounts, today);
+    // Accounts are in slug order, so each item's account is found by binary search.
     for item in &attention {
-        if let Some(a) = accounts.iter_mut().find(|a| a.slug == item.slug) {
-            a.attention.push(item.clone());
+        if let Ok(i) = accounts.binary_search_by(|a| a.slug.cmp(item.slug.as_str())) {
+            accounts[i].attention.push(item.clone());
         }
     }
 
-    let summary = summarize(site, &accounts, &attention, today);
+    let winloss = winloss::analyze(site, &accounts);
+    let summary = summarize(&winloss.overall.tally, &accounts, &attention, today);
     let pareto = pareto::curve(accounts.iter().filter_map(|a| a.revenue));
     let tiers = groups::tier_table(cfg, &accounts);
     let (quadrants, unscored) = groups::quadrants(cfg, &accounts);
@@ -264,6 +269,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         tiers,
         quadrants,
         unscored,
+        winloss,
     }
 }
 
@@ -480,7 +486,7 @@ pub fn kpi_progress(baseline: Option<f64>, current: Option<f64>, target: Option<
     Some(((c - b) / (t - b)).clamp(0.0, 1.0))
 }
 
-fn summarize(site: &Site, accounts: &[AccountView], attention: &[Attention], today: Date) -> Summary {
+fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], attention: &[Attention], today: Date) -> Summary {
     let mut s = Summary {
         accounts: accounts.len(),
         guidance_min: KEY_ACCOUNT_GUIDANCE.0,
@@ -527,17 +533,10 @@ fn summarize(site: &Site, accounts: &[AccountView], attention: &[Attention], tod
         .iter()
         .filter(|a| a.kind == AttentionKind::ReviewOverdue)
         .count();
-    for doc in &site.accounts {
-        for r in &doc.reviews {
-            match r.meta.outcome.as_ref().map(|o| o.value) {
-                Some(crate::model::Outcome::Won) => s.reviews_won += 1,
-                Some(crate::model::Outcome::Lost) => s.reviews_lost += 1,
-                _ => {}
-            }
-        }
-    }
-    let closed = s.reviews_won + s.reviews_lost;
-    s.win_rate = (closed > 0).then(|| s.reviews_won as f64 / closed as f64);
+    s.reviews_won = reviews.won;
+    s.reviews_lost = reviews.lost;
+    s.reviews_no_decision = reviews.no_decision;
+    s.win_rate = reviews.win_rate;
     s
 }
 

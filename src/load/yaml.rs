@@ -73,7 +73,7 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
                 "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" | "isize" | "usize" => {
                     "a whole number"
                 }
-                "f32" | "f64" => "a number",
+                "f32" | "f64" | "floating point" | "float" => "a number",
                 "bool" => "`true` or `false`",
                 "char" => "a single character",
                 other => other,
@@ -99,17 +99,42 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
             UserMessageFormatter.format_message(err).into_owned(),
         )
         .help("split the file or simplify it; kamsite limits YAML size and nesting to stay safe"),
+        Error::Unexpected { expected, .. } => {
+            let found = scalar_at(file, pos);
+            let what = match *expected {
+                e if e.contains("sequence") => "a list (`- item` lines or `[a, b]`)",
+                e if e.contains("mapping") || e.contains("map") => "a mapping of `key: value` pairs",
+                e if e.contains("string") => "text",
+                e => e,
+            };
+            Diagnostic::error(
+                "wrong-type",
+                file,
+                pos,
+                format!("wrong type: expected {what}, found `{found}`"),
+            )
+            .help(type_help(what))
+        }
         _ => {
             let msg = UserMessageFormatter.format_message(err).into_owned();
-            let msg = if msg.contains("date") || msg.contains("civil") {
-                msg
-            } else {
-                format!("invalid YAML: {msg}")
-            };
-            Diagnostic::error("yaml-syntax", file, pos, msg)
+            if is_date_error(&msg) {
+                let found = scalar_at(file, pos);
+                let reason = msg.rsplit(": ").next().unwrap_or(&msg);
+                return Diagnostic::error("invalid-date", file, pos, format!("invalid date `{found}`: {reason}"))
+                    .help("write dates as YYYY-MM-DD, e.g. 2026-03-31");
+            }
+            Diagnostic::error("yaml-syntax", file, pos, format!("invalid YAML: {msg}"))
                 .help("check indentation, `key: value` spacing and quoting around this point")
         }
     }
+}
+
+/// jiff's messages for a date that does not parse.
+fn is_date_error(msg: &str) -> bool {
+    ["year", "month", "day", "date", "civil"]
+        .iter()
+        .any(|w| msg.contains(w))
+        && (msg.contains("parse") || msg.contains("range") || msg.contains("invalid"))
 }
 
 /// The scalar text starting at `pos`, up to the end of its line or flow item.
@@ -124,7 +149,7 @@ fn scalar_at(file: &SourceFile, pos: Pos) -> String {
 fn type_help(msg: &str) -> String {
     if msg.contains("date") || msg.contains("Date") {
         "write dates as YYYY-MM-DD, e.g. 2026-03-31".into()
-    } else if msg.contains("sequence") {
+    } else if msg.contains("sequence") || msg.contains("list") {
         "this key takes a list: write items as `- item` lines or `[a, b]`".into()
     } else if msg.contains("map") {
         "this key takes a mapping of `key: value` pairs".into()

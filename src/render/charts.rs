@@ -295,6 +295,162 @@ pub fn bars_with_target(
     }
 }
 
+/// One named series of a stacked chart, with its colour.
+pub struct Part<'a> {
+    pub name: &'a str,
+    pub data: Vec<f64>,
+    pub color: &'a str,
+}
+
+fn stacked_series(parts: &[Part], show_labels: bool) -> Vec<Series> {
+    parts
+        .iter()
+        .map(|p| {
+            // A zero segment draws nothing and would only print a stray "0".
+            let data = p.data.iter().map(|v| (*v != 0.0).then_some(*v as f32)).collect();
+            let mut s = gappy(p.name, data);
+            s.stack = Some("total".into());
+            s.label_show = show_labels;
+            s
+        })
+        .collect()
+}
+
+fn stack_max(parts: &[Part], len: usize) -> f64 {
+    (0..len)
+        .map(|i| parts.iter().filter_map(|p| p.data.get(i)).sum::<f64>())
+        .fold(0.0, f64::max)
+}
+
+/// A rate (0..1) per category as a line on a 0..100 % axis, with an
+/// optional target line. Categories without a rate leave a gap.
+pub fn rate_trend(labels: &[String], rates: &[Option<f64>], target: Option<f64>, name: &str, label: &str) -> String {
+    if labels.is_empty() || rates.iter().all(Option::is_none) {
+        return empty("Nothing to chart yet.");
+    }
+    // Whole percent, as the tables print them.
+    let data = rates.iter().map(|r| r.map(|r| (r * 100.0).round() as f32)).collect();
+    let mut s = gappy(name, data);
+    s.label_show = labels.len() <= 16;
+    s.symbol = Some(charts_rs::Symbol::Circle(3.5, None));
+    let mut series = vec![s];
+    if let Some(t) = target {
+        // A flat series draws the target across the whole plot and names it in the legend.
+        let mut line = gappy(
+            format!("Target {:.0}%", t * 100.0),
+            vec![Some((t * 100.0) as f32); labels.len()],
+        );
+        line.stroke_dash_array = Some("6,4".into());
+        line.symbol = Some(charts_rs::Symbol::None);
+        series.push(line);
+    }
+    let mut chart = LineChart::new(series, labels.to_vec());
+    base_line(&mut chart, 640.0, 300.0);
+    // Room above the 100 % line for its value labels.
+    chart.margin.top = 24.0;
+    chart.series.colors = vec![PALETTE[0].into(), "#ef4444".into()];
+    chart.series.label.formatter = "{c}%".into();
+    chart.series.label.hide_overlap = true;
+    chart.tooltip.show = true;
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some(100.0);
+    chart.y_axis_configs[0].split_number = 5;
+    chart.y_axis_configs[0].formatter = Some("{c}%".into());
+    chart.x_axis.label_overflow = charts_rs::AxisLabelOverflow::Rotate;
+    match chart.svg() {
+        Ok(svg) => responsive(&svg, label),
+        Err(_) => empty("Chart unavailable."),
+    }
+}
+
+/// Vertical bars from `parts`, one group per label (e.g. per quarter):
+/// stacked into one bar, or side by side.
+pub fn bars(labels: &[String], parts: &[Part], stacked: bool, label: &str) -> String {
+    if labels.is_empty() || parts.iter().all(|p| p.data.iter().all(|v| *v == 0.0)) {
+        return empty("Nothing to chart yet.");
+    }
+    let top = if stacked {
+        stack_max(parts, labels.len())
+    } else {
+        parts.iter().flat_map(|p| p.data.iter().copied()).fold(0.0, f64::max)
+    };
+    let (max, split) = nice_axis(top);
+    let mut series = stacked_series(parts, labels.len() <= 16);
+    if !stacked {
+        for s in &mut series {
+            s.stack = None;
+        }
+    }
+    let mut chart = BarChart::new(series, labels.to_vec());
+    chart.width = 640.0;
+    chart.height = 300.0;
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 12.0,
+        right: 16.0,
+        bottom: 8.0,
+    };
+    chart.legend.position = Some(Position::Bottom);
+    chart.legend.category = LegendCategory::RoundRect;
+    chart.series.colors = parts.iter().map(|p| p.color.into()).collect();
+    if stacked {
+        chart.series_label_position = Some(Position::Inside);
+    }
+    chart.series.label.hide_overlap = true;
+    chart.tooltip.show = true;
+    chart.radius = Some(2.0);
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some(max as f32);
+    chart.y_axis_configs[0].split_number = split;
+    chart.x_axis.label_overflow = charts_rs::AxisLabelOverflow::Rotate;
+    match chart.svg() {
+        Ok(svg) => responsive(&svg, label),
+        Err(_) => empty("Chart unavailable."),
+    }
+}
+
+/// Horizontal bars stacked from `parts`, one row per label, first label on
+/// top. `width` is the drawing's width: wider for a full-width card, so its
+/// text is not scaled up.
+pub fn stacked_hbar(labels: &[String], parts: &[Part], width: f32, label: &str) -> String {
+    if labels.is_empty() || parts.iter().all(|p| p.data.iter().all(|v| *v == 0.0)) {
+        return empty("Nothing to chart yet.");
+    }
+    let (max, split) = nice_axis(stack_max(parts, labels.len()));
+    // charts-rs draws the first category at the bottom; reverse to read top-down.
+    let mut labels = labels.to_vec();
+    labels.reverse();
+    let mut series = stacked_series(parts, true);
+    for s in &mut series {
+        s.data.reverse();
+    }
+    let rows = labels.len();
+    let mut chart = HorizontalBarChart::new(series, labels);
+    chart.width = width;
+    chart.height = (70.0 + 30.0 * rows as f32).max(150.0);
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 8.0,
+        right: 24.0,
+        bottom: 8.0,
+    };
+    chart.legend.position = Some(Position::Bottom);
+    chart.legend.category = LegendCategory::RoundRect;
+    chart.series.colors = parts.iter().map(|p| p.color.into()).collect();
+    chart.series_label_position = Some(Position::Inside);
+    chart.series.label.hide_overlap = true;
+    chart.tooltip.show = true;
+    chart.y_axis_configs[0].min = Some(0.0);
+    chart.y_axis_configs[0].max = Some(max as f32);
+    chart.y_axis_configs[0].split_number = split;
+    match chart.svg() {
+        Ok(svg) => responsive(&svg, label),
+        Err(_) => empty("Chart unavailable."),
+    }
+}
+
 /// One account on the portfolio matrix.
 pub struct MatrixPoint<'a> {
     pub name: &'a str,

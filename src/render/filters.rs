@@ -28,7 +28,15 @@ fn pct(v: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         return Ok(DASH.into());
     };
     let decimals = kwargs.get::<usize>("decimals")?.unwrap_or(0);
-    Ok(format!("{:.*} %", decimals, x * 100.0))
+    Ok(format!("{:.*} %", decimals, round_half_up(x * 100.0, decimals)))
+}
+
+/// Round as people do by hand: 12.5 -> 13 (`format!` would give 12, rounding
+/// half to even). The nudge absorbs binary error such as 0.145 * 100 = 14.4999...
+fn round_half_up(x: f64, decimals: usize) -> f64 {
+    let scale = 10f64.powi(decimals.min(15) as i32);
+    let scaled = x * scale;
+    (scaled + scaled.signum() * 1e-9).round() / scale
 }
 
 /// A number with fixed decimals (default 1) and thousands separators.
@@ -108,5 +116,15 @@ mod tests {
         assert_eq!(compact(4_200_000.0), "4.2 M");
         assert_eq!(compact(350_000.0), "350 k");
         assert_eq!(compact(12.0), "12");
+    }
+
+    #[test]
+    fn percentages_round_half_up() {
+        assert_eq!(round_half_up(12.5, 0), 13.0);
+        assert_eq!(round_half_up(0.145 * 100.0, 0), 15.0);
+        assert_eq!(round_half_up(200.0 / 3.0, 0), 67.0);
+        assert_eq!(round_half_up(100.0 / 3.0, 1), 33.3);
+        assert_eq!(round_half_up(-12.5, 0), -13.0);
+        assert_eq!(round_half_up(0.0, 0), 0.0);
     }
 }

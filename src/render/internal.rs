@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::{Engine, Page, SiteInfo, charts, markdown, root_prefix, stakeholders};
+use super::{Engine, Page, SiteInfo, charts, markdown, reviews, root_prefix, stakeholders};
 use crate::analyze::{AccountView, Portfolio, QuadrantPos};
 use crate::diag::Diagnostics;
 use crate::model::Site;
@@ -40,13 +40,18 @@ const NAV: &[NavItem] = &[
         section: "accounts",
     },
     NavItem {
+        title: "Reviews",
+        href: "reviews/",
+        section: "reviews",
+    },
+    NavItem {
         title: "Search",
         href: "search/",
         section: "search",
     },
 ];
 
-fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
+pub(super) fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", site);
     ctx.insert("nav", NAV);
@@ -280,6 +285,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
             );
             ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
             ctx.insert("matrix", &cfg.matrix);
+            ctx.insert("reviews", &p.winloss.of_account(a.slug));
             Page {
                 path,
                 template: "account.html",
@@ -288,6 +294,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         })
         .collect();
     pages.extend(profiles);
+    pages.extend(reviews::pages(p, &info));
 
     {
         let ctx = page("404.html", "404.html", "Page not found", "", &info);
@@ -307,6 +314,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
     let mut files = engine.render_pages(pages)?;
     files.push(super::search::index(site, p));
     files.extend(data_files(p));
+    files.push(reviews::data_file(&p.winloss));
     for (name, bytes) in engine.static_files() {
         files.push(OutputFile::new(name.clone(), bytes.clone()));
     }

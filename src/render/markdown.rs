@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
@@ -28,16 +28,64 @@ pub fn to_html(md: &str, id_prefix: &str) -> String {
     opts.insert(Options::ENABLE_TASKLISTS);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_SMART_PUNCTUATION);
-    let parser = Parser::new_ext(md, opts);
+    // Links and images keep only safe URL schemes, whatever path we take below.
+    let events: Vec<Event> = Parser::new_ext(md, opts).map(safe_urls).collect();
+    let has_raw_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let mut raw = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut raw, parser);
-    let clean = SANITIZER.clean(&raw).to_string();
+    html::push_html(&mut raw, events.into_iter());
+    // Without raw HTML the output holds only tags pulldown-cmark writes, with
+    // text and attributes escaped, so the (costly) HTML sanitiser is only run
+    // when the author wrote HTML.
+    let clean = if has_raw_html {
+        SANITIZER.clean(&raw).to_string()
+    } else {
+        raw
+    };
     if id_prefix.is_empty() || !clean.contains(" id=\"") {
         return clean;
     }
     clean
         .replace(" id=\"", &format!(" id=\"{id_prefix}"))
         .replace(" href=\"#", &format!(" href=\"#{id_prefix}"))
+}
+
+fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    match lower.find(':') {
+        // A scheme comes before any `/`, `?` or `#`; otherwise the colon is part of a path.
+        Some(i) if !lower[..i].contains(['/', '?', '#']) => ["http", "https", "mailto", "tel"].contains(&&lower[..i]),
+        _ => true,
+    }
+}
+
+fn safe_urls(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !is_safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !is_safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::Borrowed(""),
+            title,
+            id,
+        }),
+        e => e,
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +105,22 @@ mod tests {
         assert!(html.contains("<del>old</del>"));
         assert!(html.contains("id=\"n1-1\""), "{html}");
         assert!(html.contains("href=\"#n1-1\""), "{html}");
+    }
+
+    #[test]
+    fn markdown_links_keep_only_safe_schemes() {
+        let html = to_html(
+            "[a](javascript:alert(1)) [b](JavaScript:x) [c](data:text/html,x) ![i](data:image/png;base64,x) [ok](https://e.com) [rel](../x/) [mail](mailto:a@b.c)",
+            "",
+        );
+        for bad in ["javascript:", "JavaScript:", "data:"] {
+            assert!(!html.contains(bad), "{bad} survived: {html}");
+        }
+        assert!(html.contains("href=\"https://e.com\""));
+        assert!(html.contains("href=\"../x/\""));
+        assert!(html.contains("href=\"mailto:a@b.c\""));
+        assert!(is_safe_url("notes/a:b")); // a colon after a slash is not a scheme
+        assert!(!is_safe_url(" vbscript:x"));
     }
 
     #[test]

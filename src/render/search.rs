@@ -89,12 +89,20 @@ pub fn index(site: &Site, p: &Portfolio) -> OutputFile {
                 .unwrap_or(opportunity);
             let outcome = m.outcome.as_ref().map(|o| o.value.as_str()).unwrap_or("review");
             let date = r.date().map(|d| d.to_string()).unwrap_or_default();
-            let mut text = m.competitors.join(" ");
-            if let Some(w) = &m.winner {
-                text.push(' ');
-                text.push_str(w);
-            }
-            d.push(Entry(2, i, title, format!("{outcome} {date}"), String::new(), text));
+            let text: Vec<&str> = m
+                .competitors
+                .iter()
+                .chain(&m.winner)
+                .map(|c| c.value.as_str())
+                .collect();
+            d.push(Entry(
+                2,
+                i,
+                title,
+                format!("{outcome} {date}"),
+                format!("reviews/{}/", r.id),
+                text.join(" "),
+            ));
         }
     }
     let index = Index {

@@ -127,6 +127,7 @@ pub fn site(site: &Site, today: Date) -> Diagnostics {
     for doc in &site.accounts {
         account(site, doc, today, &mut diags);
     }
+    docs::competitor_spellings(site, &mut diags);
     diags
 }
 

@@ -1,0 +1,469 @@
+//! Win/loss pages: the analysis at /reviews/, a page per review, drill-downs
+//! per quarter and per competitor, and /data/winloss.json.
+//!
+//! Every number comes from `analyze::winloss`; this module only picks what
+//! each page shows, draws the charts and maps the analysis to the JSON shape
+//! documented in docs/data.md.
+
+use serde::Serialize;
+
+use super::internal::{page, to_json};
+use super::{Page, SiteInfo, charts, markdown};
+use crate::analyze::Portfolio;
+use crate::analyze::winloss::{Breakdown, Group, HeadToHead, ReasonCount, ReviewView, Tally, WinLoss, rivals};
+use crate::write::OutputFile;
+
+const WON: &str = "#10b981";
+const LOST: &str = "#ef4444";
+const NO_DECISION: &str = "#94a3b8";
+/// More rows than this make the head-to-head chart a wall; the table lists them all.
+const CHART_COMPETITORS: usize = 15;
+
+/// A lesson with the review it came from.
+#[derive(Serialize)]
+struct LessonRow<'a> {
+    text: &'a str,
+    review: &'a ReviewView<'a>,
+}
+
+/// A competitor named on a review page, linked to its head-to-head page.
+#[derive(Serialize)]
+struct RivalLink<'a> {
+    name: &'a str,
+    slug: String,
+    /// This competitor won the deal.
+    winner: bool,
+}
+
+/// Previous or next quarter with reviews.
+#[derive(Serialize)]
+struct QuarterLink<'a> {
+    key: &'a str,
+}
+
+pub(super) fn pages(p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
+    let wl = &p.winloss;
+    let mut pages = Vec::new();
+
+    // The analysis.
+    {
+        let path = "reviews/index.html";
+        let mut ctx = page(path, "reviews.html", "Win/loss reviews", "reviews", info);
+        let o = &wl.overall;
+        ctx.insert("overall", &o.tally);
+        ctx.insert("target", &wl.target);
+        ctx.insert("interviewed", &o.interviewed);
+        ctx.insert("by_tier", &wl.by_tier);
+        ctx.insert("by_industry", &wl.by_industry);
+        ctx.insert("by_region", &wl.by_region);
+        ctx.insert("by_quarter", &o.by_quarter);
+        ctx.insert("competitors", &o.competitors);
+        ctx.insert("win_reasons", &o.win_reasons);
+        ctx.insert("loss_reasons", &o.loss_reasons);
+        ctx.insert("no_decision_reasons", &o.no_decision_reasons);
+        ctx.insert("reviews", &wl.reviews);
+        let lessons: Vec<LessonRow> = wl
+            .lessons
+            .iter()
+            .map(|l| LessonRow {
+                text: l.text,
+                review: &wl.reviews[l.review],
+            })
+            .collect();
+        ctx.insert("lessons", &lessons);
+        ctx.insert("trend_chart", &trend_chart(wl, &o.by_quarter));
+        ctx.insert("volume_chart", &volume_chart(&wl.quarter_axis, &o.by_quarter));
+        ctx.insert(
+            "value_chart",
+            &value_chart(&wl.quarter_axis, &o.by_quarter, &p.config.currency),
+        );
+        ctx.insert("competitor_chart", &competitor_chart(&o.competitors));
+        ctx.insert(
+            "win_reason_chart",
+            &reason_chart(&o.win_reasons, "Why we win: reasons of won deals"),
+        );
+        ctx.insert(
+            "loss_reason_chart",
+            &reason_chart(&o.loss_reasons, "Why we lose: reasons of lost deals"),
+        );
+        pages.push(Page {
+            path: path.into(),
+            template: "reviews.html",
+            context: ctx,
+        });
+    }
+
+    // One page per review, under its account (review ids are unique per account only).
+    for view in &wl.reviews {
+        let path = format!("accounts/{}/reviews/{}/index.html", view.slug, view.id);
+        let title = format!("{}: {}", outcome_label(view), view.title);
+        let mut ctx = page(&path, "review.html", &title, "reviews", info);
+        ctx.insert("review", view);
+        ctx.insert("html", &markdown::to_html(view.body, &format!("{}-", view.id)));
+        let winner_slug = view.winner.map(crate::load::slugify);
+        let links: Vec<RivalLink> = rivals(view, &wl.ours)
+            .into_iter()
+            .map(|(slug, name)| RivalLink {
+                name,
+                winner: winner_slug.as_deref() == Some(slug.as_str()),
+                slug,
+            })
+            .collect();
+        ctx.insert("rivals", &links);
+        pages.push(Page {
+            path,
+            template: "review.html",
+            context: ctx,
+        });
+    }
+
+    // Drill-down per quarter.
+    let quarters = &wl.overall.by_quarter;
+    for (i, (q, detail)) in quarters.iter().zip(&wl.quarters).enumerate() {
+        let path = format!("reviews/quarters/{}/index.html", q.key);
+        let title = format!("Win/loss in {}", q.label);
+        let mut ctx = page(&path, "reviews_quarter.html", &title, "reviews", info);
+        ctx.insert("quarter", q);
+        drill_down(&mut ctx, wl, detail, &q.reviews);
+        ctx.insert(
+            "previous",
+            &i.checked_sub(1).map(|j| QuarterLink { key: &quarters[j].key }),
+        );
+        ctx.insert("next", &quarters.get(i + 1).map(|n| QuarterLink { key: &n.key }));
+        pages.push(Page {
+            path,
+            template: "reviews_quarter.html",
+            context: ctx,
+        });
+    }
+
+    // Drill-down per competitor.
+    for (c, detail) in wl.overall.competitors.iter().zip(&wl.competitors) {
+        let path = format!("reviews/competitors/{}/index.html", c.slug);
+        let title = format!("Against {}", c.competitor);
+        let mut ctx = page(&path, "reviews_competitor.html", &title, "reviews", info);
+        ctx.insert("competitor", c);
+        drill_down(&mut ctx, wl, detail, &c.reviews);
+        // The others met in the same deals.
+        let others: Vec<&HeadToHead> = detail.competitors.iter().filter(|o| o.slug != c.slug).collect();
+        ctx.insert("others", &others);
+        ctx.insert("trend_chart", &trend_chart(wl, &detail.by_quarter));
+        pages.push(Page {
+            path,
+            template: "reviews_competitor.html",
+            context: ctx,
+        });
+    }
+    pages
+}
+
+/// What quarter and competitor pages share: the breakdown and its reviews.
+fn drill_down(ctx: &mut tera::Context, wl: &WinLoss, detail: &Breakdown, reviews: &[usize]) {
+    ctx.insert("target", &wl.target);
+    ctx.insert("tally", &detail.tally);
+    ctx.insert("interviewed", &detail.interviewed);
+    ctx.insert("competitors", &detail.competitors);
+    ctx.insert("by_quarter", &detail.by_quarter);
+    ctx.insert("win_reasons", &detail.win_reasons);
+    ctx.insert("loss_reasons", &detail.loss_reasons);
+    ctx.insert("no_decision_reasons", &detail.no_decision_reasons);
+    let list: Vec<&ReviewView> = reviews.iter().map(|&i| &wl.reviews[i]).collect();
+    ctx.insert("reviews", &list);
+    let lessons: Vec<LessonRow> = list
+        .iter()
+        .flat_map(|r| r.lessons.iter().map(move |l| LessonRow { text: l, review: r }))
+        .collect();
+    ctx.insert("lessons", &lessons);
+}
+
+fn outcome_label(r: &ReviewView) -> &'static str {
+    match r.outcome {
+        Some(crate::model::Outcome::Won) => "Won",
+        Some(crate::model::Outcome::Lost) => "Lost",
+        Some(crate::model::Outcome::NoDecision) => "No decision",
+        None => "Review",
+    }
+}
+
+/// `group` looked up per quarter of the chart axis (quarters without reviews give None).
+fn per_quarter<'g>(axis: &[String], groups: &'g [Group]) -> Vec<Option<&'g Tally>> {
+    axis.iter()
+        .map(|q| groups.iter().find(|g| &g.key == q).map(|g| &g.tally))
+        .collect()
+}
+
+fn trend_chart(wl: &WinLoss, groups: &[Group]) -> String {
+    // From the first to the last quarter of these reviews, gaps included.
+    let at = |g: Option<&Group>| g.and_then(|g| wl.quarter_axis.iter().position(|q| *q == g.key));
+    let axis: &[String] = match (at(groups.first()), at(groups.last())) {
+        (Some(a), Some(b)) if a <= b => &wl.quarter_axis[a..=b],
+        _ => &[],
+    };
+    let rates: Vec<Option<f64>> = per_quarter(axis, groups)
+        .into_iter()
+        .map(|t| t.and_then(|t| t.win_rate))
+        .collect();
+    charts::rate_trend(
+        axis,
+        &rates,
+        Some(wl.target),
+        "Win rate",
+        "Win rate by quarter against the target",
+    )
+}
+
+fn volume_chart(axis: &[String], groups: &[Group]) -> String {
+    let tallies = per_quarter(axis, groups);
+    let count = |f: fn(&Tally) -> usize| -> Vec<f64> {
+        tallies.iter().map(|t| t.map(|t| f(t) as f64).unwrap_or(0.0)).collect()
+    };
+    charts::bars(
+        axis,
+        &[
+            charts::Part {
+                name: "Won",
+                data: count(|t| t.won),
+                color: WON,
+            },
+            charts::Part {
+                name: "Lost",
+                data: count(|t| t.lost),
+                color: LOST,
+            },
+            charts::Part {
+                name: "No decision",
+                data: count(|t| t.no_decision),
+                color: NO_DECISION,
+            },
+        ],
+        true,
+        "Reviewed deals per quarter by outcome",
+    )
+}
+
+fn value_chart(axis: &[String], groups: &[Group], currency: &str) -> String {
+    let tallies = per_quarter(axis, groups);
+    let max = tallies
+        .iter()
+        .flatten()
+        .map(|t| t.value_won.max(t.value_lost))
+        .fold(0.0, f64::max);
+    let (div, unit) = if max >= 2e6 {
+        (1e6, "M ")
+    } else if max >= 2e3 {
+        (1e3, "k ")
+    } else {
+        (1.0, "")
+    };
+    let series = |f: fn(&Tally) -> f64| -> Vec<f64> {
+        // Two decimals are plenty on a bar label; the tables have the exact values.
+        tallies
+            .iter()
+            .map(|t| t.map(|t| (f(t) / div * 100.0).round() / 100.0).unwrap_or(0.0))
+            .collect()
+    };
+    let won = format!("Won ({unit}{currency})");
+    let lost = format!("Lost ({unit}{currency})");
+    charts::bars(
+        axis,
+        &[
+            charts::Part {
+                name: &won,
+                data: series(|t| t.value_won),
+                color: WON,
+            },
+            charts::Part {
+                name: &lost,
+                data: series(|t| t.value_lost),
+                color: LOST,
+            },
+        ],
+        false,
+        "Value won and lost per quarter",
+    )
+}
+
+fn competitor_chart(competitors: &[HeadToHead]) -> String {
+    let top = &competitors[..competitors.len().min(CHART_COMPETITORS)];
+    let labels: Vec<String> = top.iter().map(|c| c.competitor.clone()).collect();
+    let part = |name, color, f: fn(&Tally) -> usize| charts::Part {
+        name,
+        data: top.iter().map(|c| f(&c.tally) as f64).collect(),
+        color,
+    };
+    charts::stacked_hbar(
+        &labels,
+        &[
+            part("We won", WON, |t| t.won),
+            part("We lost", LOST, |t| t.lost),
+            part("No decision", NO_DECISION, |t| t.no_decision),
+        ],
+        1000.0,
+        "Deals per competitor by our outcome",
+    )
+}
+
+fn reason_chart(reasons: &[ReasonCount], label: &str) -> String {
+    let labels: Vec<String> = reasons.iter().map(|r| r.name.clone()).collect();
+    charts::stacked_hbar(
+        &labels,
+        &[
+            charts::Part {
+                name: "Primary reason",
+                data: reasons.iter().map(|r| r.primary as f64).collect(),
+                color: "#60a5fa",
+            },
+            charts::Part {
+                name: "Also mentioned",
+                data: reasons.iter().map(|r| (r.mentions - r.primary) as f64).collect(),
+                color: "#dbeafe",
+            },
+        ],
+        640.0,
+        label,
+    )
+}
+
+/// `/data/winloss.json`: the keys documented in docs/data.md.
+pub(super) fn data_file<'a>(wl: &'a WinLoss<'a>) -> OutputFile {
+    #[derive(Serialize)]
+    struct Overall {
+        won: usize,
+        lost: usize,
+        no_decision: usize,
+        win_rate: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct Value {
+        won: f64,
+        lost: f64,
+        no_decision: f64,
+    }
+    #[derive(Serialize)]
+    struct Competitor<'a> {
+        competitor: &'a str,
+        deals: usize,
+        won: usize,
+        lost: usize,
+        win_rate: Option<f64>,
+    }
+    /// One row of a grouping; the key is named after the grouping ("quarter", "tier", ...).
+    #[derive(Serialize)]
+    struct Row<'a> {
+        #[serde(flatten)]
+        key: std::collections::BTreeMap<&'static str, Option<&'a str>>,
+        won: usize,
+        lost: usize,
+        no_decision: usize,
+        win_rate: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct Reason<'a> {
+        reason: &'a str,
+        primary: usize,
+        mentions: usize,
+    }
+    #[derive(Serialize)]
+    struct Review<'a> {
+        account: &'a str,
+        review: &'a str,
+        opportunity: &'a str,
+        date: Option<String>,
+        quarter: Option<&'a str>,
+        outcome: Option<&'static str>,
+        value: Option<f64>,
+        competitors: &'a [&'a str],
+        winner: Option<&'a str>,
+        reasons: Vec<&'a str>,
+        interviewed: bool,
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        overall: Overall,
+        target: f64,
+        value: Value,
+        by_competitor: Vec<Competitor<'a>>,
+        by_quarter: Vec<Row<'a>>,
+        by_tier: Vec<Row<'a>>,
+        by_industry: Vec<Row<'a>>,
+        by_region: Vec<Row<'a>>,
+        top_win_reasons: Vec<Reason<'a>>,
+        top_loss_reasons: Vec<Reason<'a>>,
+        reviews: Vec<Review<'a>>,
+    }
+    let rows = |name: &'static str, groups: &'a [Group], label: bool| -> Vec<Row<'a>> {
+        groups
+            .iter()
+            .map(|g| Row {
+                key: [(
+                    name,
+                    (!g.unset).then_some(if label { g.label.as_str() } else { g.key.as_str() }),
+                )]
+                .into(),
+                won: g.tally.won,
+                lost: g.tally.lost,
+                no_decision: g.tally.no_decision,
+                win_rate: g.tally.win_rate,
+            })
+            .collect()
+    };
+    let reasons = |list: &'a [ReasonCount]| -> Vec<Reason<'a>> {
+        list.iter()
+            .map(|r| Reason {
+                reason: &r.reason,
+                primary: r.primary,
+                mentions: r.mentions,
+            })
+            .collect()
+    };
+    let o = &wl.overall;
+    let data = Data {
+        overall: Overall {
+            won: o.tally.won,
+            lost: o.tally.lost,
+            no_decision: o.tally.no_decision,
+            win_rate: o.tally.win_rate,
+        },
+        target: wl.target,
+        value: Value {
+            won: o.tally.value_won,
+            lost: o.tally.value_lost,
+            no_decision: o.tally.value_no_decision,
+        },
+        by_competitor: o
+            .competitors
+            .iter()
+            .map(|c| Competitor {
+                competitor: &c.competitor,
+                deals: c.tally.deals,
+                won: c.tally.won,
+                lost: c.tally.lost,
+                win_rate: c.tally.win_rate,
+            })
+            .collect(),
+        by_quarter: rows("quarter", &o.by_quarter, false),
+        by_tier: rows("tier", &wl.by_tier, false),
+        by_industry: rows("industry", &wl.by_industry, true),
+        by_region: rows("region", &wl.by_region, true),
+        top_win_reasons: reasons(&o.win_reasons),
+        top_loss_reasons: reasons(&o.loss_reasons),
+        reviews: wl
+            .reviews
+            .iter()
+            .map(|r| Review {
+                account: r.slug,
+                review: r.id,
+                opportunity: r.opportunity.unwrap_or(r.title),
+                date: r.date.map(|d| d.to_string()),
+                quarter: r.quarter.as_deref(),
+                outcome: r.outcome.map(|o| o.as_str()),
+                value: r.value,
+                competitors: &r.competitors,
+                winner: r.winner,
+                reasons: r.reasons.iter().map(|x| x.id).collect(),
+                interviewed: r.interviewed,
+            })
+            .collect(),
+    };
+    OutputFile::new("data/winloss.json", to_json(&data))
+}
