@@ -1,0 +1,223 @@
+//! Reporting broken links where they were written: the Markdown document
+//! whose rendered HTML holds the link, else the template that contains it,
+//! else the generated page.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::Broken;
+use crate::diag::{Diagnostic, Diagnostics, Pos, Severity, SourceFile};
+use crate::model::Site;
+use crate::render::markdown;
+use crate::write::OutputFile;
+
+/// Where a broken link came from.
+enum Origin<'a> {
+    /// A Markdown document, with the link's position in its file.
+    Markdown(&'a SourceFile, Pos),
+    /// A template, with the position and length of the link in it.
+    Template(SourceFile, Pos, usize),
+    /// Neither could be found: the generated page itself.
+    Page,
+}
+
+/// Turn broken links into diagnostics that point at their source. `strict` makes them errors.
+pub fn diagnostics(root: &Path, site: &Site, files: &[OutputFile], broken: &[Broken], strict: bool) -> Diagnostics {
+    let pages: HashMap<&str, &str> = files
+        .iter()
+        .filter_map(|f| Some((f.path.as_str(), std::str::from_utf8(&f.bytes).ok()?)))
+        .collect();
+    let templates = crate::render::theme::load(root, site.config.theme.as_deref())
+        .map(|t| t.templates.into_values().map(|t| t.file).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut regions = Regions::default();
+    // The same link from one template line breaks on many pages: report it once.
+    let mut grouped: BTreeMap<(String, Pos, String), (Diagnostic, Vec<&Broken>)> = BTreeMap::new();
+    for b in broken {
+        let page_text = pages.get(b.page.as_str()).copied().unwrap_or("");
+        let origin = regions
+            .markdown_origin(site, page_text, b)
+            .unwrap_or_else(|| template_origin(&templates, &b.href));
+        let mut d = match origin {
+            Origin::Markdown(file, pos) => Diagnostic::warning("broken-link", file, pos, "")
+                .help("fix or remove the link; links are relative to the page they end up on, e.g. `../other-account/` from an account page"),
+            Origin::Template(file, pos, len) => {
+                let mut d = Diagnostic::warning("broken-link", &file, pos, "")
+                    .help("fix the link in the template; `{{ root }}` leads from any page to the site root");
+                d.len = len;
+                d
+            }
+            Origin::Page => {
+                let f = SourceFile::new(b.page.clone(), page_text);
+                let (line, column) = f.line_col(b.offset);
+                let mut d = Diagnostic::warning("broken-link", &f, Pos::new(line, column), "")
+                    .help("the link comes from a template or generated content; search the templates for it");
+                d.source = None;
+                d
+            }
+        };
+        d.len = if d.len > 1 { d.len } else { b.href.len().max(1) };
+        if strict {
+            d.severity = Severity::Error;
+        }
+        // Keyed by what the link resolves to: `{{ root }}x` differs in text by page depth.
+        let key = (d.file.clone(), d.pos, b.reason.clone());
+        grouped.entry(key).or_insert_with(|| (d, Vec::new())).1.push(b);
+    }
+    let mut out = Diagnostics::default();
+    for (_, (mut d, links)) in grouped {
+        let first = links[0];
+        let on = match links.len() {
+            1 => format!("on page /{}", first.page),
+            n => format!("on {n} pages, e.g. /{}", first.page),
+        };
+        d.message = format!("broken link `{}` {on}: {}", first.href, first.reason);
+        out.push(d);
+    }
+    out
+}
+
+/// Where each document's rendered Markdown sits on a page, computed only for pages with broken links.
+#[derive(Default)]
+struct Regions {
+    /// (page, document) -> byte ranges of the document's HTML on the page.
+    spans: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Regions {
+    /// The Markdown document whose rendered HTML on the link's page contains the link, if any.
+    fn markdown_origin<'a>(&mut self, site: &'a Site, page_text: &str, b: &Broken) -> Option<Origin<'a>> {
+        let in_account = b
+            .page
+            .strip_prefix("accounts/")
+            .and_then(|r| r.split('/').next())
+            .filter(|slug| site.accounts.iter().any(|a| a.slug == *slug));
+        let docs: Vec<(&SourceFile, &str)> = site
+            .accounts
+            .iter()
+            .filter(|a| in_account.is_none_or(|s| s == a.slug))
+            .flat_map(|a| {
+                a.notes
+                    .iter()
+                    .map(|n| (&n.file, n.body.as_str()))
+                    .chain(a.reviews.iter().map(|r| (&r.file, r.body.as_str())))
+                    .chain(
+                        a.plans
+                            .iter()
+                            .filter_map(|p| p.narrative.as_ref().map(|(f, b)| (f, b.as_str()))),
+                    )
+            })
+            .collect();
+        let wanted = unprefixed(&b.href, docs.iter().map(|(f, _)| stem(&f.name)));
+        let mut fallback = None;
+        // Cheap filter first: only documents whose text contains the link can hold it.
+        for (file, body) in docs
+            .into_iter()
+            .filter(|(f, _)| f.text.contains(wanted.as_str()) || f.text.contains(b.href.as_str()))
+        {
+            let pos = position_of(file, &[b.href.as_str(), wanted.as_str()]);
+            let key = format!("{}\u{0}{}", b.page, file.name);
+            let spans = self.spans.entry(key).or_insert_with(|| {
+                let id = stem(&file.name);
+                // The prefixes the renderers give ids of notes and plan narratives.
+                [format!("{id}-"), "narrative-".into(), String::new()]
+                    .iter()
+                    .filter_map(|prefix| {
+                        let html = markdown::to_html(body, prefix);
+                        let html = html.trim_end();
+                        let at = page_text.find(html)?;
+                        Some((at, at + html.len()))
+                    })
+                    .collect()
+            });
+            if spans.iter().any(|(s, e)| (*s..*e).contains(&b.offset)) {
+                return Some(Origin::Markdown(file, pos));
+            }
+            fallback.get_or_insert(Origin::Markdown(file, pos));
+        }
+        fallback
+    }
+}
+
+/// A fragment link with a document's id prefix removed (`#note-a-x` written as `#x`).
+fn unprefixed<'a>(href: &str, stems: impl Iterator<Item = &'a str>) -> String {
+    if let Some(frag) = href.strip_prefix('#') {
+        for s in stems {
+            if let Some(rest) = frag.strip_prefix(&format!("{s}-")) {
+                return format!("#{rest}");
+            }
+        }
+        if let Some(rest) = frag.strip_prefix("narrative-") {
+            return format!("#{rest}");
+        }
+    }
+    href.to_string()
+}
+
+fn stem(name: &str) -> &str {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.rsplit_once('.').map(|(s, _)| s).unwrap_or(file)
+}
+
+/// Position of the first of `needles` found in `file`, else the top of the file.
+fn position_of(file: &SourceFile, needles: &[&str]) -> Pos {
+    needles
+        .iter()
+        .filter(|n| !n.is_empty())
+        .find_map(|n| file.text.find(n))
+        .map(|off| {
+            let (l, c) = file.line_col(off);
+            Pos::new(l, c)
+        })
+        .unwrap_or(Pos::START)
+}
+
+/// The template that contains the link: literally, or as `}}tail` after `{{ root }}`.
+fn template_origin(templates: &[SourceFile], href: &str) -> Origin<'static> {
+    let tail = href.trim_start_matches("../").trim_start_matches('/');
+    let needles = [
+        format!("\"{href}\""),
+        format!("'{href}'"),
+        format!("}}}}{tail}\""),
+        format!("}}}}{tail}'"),
+        format!("}}}}{tail}"),
+    ];
+    // Site templates first: those are the ones the user edits.
+    let mut ordered: Vec<&SourceFile> = templates.iter().collect();
+    ordered.sort_by_key(|t| (t.name.starts_with("themes/default/"), t.name.clone()));
+    for needle in needles.iter().filter(|n| n.len() > 3) {
+        for t in &ordered {
+            if let Some(off) = t.text.find(needle.as_str()) {
+                let (skip, len) = if needle.starts_with("}}") {
+                    (2, tail.len())
+                } else {
+                    (1, href.len())
+                };
+                let (l, c) = t.line_col(off + skip);
+                return Origin::Template((*t).clone(), Pos::new(l, c), len.max(1));
+            }
+        }
+    }
+    Origin::Page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_template_of_a_link() {
+        let t = SourceFile::new(
+            "templates/base.html",
+            "<nav>\n  <a href=\"{{ root }}matrx/\">M</a>\n</nav>\n",
+        );
+        match template_origin(std::slice::from_ref(&t), "../../matrx/") {
+            Origin::Template(f, pos, _) => {
+                assert_eq!(f.name, "templates/base.html");
+                assert_eq!(pos, Pos::new(2, 22));
+            }
+            _ => panic!("not found"),
+        }
+        assert!(matches!(template_origin(&[t], "../x/{{"), Origin::Page));
+    }
+}
