@@ -54,7 +54,7 @@ pub fn check(files: &[OutputFile], base_url: &str) -> Vec<Broken> {
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = scans
         .iter()
-        .map(|(p, s)| (*p, s.ids.iter().map(String::as_str).collect()))
+        .map(|(p, s)| (*p, s.ids.iter().map(|id| id.as_ref()).collect()))
         .collect();
     let site_prefix = site_path_prefix(base_url);
     let mut broken: Vec<Broken> = scans
@@ -65,7 +65,7 @@ pub fn check(files: &[OutputFile], base_url: &str) -> Vec<Broken> {
                 let reason = resolve(page, &r.url, base_url, site_prefix, paths, ids).err()?;
                 Some(Broken {
                     page: page.to_string(),
-                    href: r.url.clone(),
+                    href: r.url.to_string(),
                     offset: r.offset,
                     reason,
                 })

@@ -2,22 +2,25 @@
 //!
 //! It reads tags and their attributes, skips comments and the bodies of
 //! `script`, `style`, `textarea` and `title`, and never fails: the input is
-//! our own output, but a site's templates may contain anything.
+//! our own output, but a site's templates may contain anything. Values are
+//! borrowed from the page unless a character reference must be decoded.
+
+use std::borrow::Cow;
 
 /// A URL-bearing attribute of a tag, or a CSS `url(...)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ref {
+pub struct Ref<'a> {
     /// The URL with HTML character references decoded.
-    pub url: String,
+    pub url: Cow<'a, str>,
     /// Byte offset of the value in the page.
     pub offset: usize,
 }
 
 /// What one page links to and which ids it defines.
 #[derive(Debug, Default)]
-pub struct Scan {
-    pub refs: Vec<Ref>,
-    pub ids: Vec<String>,
+pub struct Scan<'a> {
+    pub refs: Vec<Ref<'a>>,
+    pub ids: Vec<Cow<'a, str>>,
 }
 
 /// Attributes that hold a URL to check.
@@ -26,7 +29,7 @@ const URL_ATTRS: [&str; 6] = ["href", "src", "xlink:href", "poster", "action", "
 /// Elements whose content is text, not markup.
 const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 
-pub fn html(page: &str) -> Scan {
+pub fn html(page: &str) -> Scan<'_> {
     let bytes = page.as_bytes();
     let mut scan = Scan::default();
     let mut i = 0;
@@ -147,7 +150,7 @@ fn attributes(page: &str, from: usize) -> (Vec<(String, Option<&str>, usize)>, u
 }
 
 /// The `url(...)` references of a style sheet (or `style` attribute) at `base` in its file.
-pub fn css_urls(css: &str, base: usize) -> Vec<Ref> {
+pub fn css_urls(css: &str, base: usize) -> Vec<Ref<'_>> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(rel) = css.get(i..).and_then(|s| s.find("url(")) {
@@ -159,7 +162,7 @@ pub fn css_urls(css: &str, base: usize) -> Vec<Ref> {
         let quote = usize::from(raw.len() != url.len() && !url.is_empty());
         if !url.is_empty() {
             out.push(Ref {
-                url: url.to_string(),
+                url: Cow::Borrowed(url),
                 offset: base + start + lead + quote,
             });
         }
@@ -176,9 +179,9 @@ fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Decode the character references an attribute value may contain.
-pub fn decode_entities(s: &str) -> String {
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -214,7 +217,7 @@ pub fn decode_entities(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -230,7 +233,7 @@ mod tests {
 <img src='pic.png' srcset="a.png 1x, b.png 2x"><svg><a xlink:href="#n"><circle id="n"/></a></svg>
 <h2 id="notes">Notes</h2><a name="old-anchor"></a><div style="background:url(x.png)"></div></body></html>"##;
         let s = html(page);
-        let urls: Vec<&str> = s.refs.iter().map(|r| r.url.as_str()).collect();
+        let urls: Vec<&str> = s.refs.iter().map(|r| r.url.as_ref()).collect();
         assert_eq!(
             urls,
             [

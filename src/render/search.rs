@@ -27,10 +27,11 @@ const KINDS: [&str; 3] = ["Contact", "Note", "Review"];
 #[derive(Serialize)]
 struct AccountEntry<'a>(&'a str, &'a str, String, String);
 
-/// `[kind, account, title, subtitle, fragment, text]`: `account` indexes the
-/// account list; the entry's page is that account's page plus `fragment`.
+/// `[kind, account, title, subtitle, id, text]`: `account` indexes the
+/// account list; the entry's page is on that account's page, by kind:
+/// `#contact-<id>`, `#note-<id>`, or the review page `reviews/<id>/`.
 #[derive(Serialize)]
-struct Entry<'a>(u8, usize, &'a str, String, String, String);
+struct Entry<'a>(u8, usize, &'a str, String, &'a str, String);
 
 #[derive(Serialize)]
 struct Index<'a> {
@@ -63,7 +64,7 @@ pub fn index(site: &Site, p: &Portfolio) -> OutputFile {
                 i,
                 c.name,
                 c.title.unwrap_or_default().into(),
-                format!("#contact-{}", c.id),
+                c.id,
                 c.role.map(|r| r.as_str()).unwrap_or_default().into(),
             ));
         }
@@ -73,7 +74,7 @@ pub fn index(site: &Site, p: &Portfolio) -> OutputFile {
                 i,
                 view.title,
                 view.date.map(|d| d.to_string()).unwrap_or_default(),
-                format!("#note-{}", view.id),
+                view.id,
                 format!("{} {}", view.attendees.join(" "), excerpt(&note.body, EXCERPT_CHARS)),
             ));
         }
@@ -95,14 +96,7 @@ pub fn index(site: &Site, p: &Portfolio) -> OutputFile {
                 .chain(&m.winner)
                 .map(|c| c.value.as_str())
                 .collect();
-            d.push(Entry(
-                2,
-                i,
-                title,
-                format!("{outcome} {date}"),
-                format!("reviews/{}/", r.id),
-                text.join(" "),
-            ));
+            d.push(Entry(2, i, title, format!("{outcome} {date}"), &r.id, text.join(" ")));
         }
     }
     let index = Index {

@@ -37,10 +37,16 @@
           entries = index.a.map(function (a) {
             return entry(0, a[0], a[2], "accounts/" + a[1] + "/", a[3]);
           });
+          // Where each kind lives on (or under) its account's page.
+          var place = [
+            function (id) { return "#contact-" + id; },
+            function (id) { return "#note-" + id; },
+            function (id) { return "reviews/" + id + "/"; }
+          ];
           index.d.forEach(function (e) {
             var a = index.a[e[1]];
             var sub = e[3] ? e[3] + " · " + a[0] : a[0];
-            entries.push(entry(e[0] + 1, e[2], sub, "accounts/" + a[1] + "/" + e[4], e[5]));
+            entries.push(entry(e[0] + 1, e[2], sub, "accounts/" + a[1] + "/" + place[e[0]](e[4]), e[5]));
           });
           status.textContent = entries.length + " entries indexed.";
         })
