@@ -36,10 +36,21 @@ pub fn chromium_binary() -> PathBuf {
     );
 }
 
+/// Kills Chromium when dropped, also when a test fails half-way through launching it.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 pub struct Browser {
-    child: Child,
-    _profile: tempfile::TempDir,
+    // Field order matters: the connection closes before the process is killed.
     ws: WebSocket<TcpStream>,
+    _child: Process,
+    _profile: tempfile::TempDir,
     next_id: u64,
     /// Events received while waiting for replies.
     events: Vec<Value>,
@@ -48,26 +59,28 @@ pub struct Browser {
 impl Browser {
     pub fn launch() -> Browser {
         let profile = tempfile::tempdir().unwrap();
-        let child = Command::new(chromium_binary())
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
-                "--window-size=1280,1000",
-                "--remote-debugging-port=0",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromium_binary().display()));
+        let child = Process(
+            Command::new(chromium_binary())
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--no-default-browser-check",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-extensions",
+                    "--window-size=1280,1000",
+                    "--remote-debugging-port=0",
+                ])
+                .arg(format!("--user-data-dir={}", profile.path().display()))
+                .arg("about:blank")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromium_binary().display())),
+        );
         let port = wait_for_port(profile.path());
         let list = http_json(&format!("127.0.0.1:{port}"), "/json/list");
         let ws_url = list
@@ -86,9 +99,9 @@ impl Browser {
         // Short reads from here on, so every wait can check its own deadline.
         ws.get_ref().set_read_timeout(Some(Duration::from_millis(100))).unwrap();
         let mut b = Browser {
-            child,
-            _profile: profile,
             ws,
+            _child: child,
+            _profile: profile,
             next_id: 0,
             events: Vec::new(),
         };
@@ -222,13 +235,6 @@ impl Browser {
         let data = r["data"].as_str().unwrap_or_default();
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(Path::new(&dir).join(format!("{name}.png")), base64(data)).unwrap();
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
