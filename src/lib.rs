@@ -18,9 +18,11 @@
 
 pub mod analyze;
 pub mod config;
+pub mod customer;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod redact;
 pub mod render;
 pub mod validate;
@@ -130,55 +132,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
 
+    if opts.audience == Audience::Customer {
+        let c = customer::render(opts)?;
+        return write_out(out, &c.files, c.diagnostics);
+    }
+
     let (mut site, mut diags) = load::load(&opts.root);
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
     let today = today(&site.config);
     diags.extend(validate::site(&site, today));
-    if opts.audience == Audience::Customer {
-        match &opts.account {
-            None => {
-                return Err(BuildError::Output(
-                    "a customer build needs --account SLUG: it is built for one customer".into(),
-                ));
-            }
-            // With errors, report those first: the account may be the broken one.
-            Some(slug) if !site.accounts.iter().any(|a| &a.slug == slug) && !diags.has_errors() => {
-                let known: Vec<&str> = site.accounts.iter().map(|a| a.slug.as_str()).collect();
-                let hint = diag::did_you_mean(slug, known.iter().copied())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                return Err(BuildError::Output(format!(
-                    "no account `{slug}` in {}/accounts{hint}",
-                    opts.root.display()
-                )));
-            }
-            _ => {}
-        }
-    }
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
 
     let portfolio = analyze::analyze(&site, today);
-    let files = match opts.audience {
-        Audience::Internal => render::internal(opts, &site, &portfolio),
-        Audience::Customer => {
-            let slug = opts.account.as_deref().unwrap_or_default();
-            let view = redact::customer(&site, &portfolio, slug, opts.drafts);
-            render::customer(opts, &site, &view)
-        }
-    };
-    let files = match files {
+    let files = match render::internal(opts, &site, &portfolio) {
         Ok(f) => f,
         Err(d) => {
             diags.extend(d);
             return Err(BuildError::Invalid(diags));
         }
     };
+    write_out(out, &files, diags)
+}
+
+/// Write rendered files atomically and say what was written.
+fn write_out(out: PathBuf, files: &[write::OutputFile], diags: Diagnostics) -> Result<BuildSummary, BuildError> {
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let stats = write::write_atomic(&out, &files).map_err(BuildError::Output)?;
+    let stats = write::write_atomic(&out, files).map_err(BuildError::Output)?;
     Ok(BuildSummary {
         out,
         pages,

@@ -9,6 +9,7 @@ pub mod attention;
 pub mod groups;
 pub mod matrix;
 pub mod pareto;
+pub mod plans;
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,8 @@ pub struct Portfolio<'a> {
     pub quadrants: Vec<groups::QuadrantGroup>,
     /// Accounts without a quadrant (an axis with no scored factor).
     pub unscored: Vec<usize>,
+    /// Every joint business plan, by account, oldest period first.
+    pub plans: Vec<plans::PlanView<'a>>,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -264,6 +267,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         tiers,
         quadrants,
         unscored,
+        plans: plans::analyze(site, today),
     }
 }
 

@@ -39,9 +39,14 @@ const NAV: &[NavItem] = &[
         href: "accounts/",
         section: "accounts",
     },
+    NavItem {
+        title: "Plans",
+        href: "plans/",
+        section: "plans",
+    },
 ];
 
-fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
+pub(super) fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", site);
     ctx.insert("nav", NAV);
@@ -275,6 +280,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
             );
             ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
             ctx.insert("matrix", &cfg.matrix);
+            ctx.insert("plans", &super::plans::account_plans(p, a.slug));
             Page {
                 path,
                 template: "account.html",
@@ -283,6 +289,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         })
         .collect();
     pages.extend(profiles);
+    pages.extend(super::plans::pages(p, &info));
 
     {
         let ctx = page("404.html", "404.html", "Page not found", "", &info);

@@ -30,6 +30,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "account.html",
     "matrix.html",
     "tiers.html",
+    "plans.html",
+    "plan.html",
     "404.html",
     "customer/base.html",
     "customer/index.html",
@@ -37,8 +39,13 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
 ];
 
 /// The default theme's static files, copied to the output root.
-pub const DEFAULT_STATIC: &[(&str, &[u8])] =
-    embed_bytes!["style.css", "fonts/Roboto-Regular.ttf", "fonts/LICENSE.txt",];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed_bytes![
+    "style.css",
+    "plans.css",
+    "customer.css",
+    "fonts/Roboto-Regular.ttf",
+    "fonts/LICENSE.txt",
+];
 
 /// A template as Tera gets it, with the file it came from for diagnostics.
 pub struct TemplateSource {
