@@ -27,6 +27,7 @@ use crate::analyze::plans::{
     initiative_flags, kpi_progress, milestone,
 };
 use crate::config::SiteConfig;
+use crate::load::slugify;
 use crate::model::{AccountDoc, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Visibility};
 
 /// Everything a customer build may show, and nothing else.
@@ -55,6 +56,8 @@ pub struct SharedKpi {
 
 #[derive(Debug, Serialize)]
 pub struct SharedNote {
+    /// Anchor id from the note's date, not its file name (which the author
+    /// never meant to share).
     pub id: String,
     pub date: Option<Date>,
     pub title: String,
@@ -104,7 +107,7 @@ pub struct CustomerGovernance {
 
 #[derive(Debug, Serialize)]
 pub struct CustomerPlan {
-    /// URL segment (the file stem).
+    /// URL segment, from the period (the file name is not shared).
     pub id: String,
     pub period: String,
     pub title: String,
@@ -129,12 +132,14 @@ fn shared(items: &[PlanItem]) -> Vec<String> {
 /// The customer view of one account. Draft plans are left out unless `drafts`.
 pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool) -> CustomerSite {
     let a = &doc.account;
+    let mut ids = UniqueIds::default();
     let mut plans: Vec<CustomerPlan> = doc
         .plans
         .iter()
         .filter(|p| drafts || p.plan.status == PlanStatus::Agreed)
-        .map(|p| plan(doc, p, today))
+        .map(|p| plan(doc, p, ids.next(&slugify(p.period()), "plan"), today))
         .collect();
+    let mut ids = UniqueIds::default();
     // Compare on the redacted plans: both sides hold only shared items.
     for i in 1..plans.len() {
         let changes = compare(&outline(&plans[i - 1]), &outline(&plans[i]));
@@ -164,7 +169,7 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
             .iter()
             .filter(|n| n.meta.visibility == Visibility::Shared)
             .map(|n| SharedNote {
-                id: n.id.clone(),
+                id: ids.next(&n.date().map(|d| d.to_string()).unwrap_or_default(), "note"),
                 date: n.date(),
                 title: n.meta.title.clone().unwrap_or_else(|| n.id.clone()),
                 kind: note_kind(n.meta.kind),
@@ -175,10 +180,27 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
     }
 }
 
-fn plan(doc: &AccountDoc, p: &PlanDoc, today: Date) -> CustomerPlan {
+/// Ids unique within one list: `base`, then `base-2`, `base-3`, ...
+#[derive(Default)]
+struct UniqueIds(std::collections::HashSet<String>);
+
+impl UniqueIds {
+    fn next(&mut self, base: &str, fallback: &str) -> String {
+        let base = if base.is_empty() { fallback } else { base };
+        let mut id = base.to_string();
+        let mut n = 1;
+        while !self.0.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
+    }
+}
+
+fn plan(doc: &AccountDoc, p: &PlanDoc, id: String, today: Date) -> CustomerPlan {
     let plan = &p.plan;
     CustomerPlan {
-        id: p.id.clone(),
+        id,
         period: p.period().to_string(),
         title: plan.title.clone().unwrap_or_else(|| default_title(p.period())),
         status: plan.status,

@@ -61,7 +61,9 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
         }
         Error::SerdeInvalidType { .. } | Error::SerdeInvalidValue { .. } => {
             let msg = UserMessageFormatter.format_message(err).into_owned();
-            Diagnostic::error("wrong-type", file, pos, msg).help(type_help(&UserMessageFormatter.format_message(err)))
+            // Help from what was expected, not from what was found.
+            let expected = msg.rsplit("expected").next().unwrap_or(&msg).to_string();
+            Diagnostic::error("wrong-type", file, pos, msg).help(type_help(&expected))
         }
         Error::SerdeMissingField { field, .. } => {
             Diagnostic::error("missing-key", file, pos, format!("missing required key `{field}`"))
@@ -101,12 +103,15 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
         .help("split the file or simplify it; kamsite limits YAML size and nesting to stay safe"),
         _ => {
             let msg = UserMessageFormatter.format_message(err).into_owned();
-            let msg = if msg.contains("date") || msg.contains("civil") {
-                msg
-            } else {
-                format!("invalid YAML: {msg}")
-            };
-            Diagnostic::error("yaml-syntax", file, pos, msg)
+            // jiff's date errors name the part that is out of range, not "date".
+            let is_date = ["date", "civil", "month", "day", "year"]
+                .iter()
+                .any(|w| msg.contains(w));
+            if is_date {
+                return Diagnostic::error("wrong-type", file, pos, format!("invalid date: {msg}"))
+                    .help("write dates as YYYY-MM-DD, e.g. 2026-03-31");
+            }
+            Diagnostic::error("yaml-syntax", file, pos, format!("invalid YAML: {msg}"))
                 .help("check indentation, `key: value` spacing and quoting around this point")
         }
     }
@@ -122,7 +127,9 @@ fn scalar_at(file: &SourceFile, pos: Pos) -> String {
 }
 
 fn type_help(msg: &str) -> String {
-    if msg.contains("date") || msg.contains("Date") {
+    if msg.contains("text:") {
+        "write the item as plain text, or as `{ text: ..., internal: true }`".into()
+    } else if msg.contains("date") || msg.contains("Date") {
         "write dates as YYYY-MM-DD, e.g. 2026-03-31".into()
     } else if msg.contains("sequence") {
         "this key takes a list: write items as `- item` lines or `[a, b]`".into()

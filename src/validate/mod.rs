@@ -6,6 +6,7 @@
 //! dates that deserve a warning. Every finding is collected; nothing stops.
 
 mod docs;
+mod plans;
 
 use std::collections::{HashMap, HashSet};
 
@@ -408,6 +409,7 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
 
     docs::reviews(site, doc, today, diags);
     docs::plans(doc, diags);
+    plans::check(doc, diags);
 }
 
 /// Report a value outside 0..1.
