@@ -17,6 +17,9 @@
 //!   `visibility: shared` (their author chose to share them);
 //! - values derived from those alone: KPI progress, due-date flags, and the
 //!   comparison with the previous plan *of this view*.
+//!
+//! HTML comments in shared notes and narratives are dropped here, and file
+//! names are not used for ids or URLs: neither was written for the customer.
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -174,7 +177,7 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
                 title: n.meta.title.clone().unwrap_or_else(|| n.id.clone()),
                 kind: note_kind(n.meta.kind),
                 attendees: n.meta.attendees.clone(),
-                body: n.body.clone(),
+                body: without_comments(&n.body),
             })
             .collect(),
     }
@@ -248,13 +251,30 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, id: String, today: Date) -> CustomerPlan 
                 })
                 .collect(),
         },
-        narrative: p.narrative.as_ref().map(|(_, body)| body.clone()),
+        narrative: p.narrative.as_ref().map(|(_, body)| without_comments(body)),
         changes: None,
     }
 }
 
 fn texts(list: &[String]) -> Vec<(&str, bool)> {
     list.iter().map(|t| (t.as_str(), false)).collect()
+}
+
+/// Markdown without its HTML comments (`<!-- ... -->`, an unclosed one to the
+/// end): authors keep remarks there that are not for the customer. The
+/// sanitiser would drop them from the HTML too; here they never enter the view.
+fn without_comments(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        rest = match rest[start + 4..].find("-->") {
+            Some(end) => &rest[start + 4 + end + 3..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The comparison outline of an already redacted plan.
@@ -295,5 +315,76 @@ fn person(doc: &AccountDoc, named: &str) -> Person {
             name: named.trim().to_string(),
             title: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The view itself, before any template: serialised, it holds no canary
+    /// of the leak-test fixture and nothing of another account.
+    #[test]
+    fn customer_view_holds_only_shared_values() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/canary");
+        let (site, diags) = crate::load::load(&root);
+        assert!(!diags.has_errors());
+        let today = crate::today(&site.config);
+        for doc in &site.accounts {
+            for drafts in [false, true] {
+                let view = customer(&site.config, doc, today, drafts);
+                let json = serde_json::to_string(&view).unwrap();
+                assert!(
+                    !json.contains("CANARY") && !json.contains("canary"),
+                    "{}: {json}",
+                    doc.slug
+                );
+                assert_eq!(json.contains("DRAFT_"), drafts && doc.slug == "acme", "{}", doc.slug);
+                for other in ["ACME", "ZULU", "NIMBUS"] {
+                    let mine = doc.slug.to_uppercase().contains(other);
+                    assert_eq!(json.contains(&format!("SHARED_{other}")), mine, "{}: {json}", doc.slug);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn html_comments_stay_out_of_the_view() {
+        assert_eq!(without_comments("a <!-- secret --> b"), "a  b");
+        assert_eq!(without_comments("a<!--x-->b<!--y-->c"), "abc");
+        assert_eq!(without_comments("a <!-- unclosed secret"), "a ");
+        assert_eq!(without_comments("no comment -->"), "no comment -->");
+    }
+
+    #[test]
+    fn customer_view_keeps_owners_to_name_and_title() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/canary");
+        let (site, _) = crate::load::load(&root);
+        let acme = site.accounts.iter().find(|a| a.slug == "acme").unwrap();
+        let view = customer(&site.config, acme, crate::today(&site.config), false);
+        let plan = view.plans.last().unwrap();
+        let owner = plan.initiatives[0].owner_theirs.as_ref().unwrap();
+        assert_eq!(owner.name, "SHARED_ACME_OWNER_CONTACT_NAME");
+        assert_eq!(owner.title.as_deref(), Some("SHARED_ACME_OWNER_CONTACT_TITLE"));
+        // A name that is no contact is shown as written, without a title.
+        let unlisted = plan.initiatives[1].owner_theirs.as_ref().unwrap();
+        assert_eq!(
+            (unlisted.name.as_str(), unlisted.title.as_deref()),
+            ("SHARED_ACME_UNLISTED_OWNER", None)
+        );
+        // The comparison is made on the redacted plans.
+        let changes = plan.changes.as_ref().unwrap();
+        let dropped: Vec<&str> = changes.objectives_dropped.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(dropped, ["SHARED_ACME_OBJECTIVE_RETIRED"]);
+        assert_eq!(changes.kpi_targets_moved.len(), 1);
+        assert!(
+            changes.initiatives_dropped.is_empty(),
+            "the internal initiative is not news to the customer"
+        );
+        assert_eq!(plan.id, "2026");
+        assert_eq!(
+            view.notes[0].id, "2026-10-01",
+            "note ids come from dates, not file names"
+        );
     }
 }

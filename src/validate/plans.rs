@@ -160,7 +160,9 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, diags: &mut Diagnostics) {
                 ),
             );
         }
-        if let Some(owner) = &i.owner_theirs {
+        // Internal initiatives never reach the customer, so how their owner
+        // would be shown there does not matter.
+        if let Some(owner) = i.owner_theirs.as_ref().filter(|_| !i.internal) {
             let then = ["owner_theirs", owner.as_str()];
             let at = path("initiatives", "title", n, &then);
             unknown_person(doc, f, &at, owner, "owner_theirs", &contacts, diags);
