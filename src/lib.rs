@@ -123,6 +123,17 @@ pub fn check(root: &Path) -> Diagnostics {
         if let Err(d) = render::internal(&opts, &site, &portfolio) {
             diags.extend(d);
         }
+        // The customer templates too, on every account with a plan (drafts
+        // included): a broken override should show here, not when sending.
+        if let Ok(engine) = render::Engine::new(&opts, &site) {
+            for doc in site.accounts.iter().filter(|d| !d.plans.is_empty()) {
+                let view = redact::customer(&site.config, doc, today, true);
+                if let Err(d) = render::render_customer(&engine, &view) {
+                    diags.extend(d);
+                    break;
+                }
+            }
+        }
     }
     diags
 }

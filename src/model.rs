@@ -422,6 +422,8 @@ pub struct PlanKpi {
 pub struct PeerPair {
     pub ours: String,
     pub theirs: String,
+    #[serde(default)]
+    pub internal: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -40,6 +40,8 @@ pub struct CustomerSite {
     pub customer: String,
     /// Our name (the site title), shown lightly.
     pub supplier: String,
+    /// site.yaml `language`, for the pages' `lang`.
+    pub language: String,
     pub today: Date,
     /// Oldest period first.
     pub plans: Vec<CustomerPlan>,
@@ -155,6 +157,7 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
             .map(|n| n.value.clone())
             .unwrap_or_else(|| doc.slug.clone()),
         supplier: config.title.clone(),
+        language: config.language.clone(),
         today,
         plans,
         kpis: a
@@ -245,6 +248,7 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, id: String, today: Date) -> CustomerPlan 
                 .governance
                 .peer_pairs
                 .iter()
+                .filter(|pp| !pp.internal)
                 .map(|pp| PeerPair {
                     ours: pp.ours.clone(),
                     theirs: person(doc, &pp.theirs),

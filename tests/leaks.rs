@@ -200,6 +200,7 @@ const CANARIES: &[(&str, Class, bool)] = &[
     ("CANARY_ACME_2026_INTERNAL_UNIT", Internal, true),
     ("CANARY_ACME_2026_INTERNAL_MILESTONE", Internal, true),
     ("CANARY_ACME_2026_INTERNAL_MEETING", Internal, true),
+    ("CANARY_ACME_INTERNAL_PEER_OURS", Internal, true),
     ("DRAFT_ACME_PLAN_TITLE", Draft(ACME), true),
     ("DRAFT_ACME_OBJECTIVE", Draft(ACME), true),
     ("DRAFT_ACME_INITIATIVE", Draft(ACME), true),

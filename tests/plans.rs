@@ -407,3 +407,23 @@ fn live_markup(html: &str) -> Vec<String> {
     }
     found
 }
+
+#[test]
+fn check_renders_the_customer_templates_too() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&fixture("canary"), &site);
+    std::fs::create_dir_all(site.join("templates/customer")).unwrap();
+    std::fs::write(
+        site.join("templates/customer/plan.html"),
+        "{% extends \"customer/base.html\" %}\n{% block content %}{{ plan.nmae }}{% endblock content %}\n",
+    )
+    .unwrap();
+    kamsite()
+        .args(["check", "--root"])
+        .arg(&site)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("templates/customer/plan.html:2:"))
+        .stderr(predicate::str::contains("nmae"));
+}

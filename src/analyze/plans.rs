@@ -367,6 +367,7 @@ pub struct MilestoneView {
 pub struct PeerPairView<'a> {
     pub ours: &'a str,
     pub theirs: OwnerView<'a>,
+    pub internal: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -564,6 +565,7 @@ fn plan_view<'a>(doc: &'a AccountDoc, i: usize, today: Date) -> PlanView<'a> {
                 .map(|pp| PeerPairView {
                     ours: &pp.ours,
                     theirs: owner(a, &pp.theirs),
+                    internal: pp.internal,
                 })
                 .collect(),
         },

@@ -54,6 +54,7 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
         let mut ctx = Context::new();
         ctx.insert("customer", &view.customer);
         ctx.insert("supplier", &view.supplier);
+        ctx.insert("language", &view.language);
         ctx.insert("today", &view.today.to_string());
         ctx.insert("root", &root_prefix(path));
         ctx.insert("page_title", title);

@@ -168,7 +168,13 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, diags: &mut Diagnostics) {
             unknown_person(doc, f, &at, owner, "owner_theirs", &contacts, diags);
         }
     }
-    for (n, pair) in plan.governance.peer_pairs.iter().enumerate() {
+    for (n, pair) in plan
+        .governance
+        .peer_pairs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.internal)
+    {
         unknown_person(
             doc,
             f,
