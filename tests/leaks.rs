@@ -592,3 +592,31 @@ fn internal_plan_items(dir: &Path) -> Vec<String> {
     assert!(out.is_empty() || out.iter().all(|t| !t.is_empty()));
     out
 }
+
+#[test]
+fn site_static_files_stay_out_of_customer_builds() {
+    // Whatever a site keeps in static/ (exports, internal decks) is portal-only.
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&fixture("canary"), &site);
+    for f in [
+        "static/CANARY_STATIC_FILE.json",
+        "static/fonts/CANARY_STATIC_FONT.txt",
+        "static/data/x.json",
+    ] {
+        let path = site.join(f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "CANARY_STATIC_CONTENT").unwrap();
+    }
+    let o = kamsite()
+        .args(["build", "--audience", "customer", "--account", ACME, "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(t.path().join("c"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let files = tree(&t.path().join("c"));
+    assert!(holders(&files, "CANARY_STATIC").is_empty());
+    assert!(files.keys().all(|p| allowed_file(p)), "{:?}", files.keys());
+}

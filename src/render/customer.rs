@@ -15,8 +15,14 @@ use crate::redact::{CustomerPlan, CustomerSite};
 use crate::render::markdown;
 use crate::write::OutputFile;
 
-/// The theme's static files a customer site needs; nothing else is copied.
-const STATIC: [&str; 3] = ["customer.css", "plans.css", "fonts/"];
+/// The static files a customer site needs, by exact name: nothing else of
+/// the theme's or the site's `static/` folder is copied.
+const STATIC: [&str; 4] = [
+    "customer.css",
+    "plans.css",
+    "fonts/Roboto-Regular.ttf",
+    "fonts/LICENSE.txt",
+];
 
 #[derive(Serialize)]
 struct NoteHtml<'a> {
@@ -118,10 +124,7 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
     }
     let mut files = engine.render_pages(pages)?;
     for (name, bytes) in engine.static_files() {
-        if STATIC
-            .iter()
-            .any(|s| name == s || (s.ends_with('/') && name.starts_with(s)))
-        {
+        if STATIC.contains(&name.as_str()) {
             files.push(OutputFile::new(name.clone(), bytes.clone()));
         }
     }
