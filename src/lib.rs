@@ -18,10 +18,12 @@
 
 pub mod analyze;
 pub mod config;
+pub mod customer;
 pub mod diag;
 pub mod linkcheck;
 pub mod load;
 pub mod model;
+pub mod pdf;
 pub mod redact;
 pub mod render;
 pub mod scaffold;
@@ -132,6 +134,17 @@ pub fn check(root: &Path) -> Diagnostics {
             Ok(files) => diags.extend(check_links(&opts, &site, &files)),
             Err(d) => diags.extend(d),
         }
+        // The customer templates too, on every account with a plan (drafts
+        // included): a broken override should show here, not when sending.
+        if let Ok(engine) = render::Engine::new(&opts, &site) {
+            for doc in site.accounts.iter().filter(|d| !d.plans.is_empty()) {
+                let view = redact::customer(&site.config, doc, today, true);
+                if let Err(d) = render::render_customer(&engine, &view) {
+                    diags.extend(d);
+                    break;
+                }
+            }
+        }
     }
     diags
 }
@@ -140,6 +153,13 @@ pub fn check(root: &Path) -> Diagnostics {
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
+
+    if opts.audience == Audience::Customer {
+        let mut timings = Timings::default();
+        let c = customer::render(opts)?;
+        timings.lap("customer");
+        return write_out(out, &c.files, c.diagnostics, None, timings);
+    }
 
     let mut timings = Timings::default();
     let (mut site, mut diags) = load::load(&opts.root);
@@ -150,42 +170,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let today = today(&site.config);
     diags.extend(validate::site(&site, today));
     timings.lap("validate");
-    if opts.audience == Audience::Customer {
-        match &opts.account {
-            None => {
-                return Err(BuildError::Output(
-                    "a customer build needs --account SLUG: it is built for one customer".into(),
-                ));
-            }
-            // With errors, report those first: the account may be the broken one.
-            Some(slug) if !site.accounts.iter().any(|a| &a.slug == slug) && !diags.has_errors() => {
-                let known: Vec<&str> = site.accounts.iter().map(|a| a.slug.as_str()).collect();
-                let hint = diag::did_you_mean(slug, known.iter().copied())
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                return Err(BuildError::Output(format!(
-                    "no account `{slug}` in {}/accounts{hint}",
-                    opts.root.display()
-                )));
-            }
-            _ => {}
-        }
-    }
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
 
     let portfolio = analyze::analyze(&site, today);
     timings.lap("analyze");
-    let files = match opts.audience {
-        Audience::Internal => render::internal(opts, &site, &portfolio),
-        Audience::Customer => {
-            let slug = opts.account.as_deref().unwrap_or_default();
-            let view = redact::customer(&site, &portfolio, slug, opts.drafts);
-            render::customer(opts, &site, &view)
-        }
-    };
-    let files = match files {
+    let files = match render::internal(opts, &site, &portfolio) {
         Ok(f) => f,
         Err(d) => {
             diags.extend(d);
@@ -198,12 +189,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         return Err(BuildError::Invalid(diags));
     }
     timings.lap("links");
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let search_index_bytes = files
         .iter()
         .find(|f| f.path == render::search::INDEX_PATH)
         .map(|f| f.bytes.len());
-    let stats = write::write_atomic(&out, &files).map_err(BuildError::Output)?;
+    write_out(out, &files, diags, search_index_bytes, timings)
+}
+
+/// Write rendered files atomically and say what was written.
+fn write_out(
+    out: PathBuf,
+    files: &[write::OutputFile],
+    diags: Diagnostics,
+    search_index_bytes: Option<usize>,
+    mut timings: Timings,
+) -> Result<BuildSummary, BuildError> {
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let stats = write::write_atomic(&out, files).map_err(BuildError::Output)?;
     timings.lap("write");
     Ok(BuildSummary {
         out,

@@ -53,6 +53,23 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Print an account's joint business plan to PDF (needs headless Chromium).
+    Pdf {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The account whose plan to print.
+        #[arg(long)]
+        account: String,
+        /// The plan's period (or file name) [default: the newest plan].
+        #[arg(long)]
+        period: Option<String>,
+        /// The PDF file, or a folder for `<account>-<period>.pdf` [default: that name here].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Allow printing a draft plan.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Validate everything and report every problem; exit 1 on any error.
     Check {
         #[arg(long, default_value = ".")]
@@ -109,11 +126,57 @@ fn main() -> ExitCode {
             };
             build(&opts)
         }
+        Command::Pdf {
+            root,
+            account,
+            period,
+            out,
+            drafts,
+        } => {
+            let opts = BuildOptions {
+                root,
+                audience: Audience::Customer,
+                account: Some(account),
+                drafts,
+                ..BuildOptions::default()
+            };
+            pdf(&opts, period.as_deref(), out.as_deref())
+        }
         Command::Check { root } => check(&root),
         Command::Serve { root, port } => cli::serve(root, port),
         Command::Init { dir } => cli::init(&dir),
         Command::New { root, what } => cli::new(&root, what),
         Command::Schema { out } => cli::schema(&out),
+    }
+}
+
+fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&std::path::Path>) -> ExitCode {
+    if !opts.root.is_dir() {
+        eprintln!("error: site folder {} does not exist", opts.root.display());
+        return ExitCode::from(2);
+    }
+    match kamsite::pdf::pdf(opts, period, out) {
+        Ok(summary) => {
+            for d in summary.diagnostics.into_sorted() {
+                eprintln!("{}: warning: {}", d.location(), d.message);
+            }
+            eprintln!(
+                "wrote {} ({}, {:.0} kB)",
+                summary.out.display(),
+                summary.title,
+                summary.bytes as f64 / 1e3
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Invalid(diags)) => {
+            let (errors, warnings) = print_diagnostics(diags);
+            eprintln!("pdf failed: {}; nothing was written", summary_line(errors, warnings));
+            ExitCode::from(1)
+        }
+        Err(BuildError::Output(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
     }
 }
 

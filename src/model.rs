@@ -520,6 +520,8 @@ pub struct PeerPair {
     pub ours: String,
     /// The customer's executive.
     pub theirs: String,
+    #[serde(default)]
+    pub internal: bool,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

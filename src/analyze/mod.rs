@@ -9,6 +9,7 @@ pub mod attention;
 pub mod groups;
 pub mod matrix;
 pub mod pareto;
+pub mod plans;
 pub mod winloss;
 
 use std::collections::BTreeMap;
@@ -39,6 +40,8 @@ pub struct Portfolio<'a> {
     /// Accounts without a quadrant (an axis with no scored factor).
     pub unscored: Vec<usize>,
     pub winloss: winloss::WinLoss<'a>,
+    /// Every joint business plan, by account, oldest period first.
+    pub plans: Vec<plans::PlanView<'a>>,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -270,6 +273,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         quadrants,
         unscored,
         winloss,
+        plans: plans::analyze(site, today),
     }
 }
 

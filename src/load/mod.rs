@@ -295,6 +295,35 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
             narrative,
         });
     }
+    // Files kamsite would silently skip: say so, they are usually a typo.
+    for path in files_with_ext(dir, "yml") {
+        if let Some(file) = read_source(root, &path, diags) {
+            diags.push(
+                Diagnostic::warning(
+                    "ignored-file",
+                    &file,
+                    Pos::START,
+                    "plan file is ignored: plans end in `.yaml`",
+                )
+                .help(format!("rename it to `{}.yaml`", stem(&path))),
+            );
+        }
+    }
+    for path in files_with_ext(dir, "md") {
+        if !path.with_extension("yaml").is_file()
+            && let Some(file) = read_source(root, &path, diags)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "orphan-narrative",
+                    &file,
+                    Pos::START,
+                    format!("plan narrative has no `{}.yaml` beside it and is ignored", stem(&path)),
+                )
+                .help("a narrative belongs to the plan file of the same name: add the .yaml or rename the .md"),
+            );
+        }
+    }
     out.sort_by(|a, b| a.period().cmp(b.period()).then_with(|| a.id.cmp(&b.id)));
     out
 }

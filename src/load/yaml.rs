@@ -61,7 +61,9 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
         }
         Error::SerdeInvalidType { .. } | Error::SerdeInvalidValue { .. } => {
             let msg = UserMessageFormatter.format_message(err).into_owned();
-            Diagnostic::error("wrong-type", file, pos, msg).help(type_help(&UserMessageFormatter.format_message(err)))
+            // Help from what was expected, not from what was found.
+            let expected = msg.rsplit("expected").next().unwrap_or(&msg).to_string();
+            Diagnostic::error("wrong-type", file, pos, msg).help(type_help(&expected))
         }
         Error::SerdeMissingField { field, .. } => {
             Diagnostic::error("missing-key", file, pos, format!("missing required key `{field}`"))
@@ -147,7 +149,9 @@ fn scalar_at(file: &SourceFile, pos: Pos) -> String {
 }
 
 fn type_help(msg: &str) -> String {
-    if msg.contains("date") || msg.contains("Date") {
+    if msg.contains("text:") {
+        "write the item as plain text, or as `{ text: ..., internal: true }`".into()
+    } else if msg.contains("date") || msg.contains("Date") {
         "write dates as YYYY-MM-DD, e.g. 2026-03-31".into()
     } else if msg.contains("sequence") || msg.contains("list") {
         "this key takes a list: write items as `- item` lines or `[a, b]`".into()

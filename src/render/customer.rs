@@ -1,13 +1,28 @@
 //! Pages of a customer build, rendered from the redacted [`CustomerSite`] only.
+//!
+//! The templates get nothing but values of that view (and our site title):
+//! no `site`, no navigation of the portal, no data files, no search index,
+//! no sitemap and no 404 page of the internal build. Of the theme's static
+//! files only the customer stylesheets and the font are copied.
 
 use serde::Serialize;
 use tera::Context;
 
+use super::plans::{ChartKpi, kpi_chart};
 use super::{Engine, Page, root_prefix};
 use crate::diag::Diagnostics;
 use crate::redact::{CustomerPlan, CustomerSite};
-use crate::render::{charts, markdown};
+use crate::render::markdown;
 use crate::write::OutputFile;
+
+/// The static files a customer site needs, by exact name: nothing else of
+/// the theme's or the site's `static/` folder is copied.
+const STATIC: [&str; 4] = [
+    "customer.css",
+    "plans.css",
+    "fonts/Roboto-Regular.ttf",
+    "fonts/LICENSE.txt",
+];
 
 #[derive(Serialize)]
 struct NoteHtml<'a> {
@@ -27,18 +42,17 @@ struct PlanPage<'a> {
     kpi_chart: String,
 }
 
-fn kpi_chart(plan: &CustomerPlan) -> String {
-    let labels: Vec<String> = plan.kpis.iter().map(|k| k.name.clone()).collect();
-    let pct = |v: Option<f64>| v.map(|x| (x * 100.0).round());
-    let progress: Vec<Option<f64>> = plan.kpis.iter().map(|k| pct(k.progress)).collect();
-    charts::bars_with_target(
-        &labels,
-        &[("Progress to target", progress)],
-        100.0,
-        true,
-        Some(100.0),
-        "KPI progress from baseline to target",
-    )
+fn plan_chart(plan: &CustomerPlan) -> String {
+    let rows: Vec<ChartKpi> = plan
+        .kpis
+        .iter()
+        .map(|k| ChartKpi {
+            name: &k.name,
+            unit: k.unit.as_deref(),
+            progress: &k.progress,
+        })
+        .collect();
+    kpi_chart(&rows, "KPI progress from baseline through current to target")
 }
 
 pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, Diagnostics> {
@@ -46,6 +60,7 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
         let mut ctx = Context::new();
         ctx.insert("customer", &view.customer);
         ctx.insert("supplier", &view.supplier);
+        ctx.insert("language", &view.language);
         ctx.insert("today", &view.today.to_string());
         ctx.insert("root", &root_prefix(path));
         ctx.insert("page_title", title);
@@ -69,14 +84,28 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
         .map(|p| PlanPage {
             plan: p,
             narrative_html: p.narrative.as_deref().map(|md| markdown::to_html(md, "narrative-")),
-            kpi_chart: kpi_chart(p),
+            kpi_chart: plan_chart(p),
+        })
+        .collect();
+    let newest_first: Vec<&PlanPage> = plans.iter().rev().collect();
+    let kpi_rows: Vec<ChartKpi> = view
+        .kpis
+        .iter()
+        .map(|k| ChartKpi {
+            name: &k.name,
+            unit: k.unit.as_deref(),
+            progress: &k.progress,
         })
         .collect();
 
     let mut pages = Vec::new();
-    let mut ctx = base("index.html", &view.customer);
-    ctx.insert("plans", &plans);
+    let mut ctx = base("index.html", "Joint business plans");
+    ctx.insert("plans", &newest_first);
     ctx.insert("kpis", &view.kpis);
+    ctx.insert(
+        "kpi_chart",
+        &kpi_chart(&kpi_rows, "Shared KPIs: progress from baseline to target"),
+    );
     ctx.insert("notes", &notes);
     pages.push(Page {
         path: "index.html".into(),
@@ -94,9 +123,8 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
         });
     }
     let mut files = engine.render_pages(pages)?;
-    // Only the stylesheet and font: nothing else of the internal theme is needed.
     for (name, bytes) in engine.static_files() {
-        if name == "style.css" || name.starts_with("fonts/") {
+        if STATIC.contains(&name.as_str()) {
             files.push(OutputFile::new(name.clone(), bytes.clone()));
         }
     }

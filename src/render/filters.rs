@@ -7,6 +7,7 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("pct", pct);
     tera.register_filter("num", num);
     tera.register_filter("signed", signed);
+    tera.register_filter("plain", plain_filter);
 }
 
 const DASH: &str = "–";
@@ -67,6 +68,23 @@ fn signed(v: Value, _: Kwargs, _: &State) -> TeraResult<String> {
     })
 }
 
+/// A measured value as people write it (KPIs): 62, 1.78, 97.4, 4,200.
+fn plain_filter(v: Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    Ok(v.as_f64().map(plain).unwrap_or_else(|| DASH.into()))
+}
+
+/// Up to two decimals, trailing zeros dropped, thousands grouped.
+pub fn plain(x: f64) -> String {
+    if !x.is_finite() {
+        return DASH.into();
+    }
+    let s = group_thousands(x, 2);
+    match s.contains('.') {
+        true => s.trim_end_matches('0').trim_end_matches('.').to_string(),
+        false => s,
+    }
+}
+
 pub fn compact(x: f64) -> String {
     let a = x.abs();
     let sign = if x < 0.0 { "-" } else { "" };
@@ -116,6 +134,10 @@ mod tests {
         assert_eq!(compact(4_200_000.0), "4.2 M");
         assert_eq!(compact(350_000.0), "350 k");
         assert_eq!(compact(12.0), "12");
+        assert_eq!(plain(62.0), "62");
+        assert_eq!(plain(1.78), "1.78");
+        assert_eq!(plain(97.40), "97.4");
+        assert_eq!(plain(-1234.5), "-1,234.5");
     }
 
     #[test]

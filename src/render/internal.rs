@@ -45,6 +45,11 @@ const NAV: &[NavItem] = &[
         section: "reviews",
     },
     NavItem {
+        title: "Plans",
+        href: "plans/",
+        section: "plans",
+    },
+    NavItem {
         title: "Search",
         href: "search/",
         section: "search",
@@ -286,6 +291,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
             ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
             ctx.insert("matrix", &cfg.matrix);
             ctx.insert("reviews", &p.winloss.of_account(a.slug));
+            ctx.insert("plans", &super::plans::account_plans(p, a.slug));
             Page {
                 path,
                 template: "account.html",
@@ -295,6 +301,7 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         .collect();
     pages.extend(profiles);
     pages.extend(reviews::pages(p, &info));
+    pages.extend(super::plans::pages(p, &info));
 
     {
         let ctx = page("404.html", "404.html", "Page not found", "", &info);

@@ -10,6 +10,7 @@ mod customer;
 mod filters;
 mod internal;
 pub mod markdown;
+mod plans;
 mod reviews;
 pub mod search;
 pub mod stakeholders;

@@ -35,6 +35,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "review.html",
     "reviews_quarter.html",
     "reviews_competitor.html",
+    "plans.html",
+    "plan.html",
     "404.html",
     "search.html",
     "customer/base.html",
@@ -47,6 +49,8 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed_bytes![
     "style.css",
     "search.js",
     "favicon.svg",
+    "plans.css",
+    "customer.css",
     "fonts/Roboto-Regular.ttf",
     "fonts/LICENSE.txt",
 ];

@@ -6,6 +6,7 @@
 //! dates that deserve a warning. Every finding is collected; nothing stops.
 
 mod docs;
+mod plans;
 
 use std::collections::{HashMap, HashSet};
 
@@ -409,6 +410,7 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
 
     docs::reviews(site, doc, today, diags);
     docs::plans(doc, diags);
+    plans::check(doc, diags);
 }
 
 /// Report a value outside 0..1.

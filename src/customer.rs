@@ -1,0 +1,101 @@
+//! The customer build: one account's joint business plans for its customer.
+//!
+//! Same pipeline as the internal build, narrowed to one account:
+//! load -> validate -> redact -> render. A customer build concerns only the
+//! site-wide files and the account's own folder, so problems in other
+//! accounts neither block it nor appear in its report, and review files
+//! (never shared) are left out of the report too: the log of a customer build
+//! does not echo other customers' or internal content.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::redact::CustomerSite;
+use crate::write::OutputFile;
+use crate::{BuildError, BuildOptions, load, redact, render, validate};
+
+/// A rendered customer site, in memory.
+pub struct CustomerBuild {
+    pub files: Vec<OutputFile>,
+    pub view: CustomerSite,
+    pub diagnostics: Diagnostics,
+}
+
+/// Does diagnostic `d` concern the customer build of account `slug`?
+fn concerns(slug: &str, d: &Diagnostic) -> bool {
+    match d.file.strip_prefix("accounts/") {
+        None => true,
+        Some(rest) => rest
+            .strip_prefix(slug)
+            .and_then(|r| r.strip_prefix('/'))
+            .is_some_and(|r| !r.starts_with("reviews/")),
+    }
+}
+
+/// Load, validate, redact and render the customer site of `opts.account`.
+pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
+    let Some(slug) = opts.account.as_deref() else {
+        return Err(BuildError::Output(
+            "a customer build needs --account SLUG: it is built for one customer".into(),
+        ));
+    };
+    let (mut site, loaded) = load::load(&opts.root);
+    if let Some(url) = &opts.base_url {
+        site.config.base_url = url.clone();
+    }
+    let today = crate::today(&site.config);
+    let mut all = loaded;
+    all.extend(validate::site(&site, today));
+    let mut diags = Diagnostics::default();
+    for d in all.into_sorted() {
+        if concerns(slug, &d) {
+            diags.push(d);
+        }
+    }
+
+    let Some(doc) = site.accounts.iter().find(|a| a.slug == slug) else {
+        // With errors, report those first: the account may be the broken one.
+        if diags.has_errors() {
+            return Err(BuildError::Invalid(diags));
+        }
+        let known: Vec<&str> = site.accounts.iter().map(|a| a.slug.as_str()).collect();
+        let hint = crate::diag::did_you_mean(slug, known.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(BuildError::Output(format!(
+            "no account `{slug}` in {}/accounts{hint}",
+            opts.root.display()
+        )));
+    };
+    if diags.has_errors() {
+        return Err(BuildError::Invalid(diags));
+    }
+    let view = redact::customer(&site.config, doc, today, opts.drafts);
+    match render::customer(opts, &site, &view) {
+        Ok(files) => Ok(CustomerBuild {
+            files,
+            view,
+            diagnostics: diags,
+        }),
+        Err(d) => {
+            diags.extend(d);
+            Err(BuildError::Invalid(diags))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_accounts_own_files_concern_it() {
+        let d = |f: &str| Diagnostic::at_path("x", f, "m");
+        assert!(concerns("acme", &d("site.yaml")));
+        assert!(concerns("acme", &d("templates/customer/plan.html")));
+        assert!(concerns("acme", &d("accounts/acme/account.yaml")));
+        assert!(concerns("acme", &d("accounts/acme/plans/2026.yaml")));
+        assert!(concerns("acme", &d("accounts/acme/notes/a.md")));
+        assert!(!concerns("acme", &d("accounts/acme/reviews/a.md")));
+        assert!(!concerns("acme", &d("accounts/acme-two/account.yaml")));
+        assert!(!concerns("acme", &d("accounts/beta/account.yaml")));
+    }
+}

@@ -1,0 +1,337 @@
+//! Joint business plan pages of the internal portal (`/plans/` and
+//! `/accounts/<slug>/plans/<period>/`), and the KPI progress chart that
+//! both audiences draw.
+
+use serde::Serialize;
+
+use super::filters::plain;
+use super::internal::page;
+use super::{Page, SiteInfo, markdown};
+use crate::analyze::Portfolio;
+use crate::analyze::plans::{KpiProgress, PlanChanges, PlanSummary, PlanView};
+use crate::model::PlanStatus;
+
+/// A plan in lists: the plans page and the account profile.
+#[derive(Serialize)]
+pub struct PlanLink<'a> {
+    slug: &'a str,
+    account: &'a str,
+    id: &'a str,
+    period: &'a str,
+    title: &'a str,
+    status: PlanStatus,
+    summary: &'a PlanSummary,
+    changes: Option<ChangeCounts>,
+    latest: bool,
+}
+
+/// How much changed since the previous plan, for a list column.
+#[derive(Serialize)]
+struct ChangeCounts {
+    previous_period: String,
+    objectives_added: usize,
+    objectives_dropped: usize,
+    targets_moved: usize,
+    initiatives_completed: usize,
+    initiatives_carried_over: usize,
+}
+
+fn counts(c: &PlanChanges) -> ChangeCounts {
+    ChangeCounts {
+        previous_period: c.previous_period.clone(),
+        objectives_added: c.objectives_added.len(),
+        objectives_dropped: c.objectives_dropped.len(),
+        targets_moved: c.kpi_targets_moved.len(),
+        initiatives_completed: c.initiatives_completed.len(),
+        initiatives_carried_over: c.initiatives_carried_over.len(),
+    }
+}
+
+fn link<'a>(p: &'a PlanView<'a>) -> PlanLink<'a> {
+    PlanLink {
+        slug: p.slug,
+        account: p.account,
+        id: p.id,
+        period: p.period,
+        title: &p.title,
+        status: p.status,
+        summary: &p.summary,
+        changes: p.changes.as_ref().map(counts),
+        latest: p.latest,
+    }
+}
+
+/// The plans of account `slug`, newest first (for the account profile).
+pub fn account_plans<'a>(p: &'a Portfolio<'a>, slug: &str) -> Vec<PlanLink<'a>> {
+    p.plans.iter().rev().filter(|x| x.slug == slug).map(link).collect()
+}
+
+#[derive(Serialize)]
+struct PlanPage<'a> {
+    #[serde(flatten)]
+    plan: &'a PlanView<'a>,
+    narrative_html: Option<String>,
+    kpi_chart: String,
+}
+
+/// `/plans/` and one page per plan.
+pub fn pages(p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
+    let mut pages = Vec::with_capacity(p.plans.len() + 1);
+    let mut ctx = page("plans/index.html", "plans.html", "Joint business plans", "plans", info);
+    // Newest period first, then by account name.
+    let mut rows: Vec<PlanLink> = p.plans.iter().map(link).collect();
+    rows.sort_by(|a, b| {
+        b.period
+            .cmp(a.period)
+            .then(a.account.cmp(b.account))
+            .then(a.id.cmp(b.id))
+    });
+    ctx.insert("plans", &rows);
+    pages.push(Page {
+        path: "plans/index.html".into(),
+        template: "plans.html",
+        context: ctx,
+    });
+
+    for plan in &p.plans {
+        let path = format!("accounts/{}/plans/{}/index.html", plan.slug, plan.id);
+        let title = format!("{} · {}", plan.title, plan.account);
+        let mut ctx = page(&path, "plan.html", &title, "plans", info);
+        let chart_rows: Vec<ChartKpi> = plan
+            .kpis
+            .iter()
+            .map(|k| ChartKpi {
+                name: k.name,
+                unit: k.unit,
+                progress: &k.progress,
+            })
+            .collect();
+        let view = PlanPage {
+            plan,
+            narrative_html: plan.narrative.map(|md| markdown::to_html(md, "narrative-")),
+            kpi_chart: kpi_chart(&chart_rows, "KPI progress from baseline through current to target"),
+        };
+        ctx.insert("plan", &view);
+        let siblings: Vec<PlanLink> = account_plans(p, plan.slug);
+        ctx.insert("siblings", &siblings);
+        pages.push(Page {
+            path,
+            template: "plan.html",
+            context: ctx,
+        });
+    }
+    pages
+}
+
+// ------------------------------------------------------------------ chart
+
+/// One row of the KPI chart.
+pub struct ChartKpi<'a> {
+    pub name: &'a str,
+    pub unit: Option<&'a str>,
+    pub progress: &'a KpiProgress,
+}
+
+const W: f64 = 760.0;
+const ROW: f64 = 62.0;
+/// The track runs from the baseline (X0) to the target (X1).
+const X0: f64 = 300.0;
+const X1: f64 = 600.0;
+/// How far past the target a bar may run (beating the target by 25 %).
+const OVER: f64 = 1.25;
+
+fn esc(s: &str) -> String {
+    super::charts::html_escape(s).replace('\'', "&#39;")
+}
+
+/// Split a label into at most two lines of about `width` characters.
+fn wrap(s: &str, width: usize) -> (String, Option<String>) {
+    if s.chars().count() <= width {
+        return (s.to_string(), None);
+    }
+    let mut first = String::new();
+    let mut rest = String::new();
+    for word in s.split_whitespace() {
+        if rest.is_empty() && first.chars().count() + word.chars().count() < width {
+            if !first.is_empty() {
+                first.push(' ');
+            }
+            first.push_str(word);
+        } else {
+            if !rest.is_empty() {
+                rest.push(' ');
+            }
+            rest.push_str(word);
+        }
+    }
+    if rest.chars().count() > width + 4 {
+        rest = rest.chars().take(width + 2).collect::<String>() + "…";
+    }
+    (first, (!rest.is_empty()).then_some(rest))
+}
+
+/// KPI progress as bullet bars: each KPI's track runs from its baseline to
+/// its target, so KPIs with different units and directions (higher or lower
+/// is better) share one scale. Values are printed as text and the bar is
+/// solid dark on a light outlined track, so the chart reads in black and white.
+pub fn kpi_chart(kpis: &[ChartKpi], label: &str) -> String {
+    if kpis.is_empty() {
+        return String::new();
+    }
+    let h = ROW * kpis.len() as f64 + 8.0;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h}\" class=\"kpi-chart\" role=\"img\" aria-label=\"{}\" font-family=\"Roboto, Arial, sans-serif\" font-size=\"13\">",
+        esc(label)
+    );
+    let x_at = |pos: f64| X0 + (X1 - X0) * pos.clamp(0.0, OVER);
+    for (i, k) in kpis.iter().enumerate() {
+        let y = 4.0 + ROW * i as f64;
+        let pr = k.progress;
+        let (line1, line2) = wrap(k.name, 38);
+        let unit = k.unit.map(|u| format!("({u})"));
+        svg.push_str(&format!(
+            "<g class=\"kpi-row\"><title>{}</title><text x=\"0\" y=\"{}\" font-weight=\"600\" fill=\"#0f172a\">{}</text>",
+            esc(k.name),
+            y + 22.0,
+            esc(&line1)
+        ));
+        let second = match (line2, unit) {
+            (Some(l), Some(u)) => Some(format!("{l} {u}")),
+            (Some(l), None) => Some(l),
+            (None, Some(u)) => Some(u),
+            (None, None) => None,
+        };
+        if let Some(s) = second {
+            svg.push_str(&format!(
+                "<text x=\"0\" y=\"{}\" fill=\"#475569\" font-size=\"12\">{}</text>",
+                y + 40.0,
+                esc(&s)
+            ));
+        }
+        // Track: baseline to target, with room past the target.
+        let ty = y + 16.0;
+        svg.push_str(&format!(
+            "<rect x=\"{X0}\" y=\"{ty}\" width=\"{}\" height=\"14\" fill=\"#f1f5f9\" stroke=\"#64748b\" stroke-width=\"1\"/>",
+            X1 - X0
+        ));
+        svg.push_str(&format!(
+            "<rect x=\"{X1}\" y=\"{ty}\" width=\"{}\" height=\"14\" fill=\"none\" stroke=\"#cbd5e1\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>",
+            (X1 - X0) * (OVER - 1.0)
+        ));
+        match pr.position {
+            Some(pos) => {
+                let xe = x_at(pos);
+                if xe > X0 {
+                    svg.push_str(&format!(
+                        "<rect x=\"{X0}\" y=\"{}\" width=\"{:.1}\" height=\"8\" fill=\"#1e3a8a\"/>",
+                        ty + 3.0,
+                        xe - X0
+                    ));
+                }
+                // Current value above the end of the bar.
+                if let Some(c) = pr.current {
+                    let anchor = if pos > OVER - 0.1 { "end" } else { "middle" };
+                    svg.push_str(&format!(
+                        "<text x=\"{xe:.1}\" y=\"{}\" text-anchor=\"{anchor}\" font-size=\"12\" font-weight=\"600\" fill=\"#0f172a\">{}</text>",
+                        ty - 3.0,
+                        plain(c)
+                    ));
+                }
+            }
+            None => svg.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\" fill=\"#475569\">not enough data to chart</text>",
+                (X0 + X1) / 2.0,
+                ty + 11.0
+            )),
+        }
+        // Baseline tick and target line.
+        svg.push_str(&format!(
+            "<line x1=\"{X0}\" y1=\"{}\" x2=\"{X0}\" y2=\"{}\" stroke=\"#334155\" stroke-width=\"2\"/>",
+            ty - 2.0,
+            ty + 16.0
+        ));
+        svg.push_str(&format!(
+            "<line x1=\"{X1}\" y1=\"{}\" x2=\"{X1}\" y2=\"{}\" stroke=\"#000\" stroke-width=\"3\"/>",
+            ty - 4.0,
+            ty + 18.0
+        ));
+        let value = |v: Option<f64>| v.map(plain).unwrap_or_else(|| "–".into());
+        svg.push_str(&format!(
+            "<text x=\"{X0}\" y=\"{}\" font-size=\"11.5\" fill=\"#334155\">baseline {}</text>",
+            ty + 30.0,
+            value(pr.baseline)
+        ));
+        svg.push_str(&format!(
+            "<text x=\"{X1}\" y=\"{}\" text-anchor=\"end\" font-size=\"11.5\" fill=\"#000\">target {}</text>",
+            ty + 30.0,
+            value(pr.target)
+        ));
+        let verdict = match pr.progress {
+            _ if pr.met => "target met".to_string(),
+            Some(p) => format!("{:.0} %", p * 100.0),
+            None => "–".into(),
+        };
+        svg.push_str(&format!(
+            "<text x=\"{W}\" y=\"{}\" text-anchor=\"end\" font-weight=\"600\" fill=\"#0f172a\">{}</text>",
+            ty + 12.0,
+            verdict
+        ));
+        if pr.lower_is_better {
+            svg.push_str(&format!(
+                "<text x=\"{W}\" y=\"{}\" text-anchor=\"end\" font-size=\"11\" fill=\"#475569\">lower is better</text>",
+                ty + 30.0
+            ));
+        }
+        svg.push_str("</g>");
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::plans::kpi_progress;
+
+    #[test]
+    fn chart_prints_values_and_escapes_names() {
+        let up = kpi_progress(Some(71.0), Some(76.0), Some(81.0));
+        let down = kpi_progress(Some(62.0), Some(39.0), Some(43.0));
+        let none = kpi_progress(None, Some(3.0), Some(5.0));
+        let svg = kpi_chart(
+            &[
+                ChartKpi {
+                    name: "OEE <lines>",
+                    unit: Some("%"),
+                    progress: &up,
+                },
+                ChartKpi {
+                    name: "Downtime",
+                    unit: Some("hours/month"),
+                    progress: &down,
+                },
+                ChartKpi {
+                    name: "New",
+                    unit: None,
+                    progress: &none,
+                },
+            ],
+            "KPIs",
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("OEE &lt;lines&gt;") && !svg.contains("<lines>"));
+        assert!(svg.contains("baseline 71") && svg.contains("target 81") && svg.contains(">76<"));
+        assert!(svg.contains("50 %"));
+        assert!(svg.contains("target met") && svg.contains("lower is better"));
+        assert!(svg.contains("not enough data"));
+        assert_eq!(kpi_chart(&[], "x"), "");
+    }
+
+    #[test]
+    fn long_labels_wrap_to_two_lines() {
+        let (a, b) = wrap("Unplanned downtime on press lines in both plants", 30);
+        assert_eq!(a, "Unplanned downtime on press");
+        assert_eq!(b.as_deref(), Some("lines in both plants"));
+        assert_eq!(wrap("Short", 30), ("Short".to_string(), None));
+    }
+}
