@@ -63,6 +63,18 @@ pub struct BuildOptions {
     pub live_reload: bool,
     /// Broken links are errors: nothing is written.
     pub strict: bool,
+    /// Called as pages are written: (pages done, pages expected).
+    pub progress: Option<Progress>,
+}
+
+/// A progress callback; the library never prints, the CLI draws a bar.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 impl BuildOptions {
@@ -131,7 +143,16 @@ pub fn check(root: &Path) -> Diagnostics {
             ..BuildOptions::default()
         };
         match render::internal(&opts, &site, &portfolio) {
-            Ok(files) => diags.extend(check_links(&opts, &site, &files)),
+            Ok(files) => {
+                let broken = linkcheck::check(&files, &site.config.base_url);
+                let text = |path: &str| {
+                    let f = files.iter().find(|f| f.path == path)?;
+                    String::from_utf8(f.bytes.clone()).ok()
+                };
+                if !broken.is_empty() {
+                    diags.extend(linkcheck::diagnostics(root, &site, &text, &broken, false));
+                }
+            }
             Err(d) => diags.extend(d),
         }
         // The customer templates too, on every account with a plan (drafts
@@ -176,24 +197,82 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
 
     let portfolio = analyze::analyze(&site, today);
     timings.lap("analyze");
-    let files = match render::internal(opts, &site, &portfolio) {
-        Ok(f) => f,
-        Err(d) => {
-            diags.extend(d);
-            return Err(BuildError::Invalid(diags));
-        }
+
+    // Pages go to disk as they render (a staging folder beside the output),
+    // and only their links stay in memory for the link check.
+    let staging = write::Staging::new(&out).map_err(BuildError::Output)?;
+    let expected = site.accounts.len()
+        + site
+            .accounts
+            .iter()
+            .map(|a| a.reviews.len() + a.plans.len())
+            .sum::<usize>()
+        + 32;
+    let sink = BuildSink {
+        staging: &staging,
+        links: linkcheck::LinkIndex::default(),
+        pages: Default::default(),
+        search_index_bytes: Default::default(),
+        progress: opts.progress.as_ref().map(|p| (p, expected)),
     };
+    if let Err(d) = render::internal_to(opts, &site, &portfolio, &sink) {
+        diags.extend(d);
+        return Err(BuildError::Invalid(diags));
+    }
     timings.lap("render");
-    diags.extend(check_links(opts, &site, &files));
+    let BuildSink {
+        links,
+        pages,
+        search_index_bytes,
+        ..
+    } = sink;
+    let broken = links.check(&site.config.base_url);
+    if !broken.is_empty() {
+        let text = |path: &str| staging.read(path).and_then(|b| String::from_utf8(b).ok());
+        diags.extend(linkcheck::diagnostics(&opts.root, &site, &text, &broken, opts.strict));
+    }
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
     timings.lap("links");
-    let search_index_bytes = files
-        .iter()
-        .find(|f| f.path == render::search::INDEX_PATH)
-        .map(|f| f.bytes.len());
-    write_out(out, &files, diags, search_index_bytes, timings)
+    let stats = staging.commit().map_err(BuildError::Output)?;
+    timings.lap("write");
+    let search = search_index_bytes.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(BuildSummary {
+        out,
+        pages: pages.load(std::sync::atomic::Ordering::Relaxed),
+        files: stats.files,
+        bytes: stats.bytes,
+        search_index_bytes: (search > 0).then_some(search),
+        diagnostics: diags,
+        timings: timings.laps,
+    })
+}
+
+/// Where a build's files go: to disk, with their links and counts noted.
+struct BuildSink<'a> {
+    staging: &'a write::Staging,
+    links: linkcheck::LinkIndex,
+    pages: std::sync::atomic::AtomicUsize,
+    search_index_bytes: std::sync::atomic::AtomicUsize,
+    progress: Option<(&'a Progress, usize)>,
+}
+
+impl write::Sink for BuildSink<'_> {
+    fn put(&self, file: write::OutputFile) -> Result<(), String> {
+        use std::sync::atomic::Ordering;
+        self.links.add(&file.path, &file.bytes);
+        if file.path == render::search::INDEX_PATH {
+            self.search_index_bytes.store(file.bytes.len(), Ordering::Relaxed);
+        }
+        if file.path.ends_with(".html") {
+            let done = self.pages.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some((progress, total)) = self.progress {
+                (progress.0)(done, total.max(done));
+            }
+        }
+        self.staging.put(file)
+    }
 }
 
 /// Write rendered files atomically and say what was written.
@@ -216,15 +295,6 @@ fn write_out(
         diagnostics: diags,
         timings: timings.laps,
     })
-}
-
-/// Broken internal links of the rendered files, as warnings (errors with `strict`).
-fn check_links(opts: &BuildOptions, site: &model::Site, files: &[write::OutputFile]) -> Diagnostics {
-    let broken = linkcheck::check(files, &site.config.base_url);
-    if broken.is_empty() {
-        return Diagnostics::default();
-    }
-    linkcheck::diagnostics(&opts.root, site, files, &broken, opts.strict)
 }
 
 /// Wall time per pipeline stage, for `KAMSITE_TIMINGS=1` and benchmarks.

@@ -123,6 +123,7 @@ fn main() -> ExitCode {
                 drafts,
                 live_reload: false,
                 strict,
+                progress: progress_bar(),
             };
             build(&opts)
         }
@@ -180,6 +181,32 @@ fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&std::path::Path>)
     }
 }
 
+/// A progress bar on a terminal for builds that take over a second; nothing otherwise (CI, pipes).
+static BAR: std::sync::OnceLock<indicatif::ProgressBar> = std::sync::OnceLock::new();
+
+fn progress_bar() -> Option<kamsite::Progress> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let started = std::time::Instant::now();
+    let bar = &BAR;
+    Some(kamsite::Progress(std::sync::Arc::new(move |done, total| {
+        if started.elapsed() < std::time::Duration::from_secs(1) && bar.get().is_none() {
+            return;
+        }
+        let bar = bar.get_or_init(|| {
+            let b = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} pages {elapsed}")
+            {
+                b.set_style(style);
+            }
+            b
+        });
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })))
+}
+
 fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
@@ -231,7 +258,11 @@ fn build(opts: &BuildOptions) -> ExitCode {
         return ExitCode::from(2);
     }
     let started = std::time::Instant::now();
-    match kamsite::build(opts) {
+    let result = kamsite::build(opts);
+    if let Some(bar) = BAR.get() {
+        bar.finish_and_clear();
+    }
+    match result {
         Ok(summary) => {
             // A good build lists warnings one per line; `check` shows them in full.
             if std::env::var_os("KAMSITE_TIMINGS").is_some() {

@@ -31,49 +31,68 @@ pub struct Broken {
     pub reason: String,
 }
 
-/// Check every link of `files`. `base_url` (site.yaml) lets absolute URLs
-/// into the site itself be checked too. The result is sorted by page and offset.
-pub fn check(files: &[OutputFile], base_url: &str) -> Vec<Broken> {
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let scans: HashMap<&str, scan::Scan> = files
-        .par_iter()
-        .filter_map(|f| {
-            let text = std::str::from_utf8(&f.bytes).ok()?;
-            let s = if f.path.ends_with(".html") {
-                scan::html(text)
-            } else if f.path.ends_with(".css") {
-                scan::Scan {
-                    refs: scan::css_urls(text, 0),
-                    ids: Vec::new(),
-                }
-            } else {
-                return None;
-            };
-            Some((f.path.as_str(), s))
-        })
-        .collect();
-    let ids: HashMap<&str, HashSet<&str>> = scans
-        .iter()
-        .map(|(p, s)| (*p, s.ids.iter().map(|id| id.as_ref()).collect()))
-        .collect();
-    let site_prefix = site_path_prefix(base_url);
-    let mut broken: Vec<Broken> = scans
-        .par_iter()
-        .flat_map_iter(|(page, s)| {
-            let (paths, ids, site_prefix) = (&paths, &ids, &site_prefix);
-            s.refs.iter().filter_map(move |r| {
-                let reason = resolve(page, &r.url, base_url, site_prefix, paths, ids).err()?;
-                Some(Broken {
-                    page: page.to_string(),
-                    href: r.url.to_string(),
-                    offset: r.offset,
-                    reason,
+/// The links and ids of every generated file, collected as files are
+/// rendered (from many threads), so the pages themselves need not stay in memory.
+#[derive(Default)]
+pub struct LinkIndex {
+    scans: std::sync::Mutex<HashMap<String, scan::Scan<'static>>>,
+}
+
+impl LinkIndex {
+    /// Record the links and ids of one output file.
+    pub fn add(&self, path: &str, bytes: &[u8]) {
+        // Every file counts as a link target; only pages and style sheets hold links.
+        let text = std::str::from_utf8(bytes).ok();
+        let s = match text {
+            Some(t) if path.ends_with(".html") => scan::html(t).into_owned(),
+            Some(t) if path.ends_with(".css") => scan::Scan {
+                refs: scan::css_urls(t, 0),
+                ids: Vec::new(),
+            }
+            .into_owned(),
+            _ => scan::Scan::default(),
+        };
+        self.scans
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), s);
+    }
+
+    /// Every link that does not resolve, sorted by page and offset. `base_url`
+    /// (site.yaml) lets absolute URLs into the site itself be checked too.
+    pub fn check(self, base_url: &str) -> Vec<Broken> {
+        let scans = self.scans.into_inner().unwrap_or_else(|e| e.into_inner());
+        let paths: HashSet<&str> = scans.keys().map(String::as_str).collect();
+        let ids: HashMap<&str, HashSet<&str>> = scans
+            .iter()
+            .map(|(p, s)| (p.as_str(), s.ids.iter().map(|id| id.as_ref()).collect()))
+            .collect();
+        let site_prefix = site_path_prefix(base_url);
+        let mut broken: Vec<Broken> = scans
+            .par_iter()
+            .flat_map_iter(|(page, s)| {
+                let (paths, ids, site_prefix) = (&paths, &ids, &site_prefix);
+                s.refs.iter().filter_map(move |r| {
+                    let reason = resolve(page, &r.url, base_url, site_prefix, paths, ids).err()?;
+                    Some(Broken {
+                        page: page.to_string(),
+                        href: r.url.to_string(),
+                        offset: r.offset,
+                        reason,
+                    })
                 })
             })
-        })
-        .collect();
-    broken.sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
-    broken
+            .collect();
+        broken.sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
+        broken
+    }
+}
+
+/// Check every link of `files` (see [`LinkIndex::check`]).
+pub fn check(files: &[OutputFile], base_url: &str) -> Vec<Broken> {
+    let index = LinkIndex::default();
+    files.par_iter().for_each(|f| index.add(&f.path, &f.bytes));
+    index.check(base_url)
 }
 
 /// The path part of an absolute base URL (`https://x.com/kam/` -> `/kam/`), if it has one.

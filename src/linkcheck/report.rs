@@ -9,7 +9,6 @@ use super::Broken;
 use crate::diag::{Diagnostic, Diagnostics, Pos, Severity, SourceFile};
 use crate::model::Site;
 use crate::render::markdown;
-use crate::write::OutputFile;
 
 /// Where a broken link came from.
 enum Origin<'a> {
@@ -22,11 +21,20 @@ enum Origin<'a> {
 }
 
 /// Turn broken links into diagnostics that point at their source. `strict` makes them errors.
-pub fn diagnostics(root: &Path, site: &Site, files: &[OutputFile], broken: &[Broken], strict: bool) -> Diagnostics {
-    let pages: HashMap<&str, &str> = files
-        .iter()
-        .filter_map(|f| Some((f.path.as_str(), std::str::from_utf8(&f.bytes).ok()?)))
-        .collect();
+pub fn diagnostics(
+    root: &Path,
+    site: &Site,
+    page_text: &dyn Fn(&str) -> Option<String>,
+    broken: &[Broken],
+    strict: bool,
+) -> Diagnostics {
+    // Only the pages with broken links are read back.
+    let mut pages: HashMap<&str, String> = HashMap::new();
+    for b in broken {
+        if !pages.contains_key(b.page.as_str()) {
+            pages.insert(b.page.as_str(), page_text(&b.page).unwrap_or_default());
+        }
+    }
     let templates = crate::render::theme::load(root, site.config.theme.as_deref())
         .map(|t| t.templates.into_values().map(|t| t.file).collect::<Vec<_>>())
         .unwrap_or_default();
@@ -34,7 +42,7 @@ pub fn diagnostics(root: &Path, site: &Site, files: &[OutputFile], broken: &[Bro
     // The same link from one template line breaks on many pages: report it once.
     let mut grouped: BTreeMap<(String, Pos, String), (Diagnostic, Vec<&Broken>)> = BTreeMap::new();
     for b in broken {
-        let page_text = pages.get(b.page.as_str()).copied().unwrap_or("");
+        let page_text = pages.get(b.page.as_str()).map(String::as_str).unwrap_or("");
         let origin = regions
             .markdown_origin(site, page_text, b)
             .unwrap_or_else(|| template_origin(&templates, &b.href));

@@ -122,7 +122,12 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
             context: ctx,
         });
     }
-    let mut files = engine.render_pages(pages)?;
+    let sink = crate::write::Collect::default();
+    let diags = engine.render_pages(pages, &sink);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut files = sink.into_files();
     for (name, bytes) in engine.static_files() {
         if STATIC.contains(&name.as_str()) {
             files.push(OutputFile::new(name.clone(), bytes.clone()));

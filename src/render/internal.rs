@@ -8,7 +8,7 @@ use super::{Engine, Page, SiteInfo, charts, markdown, reviews, root_prefix, stak
 use crate::analyze::{AccountView, Portfolio, QuadrantPos};
 use crate::diag::Diagnostics;
 use crate::model::Site;
-use crate::write::OutputFile;
+use crate::write::{OutputFile, Sink};
 
 /// Navigation entry of the portal header.
 #[derive(Serialize)]
@@ -133,7 +133,7 @@ fn row<'a>(a: &'a AccountView<'a>) -> AccountRow<'a> {
     }
 }
 
-pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputFile>, Diagnostics> {
+pub fn render(engine: &Engine, site: &Site, p: &Portfolio, sink: &dyn Sink) -> Result<(), Diagnostics> {
     let cfg = p.config;
     let info = SiteInfo {
         title: &cfg.title,
@@ -262,12 +262,11 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         });
     }
 
-    // Account profiles: contexts (Markdown, charts) built in parallel too.
-    let profiles: Vec<Page> = p
-        .accounts
-        .par_iter()
-        .zip(site.accounts.par_iter())
-        .map(|(a, doc)| {
+    // Account profiles: each context (Markdown, charts) is built when its
+    // page renders and dropped right after, so memory stays flat.
+    let mut diags = engine.render_each(
+        p.accounts.par_iter().zip(site.accounts.par_iter()),
+        |(a, doc)| {
             let path = format!("accounts/{}/index.html", a.slug);
             let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
             let notes: Vec<NoteHtml> = a
@@ -297,9 +296,9 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
                 template: "account.html",
                 context: ctx,
             }
-        })
-        .collect();
-    pages.extend(profiles);
+        },
+        sink,
+    );
     pages.extend(reviews::pages(p, &info));
     pages.extend(super::plans::pages(p, &info));
 
@@ -318,15 +317,18 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio) -> Result<Vec<OutputF
         context: page("search/index.html", "search.html", "Search", "search", &info),
     });
 
-    let mut files = engine.render_pages(pages)?;
-    files.push(super::search::index(site, p));
+    diags.extend(engine.render_pages(pages, sink));
+    let mut files = vec![super::search::index(site, p), reviews::data_file(&p.winloss)];
     files.extend(data_files(p));
-    files.push(reviews::data_file(&p.winloss));
     for (name, bytes) in engine.static_files() {
         files.push(OutputFile::new(name.clone(), bytes.clone()));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    for f in files {
+        if let Err(e) = sink.put(f) {
+            diags.push(crate::diag::Diagnostic::at_path("write", "output", e));
+        }
+    }
+    if diags.has_errors() { Err(diags) } else { Ok(()) }
 }
 
 #[derive(Serialize)]

@@ -27,14 +27,26 @@ use crate::analyze::Portfolio;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::Site;
 use crate::redact::CustomerSite;
-use crate::write::OutputFile;
+use crate::write::{Collect, OutputFile, Sink};
 
 pub use customer::render as render_customer;
 
-/// Render the internal portal.
-pub fn internal(opts: &BuildOptions, site: &Site, portfolio: &Portfolio) -> Result<Vec<OutputFile>, Diagnostics> {
+/// Render the internal portal into `sink`.
+pub fn internal_to(
+    opts: &BuildOptions,
+    site: &Site,
+    portfolio: &Portfolio,
+    sink: &dyn Sink,
+) -> Result<(), Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio)
+    internal::render(&engine, site, portfolio, sink)
+}
+
+/// Render the internal portal into memory, sorted by path.
+pub fn internal(opts: &BuildOptions, site: &Site, portfolio: &Portfolio) -> Result<Vec<OutputFile>, Diagnostics> {
+    let sink = Collect::default();
+    internal_to(opts, site, portfolio, &sink)?;
+    Ok(sink.into_files())
 }
 
 /// Render one customer's site from its redacted view.
@@ -92,36 +104,44 @@ impl Engine {
         })
     }
 
-    /// Render pages in parallel; all template errors are collected.
-    pub fn render_pages(&self, pages: Vec<Page>) -> Result<Vec<OutputFile>, Diagnostics> {
-        let results: Vec<Result<OutputFile, Diagnostic>> = pages
-            .into_par_iter()
-            .map(|p| {
-                let mut html = self
-                    .tera
-                    .render(p.template, &p.context)
-                    .map_err(|e| template_error(&self.theme, &e))?;
-                if self.live_reload {
-                    html = inject_live_reload(html);
-                }
-                Ok(OutputFile::new(p.path, html))
+    /// Render pages in parallel into `sink`; all template errors are collected.
+    pub fn render_pages(&self, pages: Vec<Page>, sink: &dyn Sink) -> Diagnostics {
+        self.render_each(pages.into_par_iter(), |p| p, sink)
+    }
+
+    /// Render one page per item, building each page's context only when it
+    /// is rendered, so a large site never holds every context at once.
+    pub fn render_each<I, T, F>(&self, items: I, make: F, sink: &dyn Sink) -> Diagnostics
+    where
+        I: ParallelIterator<Item = T>,
+        F: Fn(T) -> Page + Sync + Send,
+    {
+        let errors: Vec<Diagnostic> = items
+            .filter_map(|item| {
+                let p = make(item);
+                let html = match self.tera.render(p.template, &p.context) {
+                    Ok(h) => h,
+                    Err(e) => return Some(template_error(&self.theme, &e)),
+                };
+                let html = if self.live_reload {
+                    inject_live_reload(html)
+                } else {
+                    html
+                };
+                sink.put(OutputFile::new(p.path, html))
+                    .err()
+                    .map(|e| Diagnostic::at_path("write", "output", e))
             })
             .collect();
-        let mut out = Vec::with_capacity(results.len());
         let mut diags = Diagnostics::default();
         let mut seen = std::collections::HashSet::new();
-        for r in results {
-            match r {
-                Ok(f) => out.push(f),
-                // The same template bug fails every page that uses it; report it once.
-                Err(d) => {
-                    if seen.insert((d.file.clone(), d.pos, d.message.clone())) {
-                        diags.push(d);
-                    }
-                }
+        for d in errors {
+            // The same template bug fails every page that uses it; report it once.
+            if seen.insert((d.file.clone(), d.pos, d.message.clone())) {
+                diags.push(d);
             }
         }
-        if diags.has_errors() { Err(diags) } else { Ok(out) }
+        diags
     }
 
     pub fn static_files(&self) -> &BTreeMap<String, Vec<u8>> {
