@@ -210,7 +210,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         + 32;
     let sink = BuildSink {
         staging: &staging,
-        links: linkcheck::LinkIndex::default(),
+        links: linkcheck::LinkIndex::new(&site.config.base_url),
         pages: Default::default(),
         search_index_bytes: Default::default(),
         progress: opts.progress.as_ref().map(|p| (p, expected)),
@@ -226,7 +226,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         search_index_bytes,
         ..
     } = sink;
-    let broken = links.check(&site.config.base_url);
+    let broken = links.check();
     if !broken.is_empty() {
         let text = |path: &str| staging.read(path).and_then(|b| String::from_utf8(b).ok());
         diags.extend(linkcheck::diagnostics(&opts.root, &site, &text, &broken, opts.strict));

@@ -32,57 +32,108 @@ pub struct Broken {
 }
 
 /// The links and ids of every generated file, collected as files are
-/// rendered (from many threads), so the pages themselves need not stay in memory.
-#[derive(Default)]
+/// rendered (from many threads). Memory grows with the number of distinct
+/// link targets, not with pages x links: a link every page repeats (the
+/// style sheet, the nav) is kept once, with the places it occurs (capped).
 pub struct LinkIndex {
-    scans: std::sync::Mutex<HashMap<String, scan::Scan<'static>>>,
+    base_url: String,
+    site_prefix: String,
+    state: std::sync::Mutex<IndexState>,
 }
 
+#[derive(Default)]
+struct IndexState {
+    paths: HashSet<String>,
+    ids: HashMap<String, Vec<u64>>,
+    /// Each distinct target, with where it occurs (page, link as written, offset).
+    targets: HashMap<(Option<String>, Target), Vec<(String, String, usize)>>,
+    /// Links that are broken whatever exists (bad encoding, above the root).
+    invalid: Vec<Broken>,
+}
+
+/// Places kept per distinct link target, for the report.
+const OCCURRENCES_KEPT: usize = 1000;
+
 impl LinkIndex {
+    pub fn new(base_url: &str) -> LinkIndex {
+        LinkIndex {
+            base_url: base_url.to_string(),
+            site_prefix: site_path_prefix(base_url),
+            state: Default::default(),
+        }
+    }
+
     /// Record the links and ids of one output file.
     pub fn add(&self, path: &str, bytes: &[u8]) {
         // Every file counts as a link target; only pages and style sheets hold links.
         let text = std::str::from_utf8(bytes).ok();
         let s = match text {
-            Some(t) if path.ends_with(".html") => scan::html(t).into_owned(),
+            Some(t) if path.ends_with(".html") => scan::html(t),
             Some(t) if path.ends_with(".css") => scan::Scan {
                 refs: scan::css_urls(t, 0),
                 ids: Vec::new(),
-            }
-            .into_owned(),
+            },
             _ => scan::Scan::default(),
         };
-        self.scans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), s);
+        let mut ids: Vec<u64> = s.ids.iter().map(|id| id_hash(id)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut prepared = Vec::with_capacity(s.refs.len());
+        let mut invalid = Vec::new();
+        for r in &s.refs {
+            match prepare(path, &r.url, &self.base_url, &self.site_prefix) {
+                Ok(Some(t)) => prepared.push((t, r.url.to_string(), r.offset)),
+                Ok(None) => {}
+                Err(reason) => invalid.push(Broken {
+                    page: path.to_string(),
+                    href: r.url.to_string(),
+                    offset: r.offset,
+                    reason,
+                }),
+            }
+        }
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.paths.insert(path.to_string());
+        if path.ends_with(".html") {
+            st.ids.insert(path.to_string(), ids);
+        }
+        st.invalid.extend(invalid);
+        for (t, href, offset) in prepared {
+            // Same-page anchors depend on the page; other targets do not.
+            let key = (t.same_page.then(|| path.to_string()), t);
+            let places = st.targets.entry(key).or_default();
+            if places.len() < OCCURRENCES_KEPT {
+                places.push((path.to_string(), href, offset));
+            }
+        }
     }
 
-    /// Every link that does not resolve, sorted by page and offset. `base_url`
-    /// (site.yaml) lets absolute URLs into the site itself be checked too.
-    pub fn check(self, base_url: &str) -> Vec<Broken> {
-        let scans = self.scans.into_inner().unwrap_or_else(|e| e.into_inner());
-        let paths: HashSet<&str> = scans.keys().map(String::as_str).collect();
-        let ids: HashMap<&str, HashSet<&str>> = scans
-            .iter()
-            .map(|(p, s)| (p.as_str(), s.ids.iter().map(|id| id.as_ref()).collect()))
-            .collect();
-        let site_prefix = site_path_prefix(base_url);
-        let mut broken: Vec<Broken> = scans
+    /// Every link that does not resolve, sorted by page and offset.
+    pub fn check(self) -> Vec<Broken> {
+        let st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let targets: Vec<_> = st.targets.into_iter().collect();
+        let (paths, ids) = (&st.paths, &st.ids);
+        let mut broken: Vec<Broken> = targets
             .par_iter()
-            .flat_map_iter(|(page, s)| {
-                let (paths, ids, site_prefix) = (&paths, &ids, &site_prefix);
-                s.refs.iter().filter_map(move |r| {
-                    let reason = resolve(page, &r.url, base_url, site_prefix, paths, ids).err()?;
+            .flat_map_iter(|((_, t), places)| {
+                let first_page = places.first().map(|p| p.0.as_str()).unwrap_or("");
+                let ok = exists(first_page, t, paths, ids).is_ok();
+                places.iter().filter_map(move |(page, href, offset)| {
+                    if ok {
+                        return None;
+                    }
+                    // Worded for the page each link is on ("this page").
+                    let reason = exists(page, t, paths, ids).err()?;
                     Some(Broken {
-                        page: page.to_string(),
-                        href: r.url.to_string(),
-                        offset: r.offset,
+                        page: page.clone(),
+                        href: href.clone(),
+                        offset: *offset,
                         reason,
                     })
                 })
             })
             .collect();
+        broken.extend(st.invalid);
         broken.sort_by(|a, b| (&a.page, a.offset).cmp(&(&b.page, b.offset)));
         broken
     }
@@ -90,9 +141,9 @@ impl LinkIndex {
 
 /// Check every link of `files` (see [`LinkIndex::check`]).
 pub fn check(files: &[OutputFile], base_url: &str) -> Vec<Broken> {
-    let index = LinkIndex::default();
+    let index = LinkIndex::new(base_url);
     files.par_iter().for_each(|f| index.add(&f.path, &f.bytes));
-    index.check(base_url)
+    index.check()
 }
 
 /// The path part of an absolute base URL (`https://x.com/kam/` -> `/kam/`), if it has one.
@@ -107,19 +158,23 @@ fn site_path_prefix(base_url: &str) -> String {
     }
 }
 
-/// Ok when `url` on `page` points at a generated file (and id); else why not.
-fn resolve(
-    page: &str,
-    url: &str,
-    base_url: &str,
-    site_prefix: &str,
-    paths: &HashSet<&str>,
-    ids: &HashMap<&str, HashSet<&str>>,
-) -> Result<(), String> {
+/// What a link needs to exist: the files it may name (the first that exists
+/// wins) and the element id after `#`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Target {
+    candidates: Vec<String>,
+    fragment: Option<String>,
+    /// The target is the page the link is on (`#anchor` only).
+    same_page: bool,
+}
+
+/// Work out where `url` on `page` points, without looking at what exists.
+/// `None`: nothing to check (an external link).
+fn prepare(page: &str, url: &str, base_url: &str, site_prefix: &str) -> Result<Option<Target>, String> {
     let url = url.trim();
     // `/__kamsite/` is served from memory by `kamsite serve` (live reload).
     if url.is_empty() || url.starts_with("//") || url.starts_with("/__kamsite/") {
-        return Ok(());
+        return Ok(None);
     }
     let url = if has_scheme(url) {
         // An absolute URL into the site itself is checked like a root-relative one.
@@ -127,7 +182,7 @@ fn resolve(
             Some(rest) if base_url.contains("://") && (rest.is_empty() || rest.starts_with(['/', '?', '#'])) => {
                 if rest.is_empty() { "/" } else { rest }
             }
-            _ => return Ok(()),
+            _ => return Ok(None),
         }
     } else {
         url
@@ -136,50 +191,75 @@ fn resolve(
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
     };
+    let fragment = fragment
+        .filter(|f| !f.is_empty())
+        .map(|f| percent_decode(f).unwrap_or_else(|| f.to_string()));
     let path = before_fragment.split('?').next().unwrap_or("");
-    let target = if path.is_empty() {
-        page.to_string()
+    if path.is_empty() {
+        return Ok(Some(Target {
+            candidates: vec![page.to_string()],
+            fragment,
+            same_page: true,
+        }));
+    }
+    let joined = if let Some(abs) = path.strip_prefix('/') {
+        // Root-relative: the site may live under a sub-path of its host.
+        let under = site_prefix.trim_start_matches('/');
+        abs.strip_prefix(under).unwrap_or(abs).to_string()
     } else {
-        let joined = if let Some(abs) = path.strip_prefix('/') {
-            // Root-relative: the site may live under a sub-path of its host.
-            let under = site_prefix.trim_start_matches('/');
-            abs.strip_prefix(under).unwrap_or(abs).to_string()
+        let dir = page.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        if dir.is_empty() {
+            path.to_string()
         } else {
-            let dir = page.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-            if dir.is_empty() {
-                path.to_string()
-            } else {
-                format!("{dir}/{path}")
-            }
-        };
-        let decoded = percent_decode(&joined).ok_or("the link is not valid percent-encoded UTF-8")?;
-        let normal = normalize(&decoded).ok_or("the link points above the site root")?;
-        let candidates = if normal.is_empty() || normal.ends_with('/') {
-            vec![format!("{normal}index.html")]
-        } else {
-            vec![normal.clone(), format!("{normal}/index.html")]
-        };
-        match candidates.into_iter().find(|c| paths.contains(c.as_str())) {
-            Some(found) => found,
-            None => return Err(format!("no generated file `{}`", display_target(&normal))),
+            format!("{dir}/{path}")
         }
     };
-    if let Some(fragment) = fragment.filter(|f| !f.is_empty())
-        && let Some(page_ids) = ids.get(target.as_str())
-    {
-        let id = percent_decode(fragment).unwrap_or_else(|| fragment.to_string());
-        if !page_ids.contains(id.as_str()) {
-            return Err(format!(
-                "no element with id `{id}` on {}",
-                if target == page {
-                    "this page".to_string()
-                } else {
-                    format!("`{}`", display_target(&target))
-                }
-            ));
+    let decoded = percent_decode(&joined).ok_or("the link is not valid percent-encoded UTF-8")?;
+    let normal = normalize(&decoded).ok_or("the link points above the site root")?;
+    let candidates = if normal.is_empty() || normal.ends_with('/') {
+        vec![format!("{normal}index.html")]
+    } else {
+        vec![normal.clone(), format!("{normal}/index.html")]
+    };
+    Ok(Some(Target {
+        candidates,
+        fragment,
+        same_page: false,
+    }))
+}
+
+/// Ok when the target file (and id) exists; else why not.
+fn exists(page: &str, t: &Target, paths: &HashSet<String>, ids: &HashMap<String, Vec<u64>>) -> Result<(), String> {
+    let target = match t.candidates.iter().find(|c| paths.contains(c.as_str())) {
+        Some(found) => found,
+        None => {
+            let first = &t.candidates[0];
+            let shown = first.strip_suffix("index.html").unwrap_or(first);
+            return Err(format!("no generated file `{}`", display_target(shown)));
         }
+    };
+    if let Some(id) = &t.fragment
+        && let Some(page_ids) = ids.get(target.as_str())
+        && page_ids.binary_search(&id_hash(id)).is_err()
+    {
+        return Err(format!(
+            "no element with id `{id}` on {}",
+            if target == page {
+                "this page".to_string()
+            } else {
+                format!("`{}`", display_target(target))
+            }
+        ));
     }
     Ok(())
+}
+
+/// Ids are kept as hashes: a large site has millions of them.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 fn display_target(p: &str) -> String {

@@ -23,23 +23,6 @@ pub struct Scan<'a> {
     pub ids: Vec<Cow<'a, str>>,
 }
 
-impl Scan<'_> {
-    /// A copy that owns its text, to keep after the page is gone.
-    pub fn into_owned(self) -> Scan<'static> {
-        Scan {
-            refs: self
-                .refs
-                .into_iter()
-                .map(|r| Ref {
-                    url: Cow::Owned(r.url.into_owned()),
-                    offset: r.offset,
-                })
-                .collect(),
-            ids: self.ids.into_iter().map(|i| Cow::Owned(i.into_owned())).collect(),
-        }
-    }
-}
-
 /// Attributes that hold a URL to check.
 const URL_ATTRS: [&str; 6] = ["href", "src", "xlink:href", "poster", "action", "data"];
 
