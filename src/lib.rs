@@ -93,8 +93,8 @@ pub struct BuildSummary {
     /// Size of the client-side search index, when the build has one.
     pub search_index_bytes: Option<usize>,
     pub diagnostics: Diagnostics,
-    /// Wall time of each pipeline stage.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Wall time of each pipeline stage, and the resident memory after it (bytes; 0 where unknown).
+    pub timings: Vec<(&'static str, std::time::Duration, u64)>,
 }
 
 /// Why a build failed.
@@ -301,7 +301,16 @@ fn write_out(
 #[derive(Debug)]
 struct Timings {
     last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
+    laps: Vec<(&'static str, std::time::Duration, u64)>,
+}
+
+/// Resident memory of this process in bytes, where the OS tells (Linux).
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map(|pages| pages * 4096)
+        .unwrap_or(0)
 }
 
 impl Default for Timings {
@@ -316,7 +325,7 @@ impl Default for Timings {
 impl Timings {
     fn lap(&mut self, stage: &'static str) {
         let now = std::time::Instant::now();
-        self.laps.push((stage, now - self.last));
+        self.laps.push((stage, now - self.last, resident_bytes()));
         self.last = now;
     }
 }

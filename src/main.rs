@@ -269,7 +269,7 @@ fn build(opts: &BuildOptions) -> ExitCode {
                 let laps: Vec<String> = summary
                     .timings
                     .iter()
-                    .map(|(s, d)| format!("{s} {:.0} ms", d.as_secs_f64() * 1e3))
+                    .map(|(s, d, rss)| format!("{s} {:.0} ms (rss {} MB)", d.as_secs_f64() * 1e3, rss / 1_000_000))
                     .collect();
                 eprintln!("timings: {}", laps.join(", "));
             }

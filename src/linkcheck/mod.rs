@@ -41,12 +41,17 @@ pub struct LinkIndex {
     state: std::sync::Mutex<IndexState>,
 }
 
+/// Where a distinct target is linked from: (page, link as written, offset).
+type Places = Vec<(String, String, usize)>;
+/// A target, keyed with its page for same-page anchors.
+type TargetKey = (Option<String>, Target);
+
 #[derive(Default)]
 struct IndexState {
     paths: HashSet<String>,
     ids: HashMap<String, Vec<u64>>,
     /// Each distinct target, with where it occurs (page, link as written, offset).
-    targets: HashMap<(Option<String>, Target), Vec<(String, String, usize)>>,
+    targets: HashMap<TargetKey, Places>,
     /// Links that are broken whatever exists (bad encoding, above the root).
     invalid: Vec<Broken>,
 }
