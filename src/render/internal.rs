@@ -157,11 +157,11 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio, sink: &dyn Sink) -> R
             .attention
             .iter()
             .map(|a| {
+                // Accounts are in slug order: a binary search, not a scan per item.
                 let name = p
                     .accounts
-                    .iter()
-                    .find(|x| x.slug == a.slug)
-                    .map(|x| x.name)
+                    .binary_search_by(|x| x.slug.cmp(a.slug.as_str()))
+                    .map(|i| p.accounts[i].name)
                     .unwrap_or(&a.slug);
                 (a, name)
             })
@@ -262,9 +262,18 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio, sink: &dyn Sink) -> R
         });
     }
 
+    // Each account's reviews, grouped once (a scan per account is quadratic).
+    let mut reviews_by_account: std::collections::HashMap<&str, Vec<&crate::analyze::winloss::ReviewView>> =
+        std::collections::HashMap::new();
+    for r in &p.winloss.reviews {
+        reviews_by_account.entry(r.slug).or_default().push(r);
+    }
     // Account profiles: each context (Markdown, charts) is built when its
     // page renders and dropped right after, so memory stays flat.
-    let mut diags = engine.render_each(
+    // Render the aggregate pages now: their contexts (every account, as rows)
+    // are large and need not live while the profiles render.
+    let mut diags = engine.render_pages(std::mem::take(&mut pages), sink);
+    diags.extend(engine.render_each(
         p.accounts.par_iter().zip(site.accounts.par_iter()),
         |(a, doc)| {
             let path = format!("accounts/{}/index.html", a.slug);
@@ -289,7 +298,10 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio, sink: &dyn Sink) -> R
             );
             ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
             ctx.insert("matrix", &cfg.matrix);
-            ctx.insert("reviews", &p.winloss.of_account(a.slug));
+            ctx.insert(
+                "reviews",
+                reviews_by_account.get(a.slug).map(Vec::as_slice).unwrap_or(&[]),
+            );
             ctx.insert("plans", &super::plans::account_plans(p, a.slug));
             Page {
                 path,
@@ -298,9 +310,9 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio, sink: &dyn Sink) -> R
             }
         },
         sink,
-    );
-    pages.extend(reviews::pages(p, &info));
-    pages.extend(super::plans::pages(p, &info));
+    ));
+    diags.extend(engine.render_pages(reviews::pages(p, &info), sink));
+    diags.extend(engine.render_pages(super::plans::pages(p, &info), sink));
 
     {
         let ctx = page("404.html", "404.html", "Page not found", "", &info);

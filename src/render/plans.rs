@@ -63,7 +63,10 @@ fn link<'a>(p: &'a PlanView<'a>) -> PlanLink<'a> {
 
 /// The plans of account `slug`, newest first (for the account profile).
 pub fn account_plans<'a>(p: &'a Portfolio<'a>, slug: &str) -> Vec<PlanLink<'a>> {
-    p.plans.iter().rev().filter(|x| x.slug == slug).map(link).collect()
+    // Plans are grouped by account in slug order: find the account's run.
+    let start = p.plans.partition_point(|x| x.slug < slug);
+    let end = start + p.plans[start..].partition_point(|x| x.slug == slug);
+    p.plans[start..end].iter().rev().map(link).collect()
 }
 
 #[derive(Serialize)]
