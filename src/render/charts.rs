@@ -102,6 +102,21 @@ fn base_line(chart: &mut LineChart, w: f32, h: f32) {
     chart.series.colors = PALETTE.iter().map(|c| (*c).into()).collect();
 }
 
+/// The frame every vertical bar chart shares: size, font, margins, legend below.
+fn bar_frame(chart: &mut BarChart) {
+    chart.width = 640.0;
+    chart.height = 300.0;
+    chart.font_family = FONT.into();
+    chart.margin = Margin {
+        left: 8.0,
+        top: 12.0,
+        right: 16.0,
+        bottom: 8.0,
+    };
+    chart.legend.position = Some(Position::Bottom);
+    chart.legend.category = LegendCategory::RoundRect;
+}
+
 /// Revenue bars with the margin line on a second axis, one point per year.
 pub fn financials(years: &[i32], revenue: &[Option<f64>], margin: &[Option<f64>], currency: &str) -> String {
     if years.is_empty() || revenue.iter().all(Option::is_none) {
@@ -130,17 +145,7 @@ pub fn financials(years: &[i32], revenue: &[Option<f64>], margin: &[Option<f64>]
         series.push(m);
     }
     let mut chart = BarChart::new(series, labels);
-    chart.width = 640.0;
-    chart.height = 300.0;
-    chart.font_family = FONT.into();
-    chart.margin = Margin {
-        left: 8.0,
-        top: 12.0,
-        right: 8.0,
-        bottom: 8.0,
-    };
-    chart.legend.position = Some(Position::Bottom);
-    chart.legend.category = LegendCategory::RoundRect;
+    bar_frame(&mut chart);
     chart.series.colors = PALETTE.iter().map(|c| (*c).into()).collect();
     chart.radius = Some(3.0);
     chart.y_axis_configs[0].min = Some(0.0);
@@ -270,17 +275,7 @@ pub fn bars_with_target(
         }];
     }
     let mut chart = BarChart::new(list, labels.to_vec());
-    chart.width = 640.0;
-    chart.height = 300.0;
-    chart.font_family = FONT.into();
-    chart.margin = Margin {
-        left: 8.0,
-        top: 12.0,
-        right: 16.0,
-        bottom: 8.0,
-    };
-    chart.legend.position = Some(Position::Bottom);
-    chart.legend.category = LegendCategory::RoundRect;
+    bar_frame(&mut chart);
     chart.series.colors = PALETTE.iter().map(|c| (*c).into()).collect();
     chart.radius = Some(3.0);
     chart.y_axis_configs[0].min = Some(0.0);
@@ -382,17 +377,7 @@ pub fn bars(labels: &[String], parts: &[Part], stacked: bool, label: &str) -> St
         }
     }
     let mut chart = BarChart::new(series, labels.to_vec());
-    chart.width = 640.0;
-    chart.height = 300.0;
-    chart.font_family = FONT.into();
-    chart.margin = Margin {
-        left: 8.0,
-        top: 12.0,
-        right: 16.0,
-        bottom: 8.0,
-    };
-    chart.legend.position = Some(Position::Bottom);
-    chart.legend.category = LegendCategory::RoundRect;
+    bar_frame(&mut chart);
     chart.series.colors = parts.iter().map(|p| p.color.into()).collect();
     if stacked {
         chart.series_label_position = Some(Position::Inside);
