@@ -16,6 +16,8 @@ use serde_saphyr::Spanned;
 pub struct RawConfig {
     /// The site's title, shown in every page header.
     pub title: Option<String>,
+    /// Our company's name, as customers see it on their plans (default: the title).
+    pub company: Option<String>,
     /// Where the site is published, e.g. https://kam.example.com/ (default /).
     pub base_url: Option<String>,
     /// Currency of all money values, e.g. EUR (default).
@@ -165,6 +167,8 @@ pub struct Matrix {
 #[derive(Clone, Debug, Serialize)]
 pub struct SiteConfig {
     pub title: String,
+    /// Our company's name in customer builds.
+    pub company: String,
     pub base_url: String,
     pub currency: String,
     pub language: String,
@@ -217,6 +221,10 @@ impl SiteConfig {
         };
         let win_loss = raw.win_loss.unwrap_or_default();
         SiteConfig {
+            company: raw
+                .company
+                .or_else(|| raw.title.clone())
+                .unwrap_or_else(|| "Key accounts".into()),
             title: raw.title.unwrap_or_else(|| "Key accounts".into()),
             base_url: raw.base_url.unwrap_or_else(|| "/".into()),
             currency: raw.currency.unwrap_or_else(|| "EUR".into()),

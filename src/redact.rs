@@ -8,7 +8,7 @@
 //! contact details: no template can print them, they are not in its context.
 //!
 //! What it does carry, and why that is safe:
-//! - the customer's own name, and our name (the site title);
+//! - the customer's own name, and our name (site.yaml `company`, else the title);
 //! - plans with `status: agreed` (drafts only when asked), without any item
 //!   marked `internal: true`; the plan file is customer-facing by design;
 //! - a plan's customer-side owners and peers as name and title only, and only
@@ -38,7 +38,7 @@ use crate::model::{AccountDoc, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, 
 pub struct CustomerSite {
     /// The customer's name; it leads every page.
     pub customer: String,
-    /// Our name (the site title), shown lightly.
+    /// Our name (site.yaml `company`, else the title), shown lightly.
     pub supplier: String,
     /// site.yaml `language`, for the pages' `lang`.
     pub language: String,
@@ -156,7 +156,7 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
             .as_ref()
             .map(|n| n.value.clone())
             .unwrap_or_else(|| doc.slug.clone()),
-        supplier: config.title.clone(),
+        supplier: config.company.clone(),
         language: config.language.clone(),
         today,
         plans,

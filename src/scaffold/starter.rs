@@ -19,6 +19,7 @@ pub(super) fn site_yaml(cfg: &SiteConfig) -> String {
          # defaults, written out so you can see and change them. Keep `kamsite serve`\n\
          # running while you edit, or run `kamsite check`.\n\n\
          title: My key accounts\n\
+         # company: My Company     # our name as customers see it on their plans; default: the title\n\
          base_url: /               # where the site is published, e.g. https://kam.example.com/\n\
          currency: EUR             # all money values are plain numbers in this currency\n\
          language: en\n\
