@@ -242,7 +242,11 @@ pub fn stance_label(stance: Option<i64>) -> &'static str {
 /// Analyse the site as of `today`.
 pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
     let cfg = &site.config;
-    let mut accounts: Vec<AccountView> = site.accounts.iter().map(|d| account(cfg, d, today)).collect();
+    // Per-account views are independent: build them on every core.
+    let mut accounts: Vec<AccountView> = {
+        use rayon::prelude::*;
+        site.accounts.par_iter().map(|d| account(cfg, d, today)).collect()
+    };
 
     let total_latest: f64 = accounts.iter().filter_map(|a| a.revenue).sum();
     for a in &mut accounts {
