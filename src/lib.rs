@@ -172,30 +172,114 @@ pub fn check(root: &Path) -> Diagnostics {
 
 /// Render the site into memory, then write it atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    build_keeping_site(opts).0
+}
+
+/// [`build`], also handing back the loaded site (when it loaded), so `serve`
+/// can rebuild a changed account without loading everything again.
+pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildError>, Option<model::Site>) {
+    let mut timings = Timings::default();
+    if opts.audience == Audience::Customer {
+        return (build_site(opts, None, timings), None);
+    }
+    let (mut site, diags) = load::load(&opts.root);
+    timings.lap("load");
+    if let Some(url) = &opts.base_url {
+        site.config.base_url = url.clone();
+    }
+    let result = build_site(opts, Some((&site, diags)), timings);
+    (result, Some(site))
+}
+
+/// Rebuild after changes inside the given account folders only: reload those
+/// accounts into `site`, validate and analyse the whole site again, and
+/// rewrite the aggregate pages and those accounts' pages in place in `out`
+/// (each file replaced by a rename). No link check; `build` does that.
+pub fn rebuild_accounts(
+    opts: &BuildOptions,
+    site: &mut model::Site,
+    slugs: &[String],
+) -> Result<BuildSummary, BuildError> {
+    let mut timings = Timings::default();
+    let out = opts.out_dir();
+    // The changed folders' read and parse problems (the rest loaded cleanly before).
+    let mut diags = Diagnostics::default();
+    for slug in slugs {
+        let dir = opts.root.join("accounts").join(slug);
+        let pos = site.accounts.binary_search_by(|a| a.slug.as_str().cmp(slug));
+        let (doc, d) = if dir.is_dir() {
+            load::load_account(&opts.root, &dir)
+        } else {
+            (None, Diagnostics::default())
+        };
+        diags.extend(d);
+        match (pos, doc) {
+            (Ok(i), Some(doc)) => site.accounts[i] = doc,
+            (Err(i), Some(doc)) => site.accounts.insert(i, doc),
+            (Ok(i), None) => {
+                site.accounts.remove(i);
+            }
+            (Err(_), None) => {}
+        }
+    }
+    timings.lap("load");
+    let today = today(&site.config);
+    diags.extend(validate::site(site, today));
+    timings.lap("validate");
+    if diags.has_errors() {
+        return Err(BuildError::Invalid(diags));
+    }
+    let portfolio = analyze::analyze(site, today);
+    timings.lap("analyze");
+    let sink = write::Collect::default();
+    let only: std::collections::HashSet<String> = slugs.iter().cloned().collect();
+    if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, &only) {
+        diags.extend(d);
+        return Err(BuildError::Invalid(diags));
+    }
+    timings.lap("render");
+    let files = sink.into_files();
+    let stats = write::replace_in_place(&out, &files).map_err(BuildError::Output)?;
+    timings.lap("write");
+    Ok(BuildSummary {
+        out,
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: stats.files,
+        bytes: stats.bytes,
+        search_index_bytes: files
+            .iter()
+            .find(|f| f.path == render::search::INDEX_PATH)
+            .map(|f| f.bytes.len()),
+        diagnostics: diags,
+        timings: timings.laps,
+    })
+}
+
+fn build_site(
+    opts: &BuildOptions,
+    loaded: Option<(&model::Site, Diagnostics)>,
+    mut timings: Timings,
+) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
 
     if opts.audience == Audience::Customer {
-        let mut timings = Timings::default();
         let c = customer::render(opts)?;
         timings.lap("customer");
         return write_out(out, &c.files, c.diagnostics, None, timings);
     }
 
-    let mut timings = Timings::default();
-    let (mut site, mut diags) = load::load(&opts.root);
-    timings.lap("load");
-    if let Some(url) = &opts.base_url {
-        site.config.base_url = url.clone();
-    }
+    let Some((site, mut diags)) = loaded else {
+        return Err(BuildError::Output("internal error: no site loaded".into()));
+    };
     let today = today(&site.config);
-    diags.extend(validate::site(&site, today));
+    diags.extend(validate::site(site, today));
     timings.lap("validate");
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
 
-    let portfolio = analyze::analyze(&site, today);
+    let portfolio = analyze::analyze(site, today);
     timings.lap("analyze");
 
     // Pages go to disk as they render (a staging folder beside the output),
@@ -215,7 +299,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
         search_index_bytes: Default::default(),
         progress: opts.progress.as_ref().map(|p| (p, expected)),
     };
-    if let Err(d) = render::internal_to(opts, &site, &portfolio, &sink) {
+    if let Err(d) = render::internal_to(opts, site, &portfolio, &sink) {
         diags.extend(d);
         return Err(BuildError::Invalid(diags));
     }
@@ -229,7 +313,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let broken = links.check();
     if !broken.is_empty() {
         let text = |path: &str| staging.read(path).and_then(|b| String::from_utf8(b).ok());
-        diags.extend(linkcheck::diagnostics(&opts.root, &site, &text, &broken, opts.strict));
+        diags.extend(linkcheck::diagnostics(&opts.root, site, &text, &broken, opts.strict));
     }
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));

@@ -78,6 +78,14 @@ pub fn serve(root: PathBuf, port: u16) -> ExitCode {
                 eprintln!("{}: warning: {}", d.location(), d.message);
             }
             let verb = if first { "built" } else { "rebuilt" };
+            if std::env::var_os("KAMSITE_TIMINGS").is_some() {
+                let laps: Vec<String> = summary
+                    .timings
+                    .iter()
+                    .map(|(s, d, _)| format!("{s} {:.0} ms", d.as_secs_f64() * 1e3))
+                    .collect();
+                eprintln!("timings: {}", laps.join(", "));
+            }
             eprintln!(
                 "{verb} in {} ms ({} pages{})",
                 elapsed.as_millis(),

@@ -159,7 +159,8 @@ pub fn slugify(s: &str) -> String {
     slug
 }
 
-fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
+/// Load one account folder (also used by serve to reload a changed account).
+pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let slug = dir
         .file_name()

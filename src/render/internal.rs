@@ -133,7 +133,19 @@ fn row<'a>(a: &'a AccountView<'a>) -> AccountRow<'a> {
     }
 }
 
-pub fn render(engine: &Engine, site: &Site, p: &Portfolio, sink: &dyn Sink) -> Result<(), Diagnostics> {
+pub fn render(
+    engine: &Engine,
+    site: &Site,
+    p: &Portfolio,
+    sink: &dyn Sink,
+    only: Option<&std::collections::HashSet<String>>,
+) -> Result<(), Diagnostics> {
+    // With `only`, an incremental rebuild: the aggregate pages, plus the pages
+    // of the named accounts; every other account's pages are left as they are.
+    let wanted = |path: &str| match (only, path.strip_prefix("accounts/")) {
+        (Some(set), Some(rest)) if rest.contains('/') => rest.split('/').next().is_some_and(|s| set.contains(s)),
+        _ => true,
+    };
     let cfg = p.config;
     let info = SiteInfo {
         title: &cfg.title,
@@ -273,46 +285,51 @@ pub fn render(engine: &Engine, site: &Site, p: &Portfolio, sink: &dyn Sink) -> R
     // Render the aggregate pages now: their contexts (every account, as rows)
     // are large and need not live while the profiles render.
     let mut diags = engine.render_pages(std::mem::take(&mut pages), sink);
-    diags.extend(engine.render_each(
-        p.accounts.par_iter().zip(site.accounts.par_iter()),
-        |(a, doc)| {
-            let path = format!("accounts/{}/index.html", a.slug);
-            let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
-            let notes: Vec<NoteHtml> = a
-                .notes
-                .iter()
-                .zip(&doc.notes)
-                .map(|(v, n)| NoteHtml {
-                    view: v,
-                    html: markdown::to_html(&n.body, &format!("{}-", n.id)),
-                })
-                .collect();
-            let years: Vec<i32> = a.financials.iter().map(|f| f.year).collect();
-            let revenue: Vec<Option<f64>> = a.financials.iter().map(|f| f.revenue).collect();
-            let margin: Vec<Option<f64>> = a.financials.iter().map(|f| f.margin).collect();
-            ctx.insert("account", a);
-            ctx.insert("notes", &notes);
-            ctx.insert(
-                "financial_chart",
-                &charts::financials(&years, &revenue, &margin, &cfg.currency),
-            );
-            ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
-            ctx.insert("matrix", &cfg.matrix);
-            ctx.insert(
-                "reviews",
-                reviews_by_account.get(a.slug).map(Vec::as_slice).unwrap_or(&[]),
-            );
-            ctx.insert("plans", &super::plans::account_plans(p, a.slug));
-            Page {
-                path,
-                template: "account.html",
-                context: ctx,
-            }
-        },
-        sink,
-    ));
-    diags.extend(engine.render_pages(reviews::pages(p, &info), sink));
-    diags.extend(engine.render_pages(super::plans::pages(p, &info), sink));
+    diags.extend(
+        engine.render_each(
+            p.accounts
+                .par_iter()
+                .zip(site.accounts.par_iter())
+                .filter(|(a, _)| only.is_none_or(|set| set.contains(a.slug))),
+            |(a, doc)| {
+                let path = format!("accounts/{}/index.html", a.slug);
+                let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
+                let notes: Vec<NoteHtml> = a
+                    .notes
+                    .iter()
+                    .zip(&doc.notes)
+                    .map(|(v, n)| NoteHtml {
+                        view: v,
+                        html: markdown::to_html(&n.body, &format!("{}-", n.id)),
+                    })
+                    .collect();
+                let years: Vec<i32> = a.financials.iter().map(|f| f.year).collect();
+                let revenue: Vec<Option<f64>> = a.financials.iter().map(|f| f.revenue).collect();
+                let margin: Vec<Option<f64>> = a.financials.iter().map(|f| f.margin).collect();
+                ctx.insert("account", a);
+                ctx.insert("notes", &notes);
+                ctx.insert(
+                    "financial_chart",
+                    &charts::financials(&years, &revenue, &margin, &cfg.currency),
+                );
+                ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
+                ctx.insert("matrix", &cfg.matrix);
+                ctx.insert(
+                    "reviews",
+                    reviews_by_account.get(a.slug).map(Vec::as_slice).unwrap_or(&[]),
+                );
+                ctx.insert("plans", &super::plans::account_plans(p, a.slug));
+                Page {
+                    path,
+                    template: "account.html",
+                    context: ctx,
+                }
+            },
+            sink,
+        ),
+    );
+    diags.extend(engine.render_pages(reviews::pages(p, &info, &wanted), sink));
+    diags.extend(engine.render_pages(super::plans::pages(p, &info, &wanted), sink));
 
     {
         let ctx = page("404.html", "404.html", "Page not found", "", &info);

@@ -39,7 +39,19 @@ pub fn internal_to(
     sink: &dyn Sink,
 ) -> Result<(), Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio, sink)
+    internal::render(&engine, site, portfolio, sink, None)
+}
+
+/// Render the aggregate pages and the pages of the accounts in `only` (serve's incremental rebuild).
+pub fn internal_subset(
+    opts: &BuildOptions,
+    site: &Site,
+    portfolio: &Portfolio,
+    sink: &dyn Sink,
+    only: &std::collections::HashSet<String>,
+) -> Result<(), Diagnostics> {
+    let engine = Engine::new(opts, site)?;
+    internal::render(&engine, site, portfolio, sink, Some(only))
 }
 
 /// Render the internal portal into memory, sorted by path.

@@ -78,7 +78,7 @@ struct PlanPage<'a> {
 }
 
 /// `/plans/` and one page per plan.
-pub fn pages(p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
+pub fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> bool) -> Vec<Page> {
     let mut pages = Vec::with_capacity(p.plans.len() + 1);
     let mut ctx = page("plans/index.html", "plans.html", "Joint business plans", "plans", info);
     // Newest period first, then by account name.
@@ -98,6 +98,9 @@ pub fn pages(p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
 
     for plan in &p.plans {
         let path = format!("accounts/{}/plans/{}/index.html", plan.slug, plan.id);
+        if !wanted(&path) {
+            continue;
+        }
         let title = format!("{} · {}", plan.title, plan.account);
         let mut ctx = page(&path, "plan.html", &title, "plans", info);
         let chart_rows: Vec<ChartKpi> = plan

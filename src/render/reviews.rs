@@ -41,7 +41,7 @@ struct QuarterLink<'a> {
     key: &'a str,
 }
 
-pub(super) fn pages(p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
+pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> bool) -> Vec<Page> {
     let wl = &p.winloss;
     let mut pages = Vec::new();
 
@@ -96,6 +96,9 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo) -> Vec<Page> {
     // One page per review, under its account (review ids are unique per account only).
     for view in &wl.reviews {
         let path = format!("accounts/{}/reviews/{}/index.html", view.slug, view.id);
+        if !wanted(&path) {
+            continue;
+        }
         let title = format!("{}: {}", outcome_label(view), view.title);
         let mut ctx = page(&path, "review.html", &title, "reviews", info);
         ctx.insert("review", view);

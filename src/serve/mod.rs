@@ -110,6 +110,7 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
         outs: [work.path.join("a"), work.path.join("b")],
         next: 0,
         generation: 0,
+        cache: None,
     };
     builder.rebuild(&shared, report, true);
 
@@ -154,22 +155,74 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
             continue;
         }
         changed.sort();
+        let slugs = builder.incremental_slugs(&changed);
         report(Event::Changed { paths: changed });
-        builder.rebuild(&shared, report, false);
+        match slugs {
+            Some(slugs) => builder.rebuild_accounts(&shared, report, &slugs),
+            None => builder.rebuild(&shared, report, false),
+        }
     }
     server.unblock();
     Ok(())
 }
 
 /// Builds the site into two folders in turn and publishes each result.
+/// Keeps the loaded site, so a change inside account folders only reloads
+/// those accounts and rewrites their pages and the aggregate pages in place.
 struct Builder {
     root: PathBuf,
     outs: [PathBuf; 2],
     next: usize,
     generation: u64,
+    /// The site as last loaded, and the folder being served.
+    cache: Option<(crate::model::Site, PathBuf)>,
 }
 
 impl Builder {
+    /// The account folders a change touches, when nothing else changed and
+    /// no page or file disappears (then only a full build is right).
+    fn incremental_slugs(&self, changed: &[String]) -> Option<Vec<String>> {
+        self.cache.as_ref()?;
+        let mut slugs: Vec<String> = Vec::new();
+        for path in changed {
+            let rest = path.strip_prefix("accounts/")?;
+            let (slug, inner) = rest.split_once('/')?;
+            // A removed review or plan leaves its page behind: rebuild all.
+            if !self.root.join(path).exists() || !crate::load::is_valid_slug(slug) {
+                return None;
+            }
+            if !(inner == "account.yaml"
+                || inner.starts_with("notes/")
+                || inner.starts_with("reviews/")
+                || inner.starts_with("plans/"))
+            {
+                return None;
+            }
+            if !slugs.iter().any(|s| s == slug) {
+                slugs.push(slug.to_string());
+            }
+        }
+        (!slugs.is_empty()).then_some(slugs)
+    }
+
+    fn rebuild_accounts(&mut self, shared: &Shared, report: &mut dyn FnMut(Event), slugs: &[String]) {
+        let Some((mut site, out)) = self.cache.take() else {
+            return self.rebuild(shared, report, false);
+        };
+        self.generation += 1;
+        let opts = BuildOptions {
+            root: self.root.clone(),
+            out: Some(out.clone()),
+            live_reload: true,
+            ..BuildOptions::default()
+        };
+        let started = Instant::now();
+        let result = crate::rebuild_accounts(&opts, &mut site, slugs);
+        let elapsed = started.elapsed();
+        self.cache = Some((site, out));
+        self.publish(result, elapsed, shared, report, false, None);
+    }
+
     fn rebuild(&mut self, shared: &Shared, report: &mut dyn FnMut(Event), first: bool) {
         self.generation += 1;
         let out = self.outs[self.next].clone();
@@ -180,14 +233,37 @@ impl Builder {
             ..BuildOptions::default()
         };
         let started = Instant::now();
-        let result = crate::build(&opts);
+        let (result, site) = crate::build_keeping_site(&opts);
         let elapsed = started.elapsed();
+        // Incremental rebuilds start only from a good full build: its folder
+        // holds every page, and its site loaded with a valid site.yaml.
+        self.cache = if result.is_ok() {
+            site.map(|s| (s, out.clone()))
+        } else {
+            None
+        };
+        self.publish(result, elapsed, shared, report, first, Some(out));
+    }
+
+    /// Tell open pages and the caller how a build went. `new_out`: the
+    /// folder a full build wrote, served from now on if it succeeded.
+    fn publish(
+        &mut self,
+        result: Result<BuildSummary, BuildError>,
+        elapsed: Duration,
+        shared: &Shared,
+        report: &mut dyn FnMut(Event),
+        first: bool,
+        new_out: Option<PathBuf>,
+    ) {
         match result {
             Ok(summary) => {
-                if let Ok(mut served) = shared.served.write() {
-                    *served = Some(out);
+                if let Some(out) = new_out {
+                    if let Ok(mut served) = shared.served.write() {
+                        *served = Some(out);
+                    }
+                    self.next = 1 - self.next;
                 }
-                self.next = 1 - self.next;
                 shared.publish(live::State::ok(self.generation));
                 report(Event::Built {
                     summary: &summary,
