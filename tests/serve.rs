@@ -113,3 +113,77 @@ fn a_site_that_never_built_shows_its_errors() {
     assert_eq!(code, 200);
     assert!(body.contains("Mid-KAM"));
 }
+
+/// A change inside account folders is rebuilt incrementally: the account's
+/// pages and the aggregate pages show it, an account added while serving
+/// gets its profile, and a change outside accounts/ rebuilds everything.
+#[test]
+fn account_edits_rebuild_their_pages_and_the_aggregates() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let mut serve = Serve::start(&root);
+    let pages_of = |line: &str| -> usize {
+        line.split('(')
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    // The first build is reported before the server says it is serving.
+    let full = serve
+        .output()
+        .lines()
+        .find(|l| l.starts_with("built in "))
+        .map(pages_of)
+        .unwrap_or(0);
+    let mut events = Events::open(&serve.addr);
+    events.expect("status");
+    let (_, _, before) = get(&serve.addr, "/accounts/borealis-foods/");
+
+    edit(
+        &root.join("accounts/acme-industrial/account.yaml"),
+        "name: Acme Industrial AS",
+        "name: Acme Renamed AS",
+    );
+    events.expect("reload");
+    let timing = serve.wait_line(|l| l.starts_with("rebuilt in "));
+    // Only the aggregate pages and the edited account's pages: the other
+    // account's profile, review and plan pages are not rendered again.
+    let pages = pages_of(&timing);
+    assert!(pages > 0 && pages < full, "{timing} (full build: {full} pages)");
+    for page in ["/accounts/acme-industrial/", "/accounts/", "/", "/matrix/"] {
+        let (code, _, body) = get(&serve.addr, page);
+        assert_eq!(code, 200, "{page}");
+        assert!(body.contains("Acme Renamed AS"), "{page} shows the new name");
+    }
+    let (_, _, search) = get(&serve.addr, "/search/index.json");
+    assert!(search.contains("Acme Renamed AS"), "the search index follows");
+    let (_, _, after) = get(&serve.addr, "/accounts/borealis-foods/");
+    assert_eq!(before, after, "other accounts' pages are left as they were");
+
+    // A new account folder appears while serving.
+    let dir = root.join("accounts/cobalt-mining");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("account.yaml"), "name: Cobalt Mining Oy\nstatus: prospect\n").unwrap();
+    events.expect("reload");
+    let (code, _, body) = get(&serve.addr, "/accounts/cobalt-mining/");
+    assert_eq!(code, 200);
+    assert!(body.contains("Cobalt Mining Oy"));
+    assert!(get(&serve.addr, "/accounts/").2.contains("Cobalt Mining Oy"));
+
+    // site.yaml is outside accounts/: a full rebuild.
+    edit(
+        &root.join("site.yaml"),
+        "title: My key accounts",
+        "title: Renamed portal",
+    );
+    events.expect("reload");
+    assert!(
+        get(&serve.addr, "/accounts/borealis-foods/")
+            .2
+            .contains("Renamed portal")
+    );
+
+    assert!(serve.interrupt().success());
+}
