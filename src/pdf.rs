@@ -154,6 +154,20 @@ fn on_path(name: &std::ffi::OsStr) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The flags every headless Chromium run of kamsite's needs on a machine
+/// without a display or network (the browser tests use them too).
+pub const HEADLESS_FLAGS: [&str; 9] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+];
+
 /// Run Chromium to print `page` to `pdf`; `work` holds its profile and log.
 fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), BuildError> {
     let profile = work.join("profile");
@@ -161,16 +175,8 @@ fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), Bui
     let log = std::fs::File::create(&log_path).map_err(|e| io_error("create", &log_path, &e))?;
     let log_err = log.try_clone().map_err(|e| io_error("create", &log_path, &e))?;
     let mut child = Command::new(browser)
+        .args(HEADLESS_FLAGS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
             "--no-pdf-header-footer",
             // Let web fonts and layout settle before printing.
             "--run-all-compositor-stages-before-draw",

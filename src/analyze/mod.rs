@@ -487,11 +487,7 @@ pub fn note_kind(kind: Option<crate::model::NoteKind>) -> &'static str {
 
 /// How far `current` has moved from `baseline` towards `target`, 0..1.
 pub fn kpi_progress(baseline: Option<f64>, current: Option<f64>, target: Option<f64>) -> Option<f64> {
-    let (b, c, t) = (baseline?, current?, target?);
-    if (t - b).abs() < f64::EPSILON {
-        return Some(if (c - t).abs() < f64::EPSILON { 1.0 } else { 0.0 });
-    }
-    Some(((c - b) / (t - b)).clamp(0.0, 1.0))
+    plans::kpi_progress(baseline, current, target).progress
 }
 
 fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], attention: &[Attention], today: Date) -> Summary {

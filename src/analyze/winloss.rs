@@ -217,13 +217,6 @@ pub struct WinLoss<'a> {
     pub ours: HashSet<String>,
 }
 
-impl<'a> WinLoss<'a> {
-    /// The reviews of one account, newest first.
-    pub fn of_account(&self, slug: &str) -> Vec<&ReviewView<'a>> {
-        self.reviews.iter().filter(|r| r.slug == slug).collect()
-    }
-}
-
 /// The calendar quarter of a date: 2026-02-19 -> "2026-Q1".
 pub fn quarter_of(date: Date) -> String {
     format!("{}-Q{}", date.year(), (date.month() - 1) / 3 + 1)

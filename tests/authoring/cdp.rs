@@ -17,23 +17,8 @@ use super::WAIT;
 
 /// The Chromium binary: `$KAMSITE_CHROMIUM`, else the first of the usual names on PATH.
 pub fn chromium_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("KAMSITE_CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
-        for dir in std::env::split_paths(&path) {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return candidate;
-            }
-        }
-    }
-    panic!(
-        "headless Chromium is required for the browser tests but was not found on PATH \
-         (looked for chromium, chromium-browser, google-chrome). Install it \
-         (`apt-get install chromium`, as .ci/run does) or set KAMSITE_CHROMIUM=/path/to/chrome"
-    );
+    // The same search as `kamsite pdf`; here a missing browser fails the test.
+    kamsite::pdf::find_chromium().unwrap_or_else(|e| panic!("the browser tests need headless Chromium: {e}"))
 }
 
 /// Kills Chromium when dropped, also when a test fails half-way through launching it.
@@ -61,19 +46,8 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let child = Process(
             Command::new(chromium_binary())
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--no-default-browser-check",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-extensions",
-                    "--window-size=1280,1000",
-                    "--remote-debugging-port=0",
-                ])
+                .args(kamsite::pdf::HEADLESS_FLAGS)
+                .args(["--window-size=1280,1000", "--remote-debugging-port=0"])
                 .arg(format!("--user-data-dir={}", profile.path().display()))
                 .arg("about:blank")
                 .stdout(Stdio::null())
