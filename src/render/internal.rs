@@ -149,6 +149,7 @@ pub fn render(
     let cfg = p.config;
     let info = SiteInfo {
         title: &cfg.title,
+        company: &cfg.company,
         base_url: &cfg.base_url,
         currency: &cfg.currency,
         language: &cfg.language,

@@ -71,6 +71,8 @@ pub fn customer(opts: &BuildOptions, site: &Site, view: &CustomerSite) -> Result
 #[derive(Serialize)]
 pub struct SiteInfo<'a> {
     pub title: &'a str,
+    /// Our company's name (site.yaml `company`, else the title).
+    pub company: &'a str,
     pub base_url: &'a str,
     pub currency: &'a str,
     pub language: &'a str,
