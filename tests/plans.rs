@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{build_to, fixture, kamsite, read, tree};
+use common::{build_to, fixture, kamsite, read, text, tree};
 use predicates::prelude::*;
 
 fn customer_build(root: &Path, slug: &str, out: &Path) -> std::path::PathBuf {
@@ -18,24 +18,6 @@ fn customer_build(root: &Path, slug: &str, out: &Path) -> std::path::PathBuf {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     out.to_path_buf()
-}
-
-/// The text of an HTML page without tags, with whitespace collapsed.
-fn text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]

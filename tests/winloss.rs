@@ -16,32 +16,11 @@
 
 mod common;
 
-use common::{build_to, fixture, kamsite, read};
+use common::{build_to, fixture, kamsite, read, text};
 use serde_json::{Value, json};
 
 fn json(path: &std::path::Path) -> Value {
     serde_json::from_str(&read(path)).unwrap()
-}
-
-/// The page's text without tags, whitespace collapsed: what a reader sees.
-fn text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let out = out.replace("&amp;", "&").replace("&#39;", "'").replace("&quot;", "\"");
-    let words: Vec<&str> = out.split_whitespace().collect();
-    // Tags split "57 %" from "(4 of 7)" with a space; punctuation keeps its place.
-    words.join(" ").replace("( ", "(").replace(" )", ")")
 }
 
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
