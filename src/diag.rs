@@ -241,7 +241,7 @@ impl miette::Diagnostic for MietteView<'_> {
 }
 
 /// The problems found so far, in the order they were found.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
@@ -257,6 +257,13 @@ impl Diagnostics {
 
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Only the errors.
+    pub fn errors(&self) -> Diagnostics {
+        Diagnostics {
+            items: self.items.iter().filter(|d| d.is_error()).cloned().collect(),
+        }
     }
 
     pub fn error_count(&self) -> usize {

@@ -175,44 +175,66 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     build_keeping_site(opts).0
 }
 
+/// What `serve` keeps after a build, so a change to a few accounts is
+/// rebuilt without loading, validating and rendering everything again.
+pub struct Workspace {
+    /// The loaded site.
+    pub site: model::Site,
+    /// Output made from single accounts (the search index's parts).
+    cache: render::Cache,
+    /// The problems of accounts changed since the full build, by slug (the
+    /// others had none that stop a build).
+    problems: std::collections::HashMap<String, Diagnostics>,
+}
+
 /// [`build`], also handing back the loaded site (when it loaded), so `serve`
 /// can rebuild a changed account without loading everything again.
-pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildError>, Option<model::Site>) {
+pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildError>, Option<Workspace>) {
     let mut timings = Timings::default();
+    let mut cache = render::Cache::default();
     if opts.audience == Audience::Customer {
-        return (build_site(opts, None, timings), None);
+        return (build_site(opts, None, timings, &mut cache), None);
     }
     let (mut site, diags) = load::load(&opts.root);
     timings.lap("load");
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
-    let result = build_site(opts, Some((&site, diags)), timings);
-    (result, Some(site))
+    let result = build_site(opts, Some((&site, diags)), timings, &mut cache);
+    (
+        result,
+        Some(Workspace {
+            site,
+            cache,
+            problems: Default::default(),
+        }),
+    )
 }
 
-/// Rebuild after changes inside the given account folders only: reload those
-/// accounts into `site`, validate and analyse the whole site again, and
-/// rewrite the aggregate pages and those accounts' pages in place in `out`
-/// (each file replaced by a rename). No link check; `build` does that.
-pub fn rebuild_accounts(
-    opts: &BuildOptions,
-    site: &mut model::Site,
-    slugs: &[String],
-) -> Result<BuildSummary, BuildError> {
+/// Rebuild after changes inside the given account folders only: reload and
+/// check those accounts (and what spans accounts), analyse the whole site
+/// again, and rewrite the aggregate pages and those accounts' pages in place
+/// in `out`. The search index is reassembled from kept parts, with new parts
+/// for the changed accounts only. No link check; `build` does that.
+pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String]) -> Result<BuildSummary, BuildError> {
     let mut timings = Timings::default();
     let out = opts.out_dir();
-    // The changed folders' read and parse problems (the rest loaded cleanly before).
-    let mut diags = Diagnostics::default();
+    let Workspace { site, cache, problems } = ws;
+    for slug in slugs {
+        cache.forget(slug);
+    }
+    let today = today(&site.config);
     for slug in slugs {
         let dir = opts.root.join("accounts").join(slug);
         let pos = site.accounts.binary_search_by(|a| a.slug.as_str().cmp(slug));
-        let (doc, d) = if dir.is_dir() {
+        let (doc, mut found) = if dir.is_dir() {
             load::load_account(&opts.root, &dir)
         } else {
             (None, Diagnostics::default())
         };
-        diags.extend(d);
+        if let Some(doc) = &doc {
+            found.extend(validate::account_problems(site, doc, today));
+        }
         match (pos, doc) {
             (Ok(i), Some(doc)) => site.accounts[i] = doc,
             (Err(i), Some(doc)) => site.accounts.insert(i, doc),
@@ -221,10 +243,27 @@ pub fn rebuild_accounts(
             }
             (Err(_), None) => {}
         }
+        if found.is_empty() {
+            problems.remove(slug);
+        } else {
+            problems.insert(slug.clone(), found);
+        }
     }
     timings.lap("load");
-    let today = today(&site.config);
-    diags.extend(validate::site(site, today));
+    // The changed accounts' problems, and the errors of any account still
+    // failing from an earlier change: those stop this build too.
+    let mut diags = Diagnostics::default();
+    let mut failing: Vec<&String> = problems.keys().collect();
+    failing.sort();
+    for slug in failing {
+        let found = &problems[slug];
+        if slugs.contains(slug) {
+            diags.extend(found.clone());
+        } else if found.has_errors() {
+            diags.extend(found.errors());
+        }
+    }
+    diags.extend(validate::across_accounts(site));
     timings.lap("validate");
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
@@ -233,7 +272,7 @@ pub fn rebuild_accounts(
     timings.lap("analyze");
     let sink = write::Collect::default();
     let only: std::collections::HashSet<String> = slugs.iter().cloned().collect();
-    if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, &only) {
+    if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, &only, cache) {
         diags.extend(d);
         return Err(BuildError::Invalid(diags));
     }
@@ -259,6 +298,7 @@ fn build_site(
     opts: &BuildOptions,
     loaded: Option<(&model::Site, Diagnostics)>,
     mut timings: Timings,
+    cache: &mut render::Cache,
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
@@ -299,7 +339,7 @@ fn build_site(
         search_index_bytes: Default::default(),
         progress: opts.progress.as_ref().map(|p| (p, expected)),
     };
-    if let Err(d) = render::internal_to(opts, site, &portfolio, &sink) {
+    if let Err(d) = render::internal_to(opts, site, &portfolio, &sink, cache) {
         diags.extend(d);
         return Err(BuildError::Invalid(diags));
     }

@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use super::{Engine, Page, SiteInfo, charts, markdown, reviews, root_prefix, stakeholders};
 use crate::analyze::{AccountView, Portfolio, QuadrantPos};
@@ -139,6 +139,7 @@ pub fn render(
     p: &Portfolio,
     sink: &dyn Sink,
     only: Option<&std::collections::HashSet<String>>,
+    cache: &mut super::Cache,
 ) -> Result<(), Diagnostics> {
     // With `only`, an incremental rebuild: the aggregate pages, plus the pages
     // of the named accounts; every other account's pages are left as they are.
@@ -158,6 +159,10 @@ pub fn render(
         generator: concat!("kamsite ", env!("CARGO_PKG_VERSION")),
     };
     let rows: Vec<AccountRow> = p.accounts.iter().map(row).collect();
+    // Each row becomes a template value once; the lists of every page share
+    // them (tera values are reference-counted), instead of serialising
+    // 10,000 rows again for each list they appear in.
+    let shared: Vec<Value> = rows.par_iter().map(Value::from_serializable).collect();
     let mut pages = Vec::new();
 
     // Dashboard.
@@ -200,16 +205,18 @@ pub fn render(
         }
         kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
         ctx.insert("attention_groups", &kinds);
-        let mut top: Vec<&AccountRow> = rows.iter().filter(|r| r.revenue.is_some()).collect();
-        top.sort_by(|a, b| {
+        let mut top: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].revenue.is_some()).collect();
+        top.sort_by(|&a, &b| {
+            let (a, b) = (&rows[a], &rows[b]);
             b.revenue
                 .unwrap_or(0.0)
                 .total_cmp(&a.revenue.unwrap_or(0.0))
                 .then(a.name.cmp(b.name))
         });
         top.truncate(10);
+        let top: Vec<&Value> = top.iter().map(|&i| &shared[i]).collect();
         ctx.insert("top_accounts", &top);
-        ctx.insert("tiers", &tier_rows(p, &rows));
+        ctx.insert("tiers", &tier_rows(p, &shared));
         ctx.insert("stage_chart", &stage_chart(p));
         pages.push(Page {
             path: "index.html".into(),
@@ -221,7 +228,7 @@ pub fn render(
     // Accounts list.
     {
         let mut ctx = page("accounts/index.html", "accounts.html", "Accounts", "accounts", &info);
-        ctx.insert("accounts", &rows);
+        ctx.insert("accounts", &shared);
         pages.push(Page {
             path: "accounts/index.html".into(),
             template: "accounts.html",
@@ -242,11 +249,11 @@ pub fn render(
                 name: &g.name,
                 strategy: &g.strategy,
                 revenue: g.revenue,
-                accounts: g.accounts.iter().map(|&i| &rows[i]).collect(),
+                accounts: g.accounts.iter().map(|&i| &shared[i]).collect(),
             })
             .collect();
         ctx.insert("quadrants", &groups);
-        let unscored: Vec<&AccountRow> = p.unscored.iter().map(|&i| &rows[i]).collect();
+        let unscored: Vec<&Value> = p.unscored.iter().map(|&i| &shared[i]).collect();
         ctx.insert("unscored", &unscored);
         pages.push(Page {
             path: "matrix/index.html".into(),
@@ -258,7 +265,7 @@ pub fn render(
     // Tiers.
     {
         let mut ctx = page("tiers/index.html", "tiers.html", "Tiers and stages", "tiers", &info);
-        ctx.insert("tiers", &tier_rows(p, &rows));
+        ctx.insert("tiers", &tier_rows(p, &shared));
         let stages: Vec<&str> = p
             .tiers
             .rows
@@ -348,7 +355,10 @@ pub fn render(
     });
 
     diags.extend(engine.render_pages(pages, sink));
-    let mut files = vec![super::search::index(site, p), reviews::data_file(&p.winloss)];
+    let mut files = vec![
+        super::search::index(site, p, &mut cache.search),
+        reviews::data_file(&p.winloss),
+    ];
     files.extend(data_files(p));
     for (name, bytes) in engine.static_files() {
         files.push(OutputFile::new(name.clone(), bytes.clone()));
@@ -405,7 +415,7 @@ struct QuadrantRows<'a> {
     name: &'a str,
     strategy: &'a str,
     revenue: f64,
-    accounts: Vec<&'a AccountRow<'a>>,
+    accounts: Vec<&'a Value>,
 }
 
 #[derive(Serialize)]
@@ -417,17 +427,17 @@ struct TierRowView<'a> {
     revenue: f64,
     revenue_share: Option<f64>,
     cells: Vec<CellView<'a>>,
-    accounts: Vec<&'a AccountRow<'a>>,
+    accounts: Vec<&'a Value>,
 }
 
 #[derive(Serialize)]
 struct CellView<'a> {
     stage: &'a str,
     count: usize,
-    accounts: Vec<&'a AccountRow<'a>>,
+    accounts: Vec<&'a Value>,
 }
 
-fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [AccountRow<'a>]) -> Vec<TierRowView<'a>> {
+fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [Value]) -> Vec<TierRowView<'a>> {
     p.tiers
         .rows
         .iter()

@@ -31,15 +31,30 @@ use crate::write::{Collect, OutputFile, Sink};
 
 pub use customer::render as render_customer;
 
+/// What rendering keeps between `serve`'s rebuilds: output that depends on
+/// one account only (and site.yaml), made again only for accounts that change.
+#[derive(Default)]
+pub struct Cache {
+    search: search::Fragments,
+}
+
+impl Cache {
+    /// Forget what was made from an account: it changed, or is gone.
+    pub fn forget(&mut self, slug: &str) {
+        self.search.forget(slug);
+    }
+}
+
 /// Render the internal portal into `sink`.
 pub fn internal_to(
     opts: &BuildOptions,
     site: &Site,
     portfolio: &Portfolio,
     sink: &dyn Sink,
+    cache: &mut Cache,
 ) -> Result<(), Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio, sink, None)
+    internal::render(&engine, site, portfolio, sink, None, cache)
 }
 
 /// Render the aggregate pages and the pages of the accounts in `only` (serve's incremental rebuild).
@@ -49,15 +64,16 @@ pub fn internal_subset(
     portfolio: &Portfolio,
     sink: &dyn Sink,
     only: &std::collections::HashSet<String>,
+    cache: &mut Cache,
 ) -> Result<(), Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio, sink, Some(only))
+    internal::render(&engine, site, portfolio, sink, Some(only), cache)
 }
 
 /// Render the internal portal into memory, sorted by path.
 pub fn internal(opts: &BuildOptions, site: &Site, portfolio: &Portfolio) -> Result<Vec<OutputFile>, Diagnostics> {
     let sink = Collect::default();
-    internal_to(opts, site, portfolio, &sink)?;
+    internal_to(opts, site, portfolio, &sink, &mut Cache::default())?;
     Ok(sink.into_files())
 }
 

@@ -2,16 +2,19 @@
 //!
 //! Built here, in Rust, from the analysed portfolio, so the search page's
 //! script only matches words. The index is compact JSON: one array per
-//! entry, no keys repeated, account names and URLs stored once and referred
-//! to by position, no pretty printing, note bodies cut down to a short
-//! plain-text excerpt. The page fetches it only when search is used.
+//! entry, no keys repeated, each account's contacts, notes and reviews
+//! nested under it (its name and URL stored once), no pretty printing, note
+//! bodies cut down to a short plain-text excerpt. The page fetches it only when search is used.
 //! Internal audience only: the customer build never gets an index.
 
+use std::collections::{HashMap, HashSet};
+
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::analyze::Portfolio;
-use crate::model::Site;
+use crate::analyze::{AccountView, Portfolio};
+use crate::model::{AccountDoc, Site};
 use crate::write::OutputFile;
 
 /// Where the index is written, relative to the output root.
@@ -23,90 +26,112 @@ const EXCERPT_CHARS: usize = 240;
 /// Entry kinds after accounts, in the order the index's `k` list names them.
 const KINDS: [&str; 3] = ["Contact", "Note", "Review"];
 
-/// `[name, slug, facts, people]`: the account page is `accounts/<slug>/`.
+/// `[name, slug, facts, people, entries]`: the account page is `accounts/<slug>/`.
 #[derive(Serialize)]
-struct AccountEntry<'a>(&'a str, &'a str, String, String);
+struct AccountEntry<'a>(&'a str, &'a str, String, String, Vec<Entry<'a>>);
 
-/// `[kind, account, title, subtitle, id, text]`: `account` indexes the
-/// account list; the entry's page is on that account's page, by kind:
-/// `#contact-<id>`, `#note-<id>`, or the review page `reviews/<id>/`.
+/// `[kind, title, subtitle, id, text]`, under its account; the entry's page
+/// is on that account's page, by kind: `#contact-<id>`, `#note-<id>`, or the
+/// review page `reviews/<id>/`.
 #[derive(Serialize)]
-struct Entry<'a>(u8, usize, &'a str, String, &'a str, String);
+struct Entry<'a>(u8, &'a str, String, &'a str, String);
 
-#[derive(Serialize)]
-struct Index<'a> {
-    /// Format version, for the script.
-    v: u8,
-    k: [&'static str; 3],
-    a: Vec<AccountEntry<'a>>,
-    d: Vec<Entry<'a>>,
+/// Each account's part of the index, as JSON, by slug. A part depends on its
+/// account and site.yaml only, so `serve` keeps the parts between rebuilds and
+/// makes again only those of the accounts that changed.
+#[derive(Default)]
+pub struct Fragments(HashMap<String, Vec<u8>>);
+
+impl Fragments {
+    /// Drop an account's part: it changed, or is gone.
+    pub fn forget(&mut self, slug: &str) {
+        self.0.remove(slug);
+    }
 }
 
-/// The index over accounts, contacts, notes and reviews.
-pub fn index(site: &Site, p: &Portfolio) -> OutputFile {
-    let mut accounts = Vec::with_capacity(p.accounts.len());
-    let mut d = Vec::new();
-    for (i, (a, doc)) in p.accounts.iter().zip(&site.accounts).enumerate() {
-        let facts: Vec<&str> = [
-            a.industry,
-            a.region,
-            a.tier.as_ref().map(|t| t.name),
-            a.stage.as_ref().map(|s| s.name),
-        ]
-        .into_iter()
-        .flatten()
+/// The index over accounts, contacts, notes and reviews:
+/// `{"v":2,"k":[kinds],"a":[account, ...]}`, accounts in slug order.
+pub fn index(site: &Site, p: &Portfolio, parts: &mut Fragments) -> OutputFile {
+    let missing: Vec<(String, Vec<u8>)> = p
+        .accounts
+        .par_iter()
+        .zip(&site.accounts)
+        .filter(|(a, _)| !parts.0.contains_key(a.slug))
+        .map(|(a, doc)| (a.slug.to_string(), fragment(a, doc)))
         .collect();
-        let people: Vec<&str> = a.owner.into_iter().chain(a.sponsor).collect();
-        accounts.push(AccountEntry(a.name, a.slug, facts.join(" · "), people.join(" ")));
-        for c in &a.contacts {
-            d.push(Entry(
-                0,
-                i,
-                c.name,
-                c.title.unwrap_or_default().into(),
-                c.id,
-                c.role.map(|r| r.as_str()).unwrap_or_default().into(),
-            ));
-        }
-        for (view, note) in a.notes.iter().zip(&doc.notes) {
-            d.push(Entry(
-                1,
-                i,
-                view.title,
-                view.date.map(|d| d.to_string()).unwrap_or_default(),
-                view.id,
-                format!("{} {}", view.attendees.join(" "), excerpt(&note.body, EXCERPT_CHARS)),
-            ));
-        }
-        for r in &doc.reviews {
-            let m = &r.meta;
-            let opportunity = m.opportunity.as_ref().map(|o| o.value.as_str()).unwrap_or(&r.id);
-            // A review names an opportunity id when it can; search by its title.
-            let title = a
-                .opportunities
-                .iter()
-                .find(|o| o.id == opportunity)
-                .map(|o| o.title)
-                .unwrap_or(opportunity);
-            let outcome = m.outcome.as_ref().map(|o| o.value.as_str()).unwrap_or("review");
-            let date = r.date().map(|d| d.to_string()).unwrap_or_default();
-            let text: Vec<&str> = m
-                .competitors
-                .iter()
-                .chain(&m.winner)
-                .map(|c| c.value.as_str())
-                .collect();
-            d.push(Entry(2, i, title, format!("{outcome} {date}"), &r.id, text.join(" ")));
-        }
+    parts.0.extend(missing);
+    if parts.0.len() > p.accounts.len() {
+        let live: HashSet<&str> = p.accounts.iter().map(|a| a.slug).collect();
+        parts.0.retain(|slug, _| live.contains(slug.as_str()));
     }
-    let index = Index {
-        v: 1,
-        k: KINDS,
-        a: accounts,
-        d,
-    };
-    let bytes = serde_json::to_vec(&index).unwrap_or_else(|_| br#"{"v":1,"k":[],"a":[],"d":[]}"#.to_vec());
+    let total: usize = parts.0.values().map(Vec::len).sum();
+    let mut bytes = Vec::with_capacity(total + p.accounts.len() + 64);
+    bytes.extend_from_slice(br#"{"v":2,"k":"#);
+    bytes.extend_from_slice(&serde_json::to_vec(&KINDS).unwrap_or_default());
+    bytes.extend_from_slice(br#","a":["#);
+    for (i, a) in p.accounts.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(parts.0.get(a.slug).map(Vec::as_slice).unwrap_or(b"null"));
+    }
+    bytes.extend_from_slice(b"]}");
     OutputFile::new(INDEX_PATH, bytes)
+}
+
+/// One account's entry, with its contacts, notes and reviews, as JSON.
+fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
+    let facts: Vec<&str> = [
+        a.industry,
+        a.region,
+        a.tier.as_ref().map(|t| t.name),
+        a.stage.as_ref().map(|s| s.name),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let people: Vec<&str> = a.owner.into_iter().chain(a.sponsor).collect();
+    let mut d = Vec::new();
+    for c in &a.contacts {
+        d.push(Entry(
+            0,
+            c.name,
+            c.title.unwrap_or_default().into(),
+            c.id,
+            c.role.map(|r| r.as_str()).unwrap_or_default().into(),
+        ));
+    }
+    for (view, note) in a.notes.iter().zip(&doc.notes) {
+        d.push(Entry(
+            1,
+            view.title,
+            view.date.map(|d| d.to_string()).unwrap_or_default(),
+            view.id,
+            format!("{} {}", view.attendees.join(" "), excerpt(&note.body, EXCERPT_CHARS)),
+        ));
+    }
+    for r in &doc.reviews {
+        let m = &r.meta;
+        let opportunity = m.opportunity.as_ref().map(|o| o.value.as_str()).unwrap_or(&r.id);
+        // A review names an opportunity id when it can; search by its title.
+        let title = a
+            .opportunities
+            .iter()
+            .find(|o| o.id == opportunity)
+            .map(|o| o.title)
+            .unwrap_or(opportunity);
+        let outcome = m.outcome.as_ref().map(|o| o.value.as_str()).unwrap_or("review");
+        let date = r.date().map(|d| d.to_string()).unwrap_or_default();
+        let text: Vec<&str> = m
+            .competitors
+            .iter()
+            .chain(&m.winner)
+            .map(|c| c.value.as_str())
+            .collect();
+        d.push(Entry(2, title, format!("{outcome} {date}"), &r.id, text.join(" ")));
+    }
+    let entry = AccountEntry(a.name, a.slug, facts.join(" · "), people.join(" "), d);
+    serde_json::to_vec(&entry).unwrap_or_else(|_| b"null".to_vec())
 }
 
 /// The first `max` characters of a Markdown text as plain text, cut at a word.

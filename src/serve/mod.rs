@@ -175,7 +175,7 @@ struct Builder {
     next: usize,
     generation: u64,
     /// The site as last loaded, and the folder being served.
-    cache: Option<(crate::model::Site, PathBuf)>,
+    cache: Option<(crate::Workspace, PathBuf)>,
 }
 
 impl Builder {
@@ -206,7 +206,7 @@ impl Builder {
     }
 
     fn rebuild_accounts(&mut self, shared: &Shared, report: &mut dyn FnMut(Event), slugs: &[String]) {
-        let Some((mut site, out)) = self.cache.take() else {
+        let Some((mut ws, out)) = self.cache.take() else {
             return self.rebuild(shared, report, false);
         };
         self.generation += 1;
@@ -217,9 +217,9 @@ impl Builder {
             ..BuildOptions::default()
         };
         let started = Instant::now();
-        let result = crate::rebuild_accounts(&opts, &mut site, slugs);
+        let result = crate::rebuild_accounts(&opts, &mut ws, slugs);
         let elapsed = started.elapsed();
-        self.cache = Some((site, out));
+        self.cache = Some((ws, out));
         self.publish(result, elapsed, shared, report, false, None);
     }
 

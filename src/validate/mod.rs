@@ -124,10 +124,31 @@ fn find_pos(file: &SourceFile, needle: &str) -> Pos {
 
 /// Checks across the whole site.
 pub fn site(site: &Site, today: Date) -> Diagnostics {
+    use rayon::prelude::*;
+    let per_account: Vec<Diagnostics> = site
+        .accounts
+        .par_iter()
+        .map(|doc| account_problems(site, doc, today))
+        .collect();
     let mut diags = Diagnostics::default();
-    for doc in &site.accounts {
-        account(site, doc, today, &mut diags);
+    for d in per_account {
+        diags.extend(d);
     }
+    diags.extend(across_accounts(site));
+    diags
+}
+
+/// One account's problems. They depend on that account's files and
+/// site.yaml only, so `serve` checks again only the accounts that changed.
+pub fn account_problems(site: &Site, doc: &AccountDoc, today: Date) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    account(site, doc, today, &mut diags);
+    diags
+}
+
+/// Problems only seen across accounts (one competitor spelled two ways).
+pub fn across_accounts(site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
     docs::competitor_spellings(site, &mut diags);
     diags
 }

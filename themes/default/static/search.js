@@ -43,10 +43,13 @@
             function (id) { return "#note-" + id; },
             function (id) { return "reviews/" + id + "/"; }
           ];
-          index.d.forEach(function (e) {
-            var a = index.a[e[1]];
-            var sub = e[3] ? e[3] + " · " + a[0] : a[0];
-            entries.push(entry(e[0] + 1, e[2], sub, "accounts/" + a[1] + "/" + place[e[0]](e[4]), e[5]));
+          // Each account carries its contacts, notes and reviews:
+          // [kind, title, subtitle, id, text].
+          index.a.forEach(function (a) {
+            a[4].forEach(function (e) {
+              var sub = e[2] ? e[2] + " · " + a[0] : a[0];
+              entries.push(entry(e[0] + 1, e[1], sub, "accounts/" + a[1] + "/" + place[e[0]](e[3]), e[4]));
+            });
           });
           status.textContent = entries.length + " entries indexed.";
         })

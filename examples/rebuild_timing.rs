@@ -1,0 +1,77 @@
+//! Time serve's incremental rebuild: one full build, then N rebuilds of one
+//! account, each printed with its per-stage timings.
+//!
+//! cargo run --release --example rebuild_timing -- --root /tmp/kamsite-bench/site-10000 [--slug SLUG] [--runs 5]
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let mut root = None;
+    let mut slug = None;
+    let mut runs = 5usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
+        match a.as_str() {
+            "--root" => root = Some(PathBuf::from(val())),
+            "--slug" => slug = Some(val()),
+            "--runs" => runs = val().parse().unwrap_or_else(|_| usage("--runs takes a number")),
+            other => usage(&format!("unknown argument {other}")),
+        }
+    }
+    let root = root.unwrap_or_else(|| usage("--root is required"));
+    let out = std::env::temp_dir().join(format!("kamsite-rebuild-timing-{}", std::process::id()));
+    let opts = kamsite::BuildOptions {
+        root,
+        out: Some(out.clone()),
+        live_reload: true,
+        ..Default::default()
+    };
+    let t = Instant::now();
+    let (result, site) = kamsite::build_keeping_site(&opts);
+    if let Err(e) = result {
+        usage(&format!("full build failed: {e}"));
+    }
+    let mut ws = site.expect("a loaded site");
+    println!("full build: {} ms", t.elapsed().as_millis());
+    let slug = slug.unwrap_or_else(|| ws.site.accounts[ws.site.accounts.len() / 2].slug.to_string());
+    // Each run renames the account in its account.yaml, as an edit would;
+    // the file is put back at the end.
+    let yaml = opts.root.join("accounts").join(&slug).join("account.yaml");
+    let original = std::fs::read_to_string(&yaml).unwrap_or_else(|e| usage(&format!("{}: {e}", yaml.display())));
+    for run in 1..=runs {
+        let edited: String = original
+            .lines()
+            .map(|l| match l.strip_prefix("name:") {
+                Some(name) => format!("name:{name} (edit {run})\n"),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        std::fs::write(&yaml, edited).unwrap_or_else(|e| usage(&format!("{}: {e}", yaml.display())));
+        let t = Instant::now();
+        match kamsite::rebuild_accounts(&opts, &mut ws, std::slice::from_ref(&slug)) {
+            Ok(s) => {
+                let laps: Vec<String> = s
+                    .timings
+                    .iter()
+                    .map(|(name, d, _)| format!("{name} {} ms", d.as_millis()))
+                    .collect();
+                println!(
+                    "rebuild {run} of {slug}: {} ms ({} pages; {})",
+                    t.elapsed().as_millis(),
+                    s.pages,
+                    laps.join(", ")
+                );
+            }
+            Err(e) => usage(&format!("rebuild failed: {e}")),
+        }
+    }
+    let _ = std::fs::write(&yaml, &original);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+fn usage(msg: &str) -> ! {
+    eprintln!("error: {msg}\nusage: rebuild_timing --root DIR [--slug SLUG] [--runs N]");
+    std::process::exit(2)
+}
