@@ -4,6 +4,10 @@
 //! cargo run --release --example rebuild_timing -- --root /tmp/kamsite-bench/site-10000 [--slug SLUG] [--runs 5]
 
 use std::path::PathBuf;
+
+// The allocator of the kamsite binary (src/main.rs), so timings match serve's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 fn main() {

@@ -185,6 +185,9 @@ pub struct Workspace {
     /// The problems of accounts changed since the full build, by slug (the
     /// others had none that stop a build).
     problems: std::collections::HashMap<String, Diagnostics>,
+    /// Accounts changed since the pages were last written: a failed rebuild
+    /// leaves their pages behind, so the next good one writes them.
+    pending: std::collections::HashSet<String>,
 }
 
 /// [`build`], also handing back the loaded site (when it loaded), so `serve`
@@ -207,6 +210,7 @@ pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildErr
             site,
             cache,
             problems: Default::default(),
+            pending: Default::default(),
         }),
     )
 }
@@ -219,9 +223,15 @@ pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildErr
 pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String]) -> Result<BuildSummary, BuildError> {
     let mut timings = Timings::default();
     let out = opts.out_dir();
-    let Workspace { site, cache, problems } = ws;
+    let Workspace {
+        site,
+        cache,
+        problems,
+        pending,
+    } = ws;
     for slug in slugs {
         cache.forget(slug);
+        pending.insert(slug.clone());
     }
     let today = today(&site.config);
     for slug in slugs {
@@ -271,8 +281,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     let portfolio = analyze::analyze(site, today);
     timings.lap("analyze");
     let sink = write::Collect::default();
-    let only: std::collections::HashSet<String> = slugs.iter().cloned().collect();
-    if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, &only, cache) {
+    if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, pending, cache) {
         diags.extend(d);
         return Err(BuildError::Invalid(diags));
     }
@@ -280,6 +289,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     let files = sink.into_files();
     let stats = write::replace_in_place(&out, &files).map_err(BuildError::Output)?;
     timings.lap("write");
+    pending.clear();
     Ok(BuildSummary {
         out,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),

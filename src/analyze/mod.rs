@@ -44,6 +44,15 @@ pub struct Portfolio<'a> {
     pub plans: Vec<plans::PlanView<'a>>,
 }
 
+impl Drop for Portfolio<'_> {
+    /// Every account view holds many small allocations: free them on every
+    /// core (this is on the path of each of serve's rebuilds).
+    fn drop(&mut self) {
+        use rayon::prelude::*;
+        std::mem::take(&mut self.accounts).into_par_iter().for_each(drop);
+    }
+}
+
 #[derive(Debug, Serialize, Clone)]
 pub struct Named<'a> {
     pub id: &'a str,
@@ -253,7 +262,11 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         a.revenue_share = a.revenue.filter(|_| total_latest > 0.0).map(|r| r / total_latest);
     }
 
-    let attention = attention::collect(cfg, &site.accounts, &accounts, today);
+    // Attention, win/loss and plans read the views and not each other.
+    let (attention, (winloss, plans)) = rayon::join(
+        || attention::collect(cfg, &site.accounts, &accounts, today),
+        || rayon::join(|| winloss::analyze(site, &accounts), || plans::analyze(site, today)),
+    );
     // Accounts are in slug order, so each item's account is found by binary search.
     for item in &attention {
         if let Ok(i) = accounts.binary_search_by(|a| a.slug.cmp(item.slug.as_str())) {
@@ -261,7 +274,6 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         }
     }
 
-    let winloss = winloss::analyze(site, &accounts);
     let summary = summarize(&winloss.overall.tally, &accounts, &attention, today);
     let pareto = pareto::curve(accounts.iter().filter_map(|a| a.revenue));
     let tiers = groups::tier_table(cfg, &accounts);
@@ -277,7 +289,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         quadrants,
         unscored,
         winloss,
-        plans: plans::analyze(site, today),
+        plans,
     }
 }
 

@@ -163,42 +163,49 @@ pub fn render(
     // them (tera values are reference-counted), instead of serialising
     // 10,000 rows again for each list they appear in.
     let shared: Vec<Value> = rows.par_iter().map(Value::from_serializable).collect();
-    let mut pages = Vec::new();
+    let super::Cache {
+        search: search_parts,
+        accounts_json,
+        attention_json,
+        attention_rows,
+    } = cache;
+    // Each account's attention items, as the dashboard lists them.
+    let attention = attention_rows.all(p, |i| {
+        let a = &p.accounts[i];
+        a.attention
+            .iter()
+            .map(|item| {
+                let row = AttentionRow {
+                    slug: a.slug,
+                    name: a.name,
+                    kind: item.kind.as_str(),
+                    label: attention_label(item.kind.as_str()),
+                    reason: &item.reason,
+                };
+                (item.kind.as_str(), Value::from_serializable(&row))
+            })
+            .collect()
+    });
+    let attention_kinds = &attention;
 
     // Dashboard.
-    {
+    let dashboard = || {
         let mut ctx = page("index.html", "index.html", "Portfolio dashboard", "dashboard", &info);
         ctx.insert("summary", &p.summary);
         ctx.insert("pareto", &p.pareto);
         ctx.insert("pareto_chart", &charts::pareto(&p.pareto));
-        let attention: Vec<_> = p
-            .attention
+        let attention: Vec<&Value> = attention_kinds
             .iter()
-            .map(|a| {
-                // Accounts are in slug order: a binary search, not a scan per item.
-                let name = p
-                    .accounts
-                    .binary_search_by(|x| x.slug.cmp(a.slug.as_str()))
-                    .map(|i| p.accounts[i].name)
-                    .unwrap_or(&a.slug);
-                (a, name)
-            })
-            .map(|(a, name)| AttentionRow {
-                slug: &a.slug,
-                name,
-                kind: a.kind.as_str(),
-                label: attention_label(a.kind.as_str()),
-                reason: &a.reason,
-            })
+            .flat_map(|rows| rows.iter().map(|(_, v)| v))
             .collect();
         ctx.insert("attention", &attention);
         let mut kinds: Vec<AttentionGroup> = Vec::new();
-        for row in &attention {
-            match kinds.iter_mut().find(|g| g.kind == row.kind) {
+        for (kind, row) in attention_kinds.iter().flat_map(|rows| rows.iter()) {
+            match kinds.iter_mut().find(|g| g.kind == *kind) {
                 Some(g) => g.items.push(row),
                 None => kinds.push(AttentionGroup {
-                    kind: row.kind,
-                    label: row.label,
+                    kind,
+                    label: attention_label(kind),
                     items: vec![row],
                 }),
             }
@@ -218,26 +225,26 @@ pub fn render(
         ctx.insert("top_accounts", &top);
         ctx.insert("tiers", &tier_rows(p, &shared));
         ctx.insert("stage_chart", &stage_chart(p));
-        pages.push(Page {
+        Page {
             path: "index.html".into(),
             template: "index.html",
             context: ctx,
-        });
-    }
+        }
+    };
 
     // Accounts list.
-    {
+    let accounts_list = || {
         let mut ctx = page("accounts/index.html", "accounts.html", "Accounts", "accounts", &info);
         ctx.insert("accounts", &shared);
-        pages.push(Page {
+        Page {
             path: "accounts/index.html".into(),
             template: "accounts.html",
             context: ctx,
-        });
-    }
+        }
+    };
 
     // Matrix.
-    {
+    let matrix = || {
         let mut ctx = page("matrix/index.html", "matrix.html", "Portfolio matrix", "matrix", &info);
         ctx.insert("matrix", &cfg.matrix);
         ctx.insert("chart", &matrix_chart(p, "../accounts/"));
@@ -255,15 +262,15 @@ pub fn render(
         ctx.insert("quadrants", &groups);
         let unscored: Vec<&Value> = p.unscored.iter().map(|&i| &shared[i]).collect();
         ctx.insert("unscored", &unscored);
-        pages.push(Page {
+        Page {
             path: "matrix/index.html".into(),
             template: "matrix.html",
             context: ctx,
-        });
-    }
+        }
+    };
 
     // Tiers.
-    {
+    let tiers = || {
         let mut ctx = page("tiers/index.html", "tiers.html", "Tiers and stages", "tiers", &info);
         ctx.insert("tiers", &tier_rows(p, &shared));
         let stages: Vec<&str> = p
@@ -275,12 +282,12 @@ pub fn render(
         ctx.insert("stages", &stages);
         ctx.insert("stage_chart", &stage_chart(p));
         ctx.insert("total_revenue", &p.summary.revenue_latest);
-        pages.push(Page {
+        Page {
             path: "tiers/index.html".into(),
             template: "tiers.html",
             context: ctx,
-        });
-    }
+        }
+    };
 
     // Each account's reviews, grouped once (a scan per account is quadratic).
     let mut reviews_by_account: std::collections::HashMap<&str, Vec<&crate::analyze::winloss::ReviewView>> =
@@ -288,11 +295,45 @@ pub fn render(
     for r in &p.winloss.reviews {
         reviews_by_account.entry(r.slug).or_default().push(r);
     }
+    let not_found = || Page {
+        path: "404.html".into(),
+        template: "404.html",
+        context: page("404.html", "404.html", "Page not found", "", &info),
+    };
+    let search = || Page {
+        path: "search/index.html".into(),
+        template: "search.html",
+        context: page("search/index.html", "search.html", "Search", "search", &info),
+    };
+    let builders: [&(dyn Fn() -> Page + Sync); 6] = [&dashboard, &accounts_list, &matrix, &tiers, &not_found, &search];
+
+    // The aggregate pages, the win/loss and plan pages, and the data files
+    // do not depend on each other: they are built and rendered side by side.
+    // Their contexts (every account, as rows) are large and need not live
+    // while the account profiles render, so those come after.
+    let (mut diags, (more, files)) = rayon::join(
+        || engine.render_each(builders.into_par_iter(), |build| build(), sink),
+        || {
+            rayon::join(
+                || {
+                    let mut d = engine.render_pages(reviews::pages(p, &info, &wanted), sink);
+                    d.extend(engine.render_pages(super::plans::pages(p, &info, &wanted), sink));
+                    d
+                },
+                || {
+                    let mut files = vec![
+                        super::search::index(site, p, search_parts),
+                        reviews::data_file(&p.winloss),
+                    ];
+                    files.extend(data_files(p, accounts_json, attention_json));
+                    files
+                },
+            )
+        },
+    );
+    diags.extend(more);
     // Account profiles: each context (Markdown, charts) is built when its
     // page renders and dropped right after, so memory stays flat.
-    // Render the aggregate pages now: their contexts (every account, as rows)
-    // are large and need not live while the profiles render.
-    let mut diags = engine.render_pages(std::mem::take(&mut pages), sink);
     diags.extend(
         engine.render_each(
             p.accounts
@@ -336,30 +377,7 @@ pub fn render(
             sink,
         ),
     );
-    diags.extend(engine.render_pages(reviews::pages(p, &info, &wanted), sink));
-    diags.extend(engine.render_pages(super::plans::pages(p, &info, &wanted), sink));
-
-    {
-        let ctx = page("404.html", "404.html", "Page not found", "", &info);
-        pages.push(Page {
-            path: "404.html".into(),
-            template: "404.html",
-            context: ctx,
-        });
-    }
-
-    pages.push(Page {
-        path: "search/index.html".into(),
-        template: "search.html",
-        context: page("search/index.html", "search.html", "Search", "search", &info),
-    });
-
-    diags.extend(engine.render_pages(pages, sink));
-    let mut files = vec![
-        super::search::index(site, p, &mut cache.search),
-        reviews::data_file(&p.winloss),
-    ];
-    files.extend(data_files(p));
+    let mut files = files;
     for (name, bytes) in engine.static_files() {
         files.push(OutputFile::new(name.clone(), bytes.clone()));
     }
@@ -384,7 +402,7 @@ struct AttentionRow<'a> {
 struct AttentionGroup<'a> {
     kind: &'a str,
     label: &'static str,
-    items: Vec<&'a AttentionRow<'a>>,
+    items: Vec<&'a Value>,
 }
 
 /// Most urgent first.
@@ -514,8 +532,13 @@ pub fn matrix_chart(p: &Portfolio, href_prefix: &str) -> String {
     charts::matrix(&points, &spec)
 }
 
-/// `/data/*.json`: the computed analysis for BI tools. Keys are documented in docs/data.md.
-fn data_files(p: &Portfolio) -> Vec<OutputFile> {
+/// `/data/*.json`: the computed analysis for BI tools. Keys are documented in
+/// docs/data.md. Each account's entries are kept between `serve`'s rebuilds.
+fn data_files(
+    p: &Portfolio,
+    accounts_json: &mut super::Parts<Vec<u8>>,
+    attention_json: &mut super::Parts<Vec<u8>>,
+) -> Vec<OutputFile> {
     #[derive(Serialize)]
     struct AccountData<'a> {
         slug: &'a str,
@@ -528,10 +551,9 @@ fn data_files(p: &Portfolio) -> Vec<OutputFile> {
         strength: Option<f64>,
         revenue: Option<f64>,
     }
-    let accounts: Vec<AccountData> = p
-        .accounts
-        .iter()
-        .map(|a| AccountData {
+    let accounts = accounts_json.all(p, |i| {
+        let a = &p.accounts[i];
+        json_element(&AccountData {
             slug: a.slug,
             name: a.name,
             status: a.status.as_str(),
@@ -542,11 +564,44 @@ fn data_files(p: &Portfolio) -> Vec<OutputFile> {
             strength: a.placement.horizontal.score,
             revenue: a.revenue,
         })
-        .collect();
+    });
+    let attention = attention_json.all(p, |i| {
+        let items: Vec<Vec<u8>> = p.accounts[i].attention.iter().map(json_element).collect();
+        items.join(&b",\n"[..])
+    });
     vec![
-        OutputFile::new("data/accounts.json", to_json(&accounts)),
-        OutputFile::new("data/attention.json", to_json(&p.attention)),
+        OutputFile::new("data/accounts.json", json_array(&accounts)),
+        OutputFile::new("data/attention.json", json_array(&attention)),
     ]
+}
+
+/// `v` as pretty JSON, indented to sit in a pretty-printed array.
+fn json_element<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
+    let pretty = serde_json::to_vec_pretty(v).unwrap_or_else(|_| b"null".to_vec());
+    let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 8 + 2);
+    out.extend_from_slice(b"  ");
+    for &b in &pretty {
+        out.push(b);
+        // JSON strings escape their newlines: every raw one is layout.
+        if b == b'\n' {
+            out.extend_from_slice(b"  ");
+        }
+    }
+    out
+}
+
+/// Elements from [`json_element`] (empty parts skipped) as a pretty JSON
+/// array with a trailing newline: the bytes [`to_json`] gives for the list.
+fn json_array(parts: &[&Vec<u8>]) -> Vec<u8> {
+    let total: usize = parts.iter().map(|p| p.len() + 2).sum();
+    let mut out = Vec::with_capacity(total + 8);
+    out.push(b'[');
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        out.extend_from_slice(if out.len() == 1 { b"\n" } else { b",\n" });
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(if out.len() == 1 { b"]\n" } else { b"\n]\n" });
+    out
 }
 
 /// Pretty JSON with a trailing newline.
@@ -554,4 +609,41 @@ pub fn to_json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(v).unwrap_or_else(|_| b"null".to_vec());
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        name: &'static str,
+        tags: Vec<&'static str>,
+        note: Option<&'static str>,
+    }
+
+    #[test]
+    fn arrays_assembled_from_parts_match_the_whole_list() {
+        let items = [
+            Item {
+                name: "Nordwind \"AG\"",
+                tags: vec!["a", "b"],
+                note: Some("two\nlines"),
+            },
+            Item {
+                name: "Brandt",
+                tags: vec![],
+                note: None,
+            },
+        ];
+        let parts: Vec<Vec<u8>> = items.iter().map(json_element).collect();
+        // An account without items gives an empty part, which is skipped.
+        let with_empty = [&parts[0], &Vec::new(), &parts[1]];
+        assert_eq!(
+            String::from_utf8(json_array(&with_empty)).unwrap(),
+            String::from_utf8(to_json(&items)).unwrap()
+        );
+        assert_eq!(json_array(&[&Vec::new()]), to_json::<[Item]>(&[]));
+        assert_eq!(json_array(&[]), b"[]\n");
+    }
 }

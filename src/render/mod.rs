@@ -35,13 +35,56 @@ pub use customer::render as render_customer;
 /// one account only (and site.yaml), made again only for accounts that change.
 #[derive(Default)]
 pub struct Cache {
-    search: search::Fragments,
+    /// Each account's part of the search index.
+    search: Parts<Vec<u8>>,
+    /// Each account's entry of /data/accounts.json, and its items of
+    /// /data/attention.json (pretty JSON, indented as array elements).
+    accounts_json: Parts<Vec<u8>>,
+    attention_json: Parts<Vec<u8>>,
+    /// Each account's attention items (kind, template value), for the dashboard.
+    attention_rows: Parts<Vec<(&'static str, tera::Value)>>,
 }
 
 impl Cache {
     /// Forget what was made from an account: it changed, or is gone.
     pub fn forget(&mut self, slug: &str) {
         self.search.forget(slug);
+        self.accounts_json.forget(slug);
+        self.attention_json.forget(slug);
+        self.attention_rows.forget(slug);
+    }
+}
+
+/// Something made from each account, by slug.
+pub(crate) struct Parts<T>(std::collections::HashMap<String, T>);
+
+impl<T> Default for Parts<T> {
+    fn default() -> Self {
+        Parts(Default::default())
+    }
+}
+
+impl<T: Send + Sync> Parts<T> {
+    fn forget(&mut self, slug: &str) {
+        self.0.remove(slug);
+    }
+
+    /// The part of each account of `p`, in account order. Missing parts are
+    /// made with `make(index)` on every core; parts of accounts no longer in
+    /// the portfolio are dropped.
+    pub(crate) fn all(&mut self, p: &Portfolio, make: impl Fn(usize) -> T + Sync + Send) -> Vec<&T> {
+        let have = &self.0;
+        let missing: Vec<(String, T)> = (0..p.accounts.len())
+            .into_par_iter()
+            .filter(|&i| !have.contains_key(p.accounts[i].slug))
+            .map(|i| (p.accounts[i].slug.to_string(), make(i)))
+            .collect();
+        self.0.extend(missing);
+        if self.0.len() > p.accounts.len() {
+            let live: std::collections::HashSet<&str> = p.accounts.iter().map(|a| a.slug).collect();
+            self.0.retain(|slug, _| live.contains(slug.as_str()));
+        }
+        p.accounts.iter().filter_map(|a| self.0.get(a.slug)).collect()
     }
 }
 

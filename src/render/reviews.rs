@@ -5,7 +5,9 @@
 //! each page shows, draws the charts and maps the analysis to the JSON shape
 //! documented in docs/data.md.
 
+use rayon::prelude::*;
 use serde::Serialize;
+use tera::Value;
 
 use super::internal::{page, to_json};
 use super::{Page, SiteInfo, charts, markdown};
@@ -23,7 +25,7 @@ const CHART_COMPETITORS: usize = 15;
 #[derive(Serialize)]
 struct LessonRow<'a> {
     text: &'a str,
-    review: &'a ReviewView<'a>,
+    review: &'a Value,
 }
 
 /// A competitor named on a review page, linked to its head-to-head page.
@@ -44,6 +46,9 @@ struct QuarterLink<'a> {
 pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> bool) -> Vec<Page> {
     let wl = &p.winloss;
     let mut pages = Vec::new();
+    // Each review becomes a template value once, shared by every list it is
+    // in (the analysis, its quarter, its competitors, the lessons).
+    let shared: Vec<Value> = wl.reviews.par_iter().map(Value::from_serializable).collect();
 
     // The analysis.
     {
@@ -61,13 +66,13 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> boo
         ctx.insert("win_reasons", &o.win_reasons);
         ctx.insert("loss_reasons", &o.loss_reasons);
         ctx.insert("no_decision_reasons", &o.no_decision_reasons);
-        ctx.insert("reviews", &wl.reviews);
+        ctx.insert("reviews", &shared);
         let lessons: Vec<LessonRow> = wl
             .lessons
             .iter()
             .map(|l| LessonRow {
                 text: l.text,
-                review: &wl.reviews[l.review],
+                review: &shared[l.review],
             })
             .collect();
         ctx.insert("lessons", &lessons);
@@ -94,14 +99,14 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> boo
     }
 
     // One page per review, under its account (review ids are unique per account only).
-    for view in &wl.reviews {
+    for (view, value) in wl.reviews.iter().zip(&shared) {
         let path = format!("accounts/{}/reviews/{}/index.html", view.slug, view.id);
         if !wanted(&path) {
             continue;
         }
         let title = format!("{}: {}", outcome_label(view), view.title);
         let mut ctx = page(&path, "review.html", &title, "reviews", info);
-        ctx.insert("review", view);
+        ctx.insert("review", value);
         ctx.insert("html", &markdown::to_html(view.body, &format!("{}-", view.id)));
         let winner_slug = view.winner.map(crate::load::slugify);
         let links: Vec<RivalLink> = rivals(view, &wl.ours)
@@ -127,7 +132,7 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> boo
         let title = format!("Win/loss in {}", q.label);
         let mut ctx = page(&path, "reviews_quarter.html", &title, "reviews", info);
         ctx.insert("quarter", q);
-        drill_down(&mut ctx, wl, detail, &q.reviews);
+        drill_down(&mut ctx, wl, detail, &q.reviews, &shared);
         ctx.insert(
             "previous",
             &i.checked_sub(1).map(|j| QuarterLink { key: &quarters[j].key }),
@@ -146,7 +151,7 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> boo
         let title = format!("Against {}", c.competitor);
         let mut ctx = page(&path, "reviews_competitor.html", &title, "reviews", info);
         ctx.insert("competitor", c);
-        drill_down(&mut ctx, wl, detail, &c.reviews);
+        drill_down(&mut ctx, wl, detail, &c.reviews, &shared);
         // The others met in the same deals.
         let others: Vec<&HeadToHead> = detail.competitors.iter().filter(|o| o.slug != c.slug).collect();
         ctx.insert("others", &others);
@@ -161,7 +166,7 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> boo
 }
 
 /// What quarter and competitor pages share: the breakdown and its reviews.
-fn drill_down(ctx: &mut tera::Context, wl: &WinLoss, detail: &Breakdown, reviews: &[usize]) {
+fn drill_down(ctx: &mut tera::Context, wl: &WinLoss, detail: &Breakdown, reviews: &[usize], shared: &[Value]) {
     ctx.insert("target", &wl.target);
     ctx.insert("tally", &detail.tally);
     ctx.insert("interviewed", &detail.interviewed);
@@ -170,11 +175,16 @@ fn drill_down(ctx: &mut tera::Context, wl: &WinLoss, detail: &Breakdown, reviews
     ctx.insert("win_reasons", &detail.win_reasons);
     ctx.insert("loss_reasons", &detail.loss_reasons);
     ctx.insert("no_decision_reasons", &detail.no_decision_reasons);
-    let list: Vec<&ReviewView> = reviews.iter().map(|&i| &wl.reviews[i]).collect();
+    let list: Vec<&Value> = reviews.iter().map(|&i| &shared[i]).collect();
     ctx.insert("reviews", &list);
-    let lessons: Vec<LessonRow> = list
+    let lessons: Vec<LessonRow> = reviews
         .iter()
-        .flat_map(|r| r.lessons.iter().map(move |l| LessonRow { text: l, review: r }))
+        .flat_map(|&i| {
+            wl.reviews[i].lessons.iter().map(move |l| LessonRow {
+                text: l,
+                review: &shared[i],
+            })
+        })
         .collect();
     ctx.insert("lessons", &lessons);
 }

@@ -7,12 +7,10 @@
 //! bodies cut down to a short plain-text excerpt. The page fetches it only when search is used.
 //! Internal audience only: the customer build never gets an index.
 
-use std::collections::{HashMap, HashSet};
-
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Parts;
 use crate::analyze::{AccountView, Portfolio};
 use crate::model::{AccountDoc, Site};
 use crate::write::OutputFile;
@@ -36,44 +34,22 @@ struct AccountEntry<'a>(&'a str, &'a str, String, String, Vec<Entry<'a>>);
 #[derive(Serialize)]
 struct Entry<'a>(u8, &'a str, String, &'a str, String);
 
-/// Each account's part of the index, as JSON, by slug. A part depends on its
-/// account and site.yaml only, so `serve` keeps the parts between rebuilds and
-/// makes again only those of the accounts that changed.
-#[derive(Default)]
-pub struct Fragments(HashMap<String, Vec<u8>>);
-
-impl Fragments {
-    /// Drop an account's part: it changed, or is gone.
-    pub fn forget(&mut self, slug: &str) {
-        self.0.remove(slug);
-    }
-}
-
 /// The index over accounts, contacts, notes and reviews:
-/// `{"v":2,"k":[kinds],"a":[account, ...]}`, accounts in slug order.
-pub fn index(site: &Site, p: &Portfolio, parts: &mut Fragments) -> OutputFile {
-    let missing: Vec<(String, Vec<u8>)> = p
-        .accounts
-        .par_iter()
-        .zip(&site.accounts)
-        .filter(|(a, _)| !parts.0.contains_key(a.slug))
-        .map(|(a, doc)| (a.slug.to_string(), fragment(a, doc)))
-        .collect();
-    parts.0.extend(missing);
-    if parts.0.len() > p.accounts.len() {
-        let live: HashSet<&str> = p.accounts.iter().map(|a| a.slug).collect();
-        parts.0.retain(|slug, _| live.contains(slug.as_str()));
-    }
-    let total: usize = parts.0.values().map(Vec::len).sum();
-    let mut bytes = Vec::with_capacity(total + p.accounts.len() + 64);
+/// `{"v":2,"k":[kinds],"a":[account, ...]}`, accounts in slug order. Each
+/// account's part depends on its account and site.yaml only, so `serve`
+/// keeps the parts between rebuilds and makes again only the changed ones.
+pub(crate) fn index(site: &Site, p: &Portfolio, parts: &mut Parts<Vec<u8>>) -> OutputFile {
+    let parts = parts.all(p, |i| fragment(&p.accounts[i], &site.accounts[i]));
+    let total: usize = parts.iter().map(|b| b.len() + 1).sum();
+    let mut bytes = Vec::with_capacity(total + 64);
     bytes.extend_from_slice(br#"{"v":2,"k":"#);
     bytes.extend_from_slice(&serde_json::to_vec(&KINDS).unwrap_or_default());
     bytes.extend_from_slice(br#","a":["#);
-    for (i, a) in p.accounts.iter().enumerate() {
+    for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             bytes.push(b',');
         }
-        bytes.extend_from_slice(parts.0.get(a.slug).map(Vec::as_slice).unwrap_or(b"null"));
+        bytes.extend_from_slice(part);
     }
     bytes.extend_from_slice(b"]}");
     OutputFile::new(INDEX_PATH, bytes)

@@ -1,0 +1,143 @@
+//! Serve's incremental rebuild, through the library: after a change to a few
+//! accounts, the output folder must hold exactly what a full build of the
+//! changed content writes, and problems must not be forgotten between rebuilds.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_dir, example, tree};
+use kamsite::{BuildError, BuildOptions, Workspace, build_keeping_site, rebuild_accounts};
+
+fn options(root: &Path, out: &Path) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        live_reload: true,
+        ..BuildOptions::default()
+    }
+}
+
+fn full_build(root: &Path, out: &Path) -> Workspace {
+    let (result, ws) = build_keeping_site(&options(root, out));
+    if let Err(e) = result {
+        panic!("full build failed: {e}");
+    }
+    ws.expect("the site loaded")
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn errors(e: BuildError) -> Vec<String> {
+    match e {
+        BuildError::Invalid(d) => d
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{}: {}", d.location(), d.message))
+            .collect(),
+        BuildError::Output(m) => panic!("unexpected output error: {m}"),
+    }
+}
+
+#[test]
+fn incremental_output_equals_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&example(), &root);
+    let out = tmp.path().join("out");
+    let mut ws = full_build(&root, &out);
+
+    // A rename shows on every list, the matrix, the search index and the
+    // data files; a new note changes the account page and the search index.
+    edit(
+        &root,
+        "accounts/alpenmilch/account.yaml",
+        "name: Alpenmilch Genossenschaft eG",
+        "name: Alpenmilch Zentral eG",
+    );
+    std::fs::write(
+        root.join("accounts/helios-pharma/notes/2026-11-02-pilot-line.md"),
+        "---\ntitle: Pilot line walk-through\ndate: 2026-11-02\n---\nThe pilot line runs **Zeolith-7** batches.\n",
+    )
+    .unwrap();
+    let summary = rebuild_accounts(
+        &options(&root, &out),
+        &mut ws,
+        &["alpenmilch".into(), "helios-pharma".into()],
+    )
+    .unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    // Only files whose bytes changed are written: the pages of the two
+    // accounts, the lists and the index, not every aggregate page.
+    assert!(summary.files > 0 && summary.files < summary.pages, "{summary:?}");
+
+    let fresh = tmp.path().join("fresh");
+    full_build(&root, &fresh);
+    let (got, want) = (tree(&out), tree(&fresh));
+    let differ: Vec<&String> = want.keys().filter(|k| got.get(*k) != want.get(*k)).collect();
+    assert!(
+        differ.is_empty(),
+        "incremental output differs from a full build in {differ:?}"
+    );
+    assert_eq!(got.len(), want.len());
+    let index = String::from_utf8(got["search/index.json"].clone()).unwrap();
+    assert!(index.contains("Alpenmilch Zentral eG") && index.contains("Zeolith-7"));
+    assert!(!index.contains("Alpenmilch Genossenschaft eG"));
+}
+
+#[test]
+fn a_failing_account_keeps_failing_until_fixed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&example(), &root);
+    let out = tmp.path().join("out");
+    let mut ws = full_build(&root, &out);
+    let opts = options(&root, &out);
+    let before = std::fs::read(out.join("index.html")).unwrap();
+
+    edit(
+        &root,
+        "accounts/alpenmilch/account.yaml",
+        "tier: portfolio",
+        "tier: platinum",
+    );
+    let first = errors(rebuild_accounts(&opts, &mut ws, &["alpenmilch".into()]).unwrap_err());
+    assert!(
+        first
+            .iter()
+            .any(|e| e.starts_with("accounts/alpenmilch/account.yaml:5:") && e.contains("platinum")),
+        "{first:?}"
+    );
+
+    // Another account changes: the broken one still stops the build.
+    edit(
+        &root,
+        "accounts/helios-pharma/account.yaml",
+        "owner: Sanne de Vries",
+        "owner: Pieter Jansen",
+    );
+    let second = errors(rebuild_accounts(&opts, &mut ws, &["helios-pharma".into()]).unwrap_err());
+    assert_eq!(second, first);
+    assert_eq!(
+        std::fs::read(out.join("index.html")).unwrap(),
+        before,
+        "a failed rebuild wrote pages"
+    );
+
+    edit(
+        &root,
+        "accounts/alpenmilch/account.yaml",
+        "tier: platinum",
+        "tier: portfolio",
+    );
+    rebuild_accounts(&opts, &mut ws, &["alpenmilch".into()]).unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    let page = std::fs::read_to_string(out.join("accounts/helios-pharma/index.html")).unwrap();
+    assert!(
+        page.contains("Pieter Jansen"),
+        "the earlier edit is in once the site is good again"
+    );
+}
