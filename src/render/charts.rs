@@ -28,10 +28,27 @@ fn empty(msg: &str) -> String {
 }
 
 pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len() + 8);
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`html_escape`], appended to `out`.
+fn escape_into(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
 }
 
 /// Drop the fixed size so the SVG scales to its container; keep the viewBox.
@@ -522,14 +539,13 @@ pub fn matrix(points: &[MatrixPoint], spec: &MatrixSpec) -> String {
     responsive(&svg, "Portfolio matrix")
 }
 
-/// Attributes of one `<circle .../>` tag.
+/// Attributes of one `<circle .../>` tag; `key` is written ` name="`.
 fn attr(tag: &str, key: &str) -> Option<f64> {
-    let p = tag.find(&format!(" {key}=\""))? + key.len() + 3;
-    tag[p..].split('"').next()?.parse().ok()
+    attr_str(tag, key)?.parse().ok()
 }
 
 fn attr_str<'t>(tag: &'t str, key: &str) -> Option<&'t str> {
-    let p = tag.find(&format!(" {key}=\""))? + key.len() + 3;
+    let p = tag.find(key)? + key.len();
     tag[p..].split('"').next()
 }
 
@@ -540,20 +556,21 @@ fn annotate_matrix(svg: &str, points: &[MatrixPoint], order: &[Vec<usize>], spec
     let mut seen = [0usize; 4];
     let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new(); // (point, cx, cy, r)
     let mut rest = svg;
+    let escaped_names = spec.group_names.map(html_escape);
     while let Some(start) = rest.find("<circle") {
         out.push_str(&rest[..start]);
         let after = &rest[start..];
         let end = after.find("/>").map(|e| e + 2).unwrap_or(after.len());
         let tag = &after[..end];
-        let series = attr_str(tag, "data-series");
+        let series = attr_str(tag, " data-series=\"");
         match series {
             Some(s) if s == frame => {
-                if let (Some(cx), Some(cy)) = (attr(tag, "cx"), attr(tag, "cy")) {
+                if let (Some(cx), Some(cy)) = (attr(tag, " cx=\""), attr(tag, " cy=\"")) {
                     frame_px.push((cx, cy));
                 }
             }
             Some(s) => {
-                let g = spec.group_names.iter().position(|n| html_escape(n) == s || *n == s);
+                let g = (0..4).position(|g| escaped_names[g] == s || spec.group_names[g] == s);
                 let idx = g.and_then(|g| {
                     let i = order[g].get(seen[g]).copied();
                     seen[g] += 1;
@@ -562,16 +579,18 @@ fn annotate_matrix(svg: &str, points: &[MatrixPoint], order: &[Vec<usize>], spec
                 match idx {
                     Some(i) => {
                         let p = &points[i];
-                        if let (Some(cx), Some(cy), Some(r)) = (attr(tag, "cx"), attr(tag, "cy"), attr(tag, "r")) {
+                        if let (Some(cx), Some(cy), Some(r)) =
+                            (attr(tag, " cx=\""), attr(tag, " cy=\""), attr(tag, " r=\""))
+                        {
                             placed.push((i, cx, cy, r));
                         }
-                        let open = tag.trim_end_matches("/>");
-                        out.push_str(&format!(
-                            "<a href=\"{}\">{} stroke=\"#fff\" stroke-width=\"1\"><title>{}</title></circle></a>",
-                            html_escape(&p.href),
-                            open,
-                            html_escape(&p.tooltip)
-                        ));
+                        out.push_str("<a href=\"");
+                        escape_into(&mut out, &p.href);
+                        out.push_str("\">");
+                        out.push_str(tag.trim_end_matches("/>"));
+                        out.push_str(" stroke=\"#fff\" stroke-width=\"1\"><title>");
+                        escape_into(&mut out, &p.tooltip);
+                        out.push_str("</title></circle></a>");
                     }
                     None => out.push_str(tag),
                 }
