@@ -30,6 +30,8 @@ fn main() {
         root,
         out: Some(out.clone()),
         live_reload: true,
+        // As serve does: files are overwritten in place under its lock.
+        files_lock: Some(Default::default()),
         ..Default::default()
     };
     let t = Instant::now();

@@ -65,6 +65,11 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Called as pages are written: (pages done, pages expected).
     pub progress: Option<Progress>,
+    /// Serve's lock over its output folder: an incremental rebuild holding it
+    /// for writing overwrites files in place (no new files, so no block
+    /// allocation and freeing), while readers hold it to read whole files.
+    /// Without it, each file is replaced by an atomic rename.
+    pub files_lock: Option<std::sync::Arc<std::sync::RwLock<()>>>,
 }
 
 /// A progress callback; the library never prints, the CLI draws a bar.
@@ -172,7 +177,7 @@ pub fn check(root: &Path) -> Diagnostics {
 
 /// Render the site into memory, then write it atomically.
 pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
-    build_keeping_site(opts).0
+    build_with(opts, render::Cache::default()).0
 }
 
 /// What `serve` keeps after a build, so a change to a few accounts is
@@ -180,6 +185,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
 pub struct Workspace {
     /// The loaded site.
     pub site: model::Site,
+    /// The date the pages were built for: kept parts and pages hold
+    /// "overdue" and "gone quiet" as of that day.
+    today: Date,
     /// Output made from single accounts (the search index's parts).
     cache: render::Cache,
     /// The problems of accounts changed since the full build, by slug (the
@@ -193,8 +201,11 @@ pub struct Workspace {
 /// [`build`], also handing back the loaded site (when it loaded), so `serve`
 /// can rebuild a changed account without loading everything again.
 pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildError>, Option<Workspace>) {
+    build_with(opts, render::Cache::keeping_pages())
+}
+
+fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSummary, BuildError>, Option<Workspace>) {
     let mut timings = Timings::default();
-    let mut cache = render::Cache::default();
     if opts.audience == Audience::Customer {
         return (build_site(opts, None, timings, &mut cache), None);
     }
@@ -207,12 +218,21 @@ pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildErr
     (
         result,
         Some(Workspace {
+            today: today(&site.config),
             site,
             cache,
             problems: Default::default(),
             pending: Default::default(),
         }),
     )
+}
+
+impl Workspace {
+    /// Whether what is kept still holds: the build date has not moved on
+    /// (serve left running past midnight needs a full build).
+    pub fn is_current(&self) -> bool {
+        today(&self.site.config) == self.today
+    }
 }
 
 /// Rebuild after changes inside the given account folders only: reload and
@@ -228,6 +248,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         cache,
         problems,
         pending,
+        ..
     } = ws;
     for slug in slugs {
         cache.forget(slug);
@@ -282,12 +303,24 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     timings.lap("analyze");
     let sink = write::Collect::default();
     if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, pending, cache) {
+        // Pages were not written: what they were rendered from does not count.
+        cache.forget_pages();
         diags.extend(d);
         return Err(BuildError::Invalid(diags));
     }
     timings.lap("render");
     let files = sink.into_files();
-    let stats = write::replace_in_place(&out, &files).map_err(BuildError::Output)?;
+    let written = match &opts.files_lock {
+        Some(lock) => {
+            let _writing = lock.write();
+            write::replace_in_place(&out, &files, write::Replace::Overwrite)
+        }
+        None => write::replace_in_place(&out, &files, write::Replace::Rename),
+    };
+    let stats = written.map_err(|e| {
+        cache.forget_pages();
+        BuildError::Output(e)
+    })?;
     timings.lap("write");
     pending.clear();
     Ok(BuildSummary {

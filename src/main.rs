@@ -129,6 +129,7 @@ fn main() -> ExitCode {
                 live_reload: false,
                 strict,
                 progress: progress_bar(),
+                files_lock: None,
             };
             build(&opts)
         }

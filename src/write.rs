@@ -254,39 +254,57 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Stri
     staging.commit()
 }
 
+/// How [`replace_in_place`] replaces a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replace {
+    /// Write beside the target and rename over it: a reader sees the old
+    /// file or the new one, never half of one.
+    Rename,
+    /// Overwrite the existing file: no new file, so the file system neither
+    /// allocates nor frees blocks. Only for a caller that keeps readers out
+    /// while it writes (serve's lock).
+    Overwrite,
+}
+
 /// Replace `files` inside an existing output folder (serve's incremental
-/// rebuild). Each file is written beside its target and renamed over it, so
-/// a reader sees the old file or the new one, never half of one. Files whose
-/// bytes did not change are not touched; the counts are of files written.
-pub fn replace_in_place(out: &Path, files: &[OutputFile]) -> Result<WriteStats, String> {
+/// rebuild). With [`Replace::Rename`], files whose bytes did not change are
+/// not touched; the counts are of files written.
+pub fn replace_in_place(out: &Path, files: &[OutputFile], how: Replace) -> Result<WriteStats, String> {
+    use rayon::prelude::*;
     if !out.join(MARKER).is_file() {
         return Err(format!("{} is not a kamsite output folder", out.display()));
     }
-    use rayon::prelude::*;
     let written: Result<Vec<Option<u64>>, String> = files
         .par_iter()
         .map(|f| {
             let rel = safe_relative(&f.path)
                 .ok_or_else(|| format!("refusing to write outside the output folder: {}", f.path))?;
             let path = out.join(rel);
-            // Most aggregate pages come out the same after a small edit:
-            // leave those alone (no new file, no reload of an unchanged page).
-            if std::fs::metadata(&path).is_ok_and(|m| m.len() == f.bytes.len() as u64)
-                && std::fs::read(&path).is_ok_and(|old| old == f.bytes)
-            {
-                return Ok(None);
-            }
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             }
-            let tmp = path.with_file_name(format!(
-                ".{}.kamsite-tmp",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-            std::fs::write(&tmp, &f.bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-            std::fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+            match how {
+                Replace::Overwrite => {
+                    overwrite(&path, &f.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?
+                }
+                Replace::Rename => {
+                    // Most aggregate files come out the same after a small
+                    // edit: leave those alone.
+                    if std::fs::metadata(&path).is_ok_and(|m| m.len() == f.bytes.len() as u64)
+                        && std::fs::read(&path).is_ok_and(|old| old == f.bytes)
+                    {
+                        return Ok(None);
+                    }
+                    let tmp = path.with_file_name(format!(
+                        ".{}.kamsite-tmp",
+                        path.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    ));
+                    std::fs::write(&tmp, &f.bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+                    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+                }
+            }
             Ok(Some(f.bytes.len() as u64))
         })
         .collect();
@@ -295,6 +313,18 @@ pub fn replace_in_place(out: &Path, files: &[OutputFile]) -> Result<WriteStats, 
         files: written.iter().flatten().count(),
         bytes: written.iter().flatten().sum(),
     })
+}
+
+/// Write `bytes` over the file at `path` (created if missing), keeping its blocks.
+fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.set_len(bytes.len() as u64)
 }
 
 /// Remove temporary folders of earlier builds that were killed mid-way.

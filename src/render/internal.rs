@@ -158,17 +158,31 @@ pub fn render(
         audience: "internal",
         generator: concat!("kamsite ", env!("CARGO_PKG_VERSION")),
     };
-    let rows: Vec<AccountRow> = p.accounts.iter().map(row).collect();
-    // Each row becomes a template value once; the lists of every page share
-    // them (tera values are reference-counted), instead of serialising
-    // 10,000 rows again for each list they appear in.
-    let shared: Vec<Value> = rows.par_iter().map(Value::from_serializable).collect();
     let super::Cache {
+        contexts,
+        rows: row_parts,
+        rows_total,
+        reviews: review_parts,
         search: search_parts,
         accounts_json,
         attention_json,
         attention_rows,
     } = cache;
+    let contexts = contexts.as_ref();
+    // Each row becomes a template value once, kept while its account does
+    // not change (and the total revenue, which its share depends on, stays);
+    // the lists of every page share them (tera values are reference-counted)
+    // instead of serialising 10,000 rows again for each list they appear in.
+    let total: f64 = p.accounts.iter().filter_map(|a| a.revenue).sum();
+    if rows_total.map(f64::to_bits) != Some(total.to_bits()) {
+        row_parts.clear();
+        *rows_total = Some(total);
+    }
+    let shared: Vec<Value> = row_parts
+        .all(p, |i| Value::from_serializable(&row(&p.accounts[i])))
+        .into_iter()
+        .cloned()
+        .collect();
     // Each account's attention items, as the dashboard lists them.
     let attention = attention_rows.all(p, |i| {
         let a = &p.accounts[i];
@@ -212,9 +226,11 @@ pub fn render(
         }
         kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
         ctx.insert("attention_groups", &kinds);
-        let mut top: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].revenue.is_some()).collect();
+        let mut top: Vec<usize> = (0..p.accounts.len())
+            .filter(|&i| p.accounts[i].revenue.is_some())
+            .collect();
         top.sort_by(|&a, &b| {
-            let (a, b) = (&rows[a], &rows[b]);
+            let (a, b) = (&p.accounts[a], &p.accounts[b]);
             b.revenue
                 .unwrap_or(0.0)
                 .total_cmp(&a.revenue.unwrap_or(0.0))
@@ -312,12 +328,14 @@ pub fn render(
     // Their contexts (every account, as rows) are large and need not live
     // while the account profiles render, so those come after.
     let (mut diags, (more, files)) = rayon::join(
-        || engine.render_each(builders.into_par_iter(), |build| build(), sink),
+        || engine.render_changed(builders.into_par_iter(), |build| build(), sink, contexts),
         || {
             rayon::join(
                 || {
-                    let mut d = engine.render_pages(reviews::pages(p, &info, &wanted), sink);
-                    d.extend(engine.render_pages(super::plans::pages(p, &info, &wanted), sink));
+                    let pages = reviews::pages(p, &info, &wanted, review_parts);
+                    let mut d = engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts);
+                    let pages = super::plans::pages(p, &info, &wanted);
+                    d.extend(engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts));
                     d
                 },
                 || {

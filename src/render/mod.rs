@@ -32,26 +32,84 @@ use crate::write::{Collect, OutputFile, Sink};
 pub use customer::render as render_customer;
 
 /// What rendering keeps between `serve`'s rebuilds: output that depends on
-/// one account only (and site.yaml), made again only for accounts that change.
+/// one account only (and site.yaml), made again only for accounts that change,
+/// and the contexts the aggregate pages were rendered from, so a page whose
+/// context did not change is not rendered again.
 #[derive(Default)]
 pub struct Cache {
+    /// Contexts of the aggregate pages; `None` when nothing is kept (a plain build).
+    pub(crate) contexts: Option<Contexts>,
+    /// Each account's row in the lists, as a template value, and the total
+    /// revenue their revenue shares were computed with.
+    pub(crate) rows: Parts<tera::Value>,
+    pub(crate) rows_total: Option<f64>,
+    /// Each account's reviews as template values, newest first.
+    pub(crate) reviews: Parts<Vec<tera::Value>>,
     /// Each account's part of the search index.
-    search: Parts<Vec<u8>>,
+    pub(crate) search: Parts<Vec<u8>>,
     /// Each account's entry of /data/accounts.json, and its items of
     /// /data/attention.json (pretty JSON, indented as array elements).
-    accounts_json: Parts<Vec<u8>>,
-    attention_json: Parts<Vec<u8>>,
+    pub(crate) accounts_json: Parts<Vec<u8>>,
+    pub(crate) attention_json: Parts<Vec<u8>>,
     /// Each account's attention items (kind, template value), for the dashboard.
-    attention_rows: Parts<Vec<(&'static str, tera::Value)>>,
+    pub(crate) attention_rows: Parts<Vec<(&'static str, tera::Value)>>,
 }
 
 impl Cache {
+    /// A cache that also keeps page contexts (for `serve`).
+    pub fn keeping_pages() -> Cache {
+        Cache {
+            contexts: Some(Contexts::default()),
+            ..Cache::default()
+        }
+    }
+
+    /// Forget every page context: the output folder may not match them (a
+    /// rebuild failed after rendering).
+    pub fn forget_pages(&mut self) {
+        if let Some(c) = &self.contexts {
+            c.clear();
+        }
+    }
+
     /// Forget what was made from an account: it changed, or is gone.
     pub fn forget(&mut self, slug: &str) {
+        self.rows.forget(slug);
+        self.reviews.forget(slug);
         self.search.forget(slug);
         self.accounts_json.forget(slug);
         self.attention_json.forget(slug);
         self.attention_rows.forget(slug);
+    }
+}
+
+/// The context each aggregate page was last rendered from, by path.
+#[derive(Default)]
+pub(crate) struct Contexts(std::sync::Mutex<std::collections::HashMap<String, Context>>);
+
+impl Contexts {
+    fn unchanged(&self, p: &Page) -> bool {
+        // Compare outside the lock: a large context takes a while.
+        let Some(old) = self.0.lock().ok().and_then(|mut m| m.remove(&p.path)) else {
+            return false;
+        };
+        let same = old == p.context;
+        if same && let Ok(mut m) = self.0.lock() {
+            m.insert(p.path.clone(), old);
+        }
+        same
+    }
+
+    fn remember(&self, p: Page) {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(p.path, p.context);
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut m) = self.0.lock() {
+            m.clear();
+        }
     }
 }
 
@@ -67,6 +125,10 @@ impl<T> Default for Parts<T> {
 impl<T: Send + Sync> Parts<T> {
     fn forget(&mut self, slug: &str) {
         self.0.remove(slug);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
     }
 
     /// The part of each account of `p`, in account order. Missing parts are
@@ -189,9 +251,32 @@ impl Engine {
         I: ParallelIterator<Item = T>,
         F: Fn(T) -> Page + Sync + Send,
     {
+        self.render_changed(items, make, sink, None)
+    }
+
+    /// [`Engine::render_each`], skipping each page whose context equals the
+    /// one it was last rendered from (`known`, by path): its file is still
+    /// right. Template values are shared and reference-counted, so equal
+    /// contexts usually compare by pointer.
+    pub(crate) fn render_changed<I, T, F>(
+        &self,
+        items: I,
+        make: F,
+        sink: &dyn Sink,
+        known: Option<&Contexts>,
+    ) -> Diagnostics
+    where
+        I: ParallelIterator<Item = T>,
+        F: Fn(T) -> Page + Sync + Send,
+    {
         let errors: Vec<Diagnostic> = items
             .filter_map(|item| {
                 let p = make(item);
+                if let Some(known) = known
+                    && known.unchanged(&p)
+                {
+                    return None;
+                }
                 let html = match self.tera.render(p.template, &p.context) {
                     Ok(h) => h,
                     Err(e) => return Some(template_error(&self.theme, &e)),
@@ -201,9 +286,11 @@ impl Engine {
                 } else {
                     html
                 };
-                sink.put(OutputFile::new(p.path, html))
-                    .err()
-                    .map(|e| Diagnostic::at_path("write", "output", e))
+                let written = sink.put(OutputFile::new(p.path.clone(), html));
+                if let (Some(known), Ok(())) = (known, &written) {
+                    known.remember(p);
+                }
+                written.err().map(|e| Diagnostic::at_path("write", "output", e))
             })
             .collect();
         let mut diags = Diagnostics::default();

@@ -5,12 +5,13 @@
 //! each page shows, draws the charts and maps the analysis to the JSON shape
 //! documented in docs/data.md.
 
-use rayon::prelude::*;
+use std::collections::HashMap;
+
 use serde::Serialize;
 use tera::Value;
 
 use super::internal::{page, to_json};
-use super::{Page, SiteInfo, charts, markdown};
+use super::{Page, Parts, SiteInfo, charts, markdown};
 use crate::analyze::Portfolio;
 use crate::analyze::winloss::{Breakdown, Group, HeadToHead, ReasonCount, ReviewView, Tally, WinLoss, rivals};
 use crate::write::OutputFile;
@@ -43,12 +44,15 @@ struct QuarterLink<'a> {
     key: &'a str,
 }
 
-pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> bool) -> Vec<Page> {
+pub(super) fn pages(
+    p: &Portfolio,
+    info: &SiteInfo,
+    wanted: &dyn Fn(&str) -> bool,
+    parts: &mut Parts<Vec<Value>>,
+) -> Vec<Page> {
     let wl = &p.winloss;
     let mut pages = Vec::new();
-    // Each review becomes a template value once, shared by every list it is
-    // in (the analysis, its quarter, its competitors, the lessons).
-    let shared: Vec<Value> = wl.reviews.par_iter().map(Value::from_serializable).collect();
+    let shared = review_values(p, parts);
 
     // The analysis.
     {
@@ -163,6 +167,36 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> boo
         });
     }
     pages
+}
+
+/// Each review as a template value, in the analysis' order, shared by every
+/// list it is in (the analysis, its quarter, its competitors, the lessons).
+/// Values are kept per account between `serve`'s rebuilds.
+fn review_values(p: &Portfolio, parts: &mut Parts<Vec<Value>>) -> Vec<Value> {
+    let wl = &p.winloss;
+    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in wl.reviews.iter().enumerate() {
+        by_account.entry(r.slug).or_default().push(i);
+    }
+    let none: &[usize] = &[];
+    let of = |slug: &str| by_account.get(slug).map(Vec::as_slice).unwrap_or(none);
+    let kept = parts.all(p, |a| {
+        of(p.accounts[a].slug)
+            .iter()
+            .map(|&i| Value::from_serializable(&wl.reviews[i]))
+            .collect()
+    });
+    let mut shared: Vec<Option<Value>> = vec![None; wl.reviews.len()];
+    for (a, values) in p.accounts.iter().zip(kept) {
+        for (&i, v) in of(a.slug).iter().zip(values) {
+            shared[i] = Some(v.clone());
+        }
+    }
+    shared
+        .into_iter()
+        .zip(&wl.reviews)
+        .map(|(v, r)| v.unwrap_or_else(|| Value::from_serializable(r)))
+        .collect()
 }
 
 /// What quarter and competitor pages share: the breakdown and its reviews.

@@ -44,7 +44,12 @@ fn handle(request: Request, shared: &Shared) {
         _ => {
             let served = shared.served.read().ok().and_then(|s| s.clone());
             let response = match served {
-                Some(out) => file_response(&out, &path),
+                Some(out) => {
+                    // A rebuild overwrites files in place under the write lock:
+                    // read whole files under the read lock.
+                    let _reading = shared.files.read();
+                    file_response(&out, &path)
+                }
                 None => bytes(503, NO_BUILD_YET.as_bytes().to_vec(), "text/html; charset=utf-8"),
             };
             let _ = request.respond(response);

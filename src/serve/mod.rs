@@ -61,6 +61,9 @@ pub enum Event<'a> {
 pub(crate) struct Shared {
     /// The output folder of the last good build, if any.
     served: RwLock<Option<PathBuf>>,
+    /// Held for reading while a file is read, and for writing while an
+    /// incremental rebuild overwrites files in place.
+    files: Arc<RwLock<()>>,
     /// Build generation and, when the last build failed, its problems.
     state: Mutex<live::State>,
     /// One sender per open page (server-sent events stream).
@@ -98,6 +101,7 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
     let server = Arc::new(server);
     let shared = Arc::new(Shared {
         served: RwLock::new(None),
+        files: Arc::default(),
         state: Mutex::new(live::State::default()),
         clients: Mutex::new(Vec::new()),
     });
@@ -182,7 +186,9 @@ impl Builder {
     /// The account folders a change touches, when nothing else changed and
     /// no page or file disappears (then only a full build is right).
     fn incremental_slugs(&self, changed: &[String]) -> Option<Vec<String>> {
-        self.cache.as_ref()?;
+        if !self.cache.as_ref()?.0.is_current() {
+            return None;
+        }
         let mut slugs: Vec<String> = Vec::new();
         for path in changed {
             let rest = path.strip_prefix("accounts/")?;
@@ -214,6 +220,7 @@ impl Builder {
             root: self.root.clone(),
             out: Some(out.clone()),
             live_reload: true,
+            files_lock: Some(shared.files.clone()),
             ..BuildOptions::default()
         };
         let started = Instant::now();
