@@ -54,11 +54,11 @@ fn days(n: i64) -> String {
     if n == 1 { "1 day".into() } else { format!("{n} days") }
 }
 
-/// Every attention item of the portfolio, by account slug, then rule order.
-pub fn collect(cfg: &SiteConfig, docs: &[AccountDoc], views: &[AccountView], today: Date) -> Vec<Attention> {
+/// One account's attention items, in rule order.
+pub fn of_account(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, today: Date) -> Vec<Attention> {
     let n = cfg.stale_after_days;
     let mut out = Vec::new();
-    for (doc, v) in docs.iter().zip(views) {
+    {
         let a = &doc.account;
         let active = a.status == Status::Active;
         let key_active = active && v.is_key;
@@ -186,7 +186,11 @@ mod tests {
         };
         let today: Date = "2026-11-23".parse().unwrap();
         let p = crate::analyze::analyze(&site, today);
-        p.attention.iter().map(|a| (a.slug.clone(), a.kind.as_str())).collect()
+        p.accounts
+            .iter()
+            .flat_map(|a| &a.attention)
+            .map(|a| (a.slug.clone(), a.kind.as_str()))
+            .collect()
     }
 
     const KEY: &str = "name: K\nstatus: active\ntier: diamond\nowner: O\nsponsor: S\n";

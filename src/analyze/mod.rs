@@ -34,7 +34,6 @@ pub struct Portfolio<'a> {
     pub accounts: Vec<AccountView<'a>>,
     pub summary: Summary,
     pub pareto: pareto::Pareto,
-    pub attention: Vec<Attention>,
     pub tiers: groups::TierTable,
     pub quadrants: Vec<groups::QuadrantGroup>,
     /// Accounts without a quadrant (an axis with no scored factor).
@@ -264,17 +263,20 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
 
     // Attention, win/loss and plans read the views and not each other.
     let (attention, (winloss, plans)) = rayon::join(
-        || attention::collect(cfg, &site.accounts, &accounts, today),
+        || {
+            use rayon::prelude::*;
+            site.accounts
+                .par_iter()
+                .zip(&accounts)
+                .map(|(doc, view)| attention::of_account(cfg, doc, view, today))
+                .collect::<Vec<_>>()
+        },
         || rayon::join(|| winloss::analyze(site, &accounts), || plans::analyze(site, today)),
     );
-    // Accounts are in slug order, so each item's account is found by binary search.
-    for item in &attention {
-        if let Ok(i) = accounts.binary_search_by(|a| a.slug.cmp(item.slug.as_str())) {
-            accounts[i].attention.push(item.clone());
-        }
+    for (view, items) in accounts.iter_mut().zip(attention) {
+        view.attention = items;
     }
-
-    let summary = summarize(&winloss.overall.tally, &accounts, &attention, today);
+    let summary = summarize(&winloss.overall.tally, &accounts, today);
     let pareto = pareto::curve(accounts.iter().filter_map(|a| a.revenue));
     let tiers = groups::tier_table(cfg, &accounts);
     let (quadrants, unscored) = groups::quadrants(cfg, &accounts);
@@ -284,7 +286,6 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         accounts,
         summary,
         pareto,
-        attention,
         tiers,
         quadrants,
         unscored,
@@ -502,7 +503,7 @@ pub fn kpi_progress(baseline: Option<f64>, current: Option<f64>, target: Option<
     plans::kpi_progress(baseline, current, target).progress
 }
 
-fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], attention: &[Attention], today: Date) -> Summary {
+fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], today: Date) -> Summary {
     let mut s = Summary {
         accounts: accounts.len(),
         guidance_min: KEY_ACCOUNT_GUIDANCE.0,
@@ -537,18 +538,16 @@ fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], attention: &[At
         s.weighted_pipeline += a.weighted_pipeline;
         s.open_opportunities += a.opportunities.iter().filter(|o| o.open).count();
     }
+    let attention = accounts.iter().flat_map(|a| &a.attention);
     s.stale_accounts = attention
-        .iter()
+        .clone()
         .filter(|a| a.kind == AttentionKind::AccountStale)
         .count();
     s.stale_contacts = attention
-        .iter()
+        .clone()
         .filter(|a| a.kind == AttentionKind::ContactStale)
         .count();
-    s.reviews_due = attention
-        .iter()
-        .filter(|a| a.kind == AttentionKind::ReviewOverdue)
-        .count();
+    s.reviews_due = attention.filter(|a| a.kind == AttentionKind::ReviewOverdue).count();
     s.reviews_won = reviews.won;
     s.reviews_lost = reviews.lost;
     s.reviews_no_decision = reviews.no_decision;
