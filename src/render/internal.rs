@@ -321,35 +321,41 @@ pub fn render(
         template: "search.html",
         context: page("search/index.html", "search.html", "Search", "search", &info),
     };
-    let builders: [&(dyn Fn() -> Page + Sync); 6] = [&dashboard, &accounts_list, &matrix, &tiers, &not_found, &search];
-
     // The aggregate pages, the win/loss and plan pages, and the data files
-    // do not depend on each other: they are built and rendered side by side.
-    // Their contexts (every account, as rows) are large and need not live
-    // while the account profiles render, so those come after.
-    let (mut diags, (more, files)) = rayon::join(
-        || engine.render_changed(builders.into_par_iter(), |build| build(), sink, contexts),
-        || {
-            rayon::join(
-                || {
-                    let pages = reviews::pages(p, &info, &wanted, review_parts);
-                    let mut d = engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts);
-                    let pages = super::plans::pages(p, &info, &wanted);
-                    d.extend(engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts));
-                    d
-                },
-                || {
-                    let mut files = vec![
-                        super::search::index(site, p, search_parts),
-                        reviews::data_file(&p.winloss),
-                    ];
-                    files.extend(data_files(p, accounts_json, attention_json));
-                    files
-                },
-            )
-        },
-    );
-    diags.extend(more);
+    // do not depend on each other: they are built and rendered side by side,
+    // the longest first (see `longest_first`). Their contexts (every account,
+    // as rows) are large and need not live while the account profiles
+    // render, so those come after.
+    let one =
+        |build: &(dyn Fn() -> Page + Sync)| engine.render_changed(rayon::iter::once(build), |b| b(), sink, contexts);
+    let tasks: Vec<Box<dyn FnOnce() -> Diagnostics + Send + '_>> = vec![
+        Box::new(|| one(&matrix)),
+        Box::new(|| one(&dashboard)),
+        Box::new(|| one(&accounts_list)),
+        Box::new(|| one(&tiers)),
+        Box::new(|| {
+            let pages = reviews::pages(p, &info, &wanted, review_parts);
+            engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts)
+        }),
+        Box::new(|| {
+            let mut files = vec![
+                super::search::index(site, p, search_parts),
+                reviews::data_file(&p.winloss),
+            ];
+            files.extend(data_files(p, accounts_json, attention_json));
+            put_all(sink, files)
+        }),
+        Box::new(|| {
+            let pages = super::plans::pages(p, &info, &wanted);
+            engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts)
+        }),
+        Box::new(|| one(&not_found)),
+        Box::new(|| one(&search)),
+    ];
+    let mut diags = Diagnostics::default();
+    for d in longest_first(tasks) {
+        diags.extend(d);
+    }
     // Account profiles: each context (Markdown, charts) is built when its
     // page renders and dropped right after, so memory stays flat.
     diags.extend(
@@ -395,16 +401,50 @@ pub fn render(
             sink,
         ),
     );
-    let mut files = files;
-    for (name, bytes) in engine.static_files() {
-        files.push(OutputFile::new(name.clone(), bytes.clone()));
-    }
+    let statics = engine
+        .static_files()
+        .iter()
+        .map(|(name, bytes)| OutputFile::new(name.clone(), bytes.clone()));
+    diags.extend(put_all(sink, statics.collect()));
+    if diags.has_errors() { Err(diags) } else { Ok(()) }
+}
+
+/// Put `files` into `sink`; the problems writing them.
+fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Diagnostics {
+    let mut diags = Diagnostics::default();
     for f in files {
         if let Err(e) = sink.put(f) {
             diags.push(crate::diag::Diagnostic::at_path("write", "output", e));
         }
     }
-    if diags.has_errors() { Err(diags) } else { Ok(()) }
+    diags
+}
+
+/// Run `tasks` on every core, in the order given (longest expected first):
+/// each worker takes the next task as soon as it is free. Large pages are
+/// single tasks that cannot be split, so the order decides how evenly the
+/// cores are used. Results come back in task order.
+fn longest_first<'a, T: Send>(tasks: Vec<Box<dyn FnOnce() -> T + Send + 'a>>) -> Vec<T> {
+    let count = tasks.len();
+    let queue = std::sync::Mutex::new(tasks.into_iter().enumerate());
+    let done = std::sync::Mutex::new(Vec::with_capacity(count));
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads().min(count) {
+            s.spawn(|_| {
+                loop {
+                    let next = queue.lock().ok().and_then(|mut q| q.next());
+                    let Some((i, task)) = next else { break };
+                    let result = task();
+                    if let Ok(mut d) = done.lock() {
+                        d.push((i, result));
+                    }
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_default();
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 #[derive(Serialize)]
@@ -663,5 +703,23 @@ mod tests {
         );
         assert_eq!(json_array(&[&Vec::new()]), to_json::<[Item]>(&[]));
         assert_eq!(json_array(&[]), b"[]\n");
+    }
+
+    #[test]
+    fn tasks_run_once_each_and_answer_in_task_order() {
+        let ran = std::sync::atomic::AtomicUsize::new(0);
+        let tasks: Vec<Box<dyn FnOnce() -> usize + Send + '_>> = (0..9)
+            .map(|i| {
+                let ran = &ran;
+                Box::new(move || {
+                    ran.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    // Later tasks finish first.
+                    std::thread::sleep(std::time::Duration::from_millis(9 - i as u64));
+                    i * 10
+                }) as Box<dyn FnOnce() -> usize + Send + '_>
+            })
+            .collect();
+        assert_eq!(longest_first(tasks), (0..9).map(|i| i * 10).collect::<Vec<_>>());
+        assert_eq!(ran.load(std::sync::atomic::Ordering::SeqCst), 9);
     }
 }
