@@ -708,7 +708,7 @@ mod tests {
     #[test]
     fn tasks_run_once_each_and_answer_in_task_order() {
         let ran = std::sync::atomic::AtomicUsize::new(0);
-        let tasks: Vec<Box<dyn FnOnce() -> usize + Send + '_>> = (0..9)
+        let tasks: Vec<Box<dyn FnOnce() -> usize + Send + '_>> = (0..9usize)
             .map(|i| {
                 let ran = &ran;
                 Box::new(move || {
