@@ -158,3 +158,50 @@ fn presets_switch_with_one_line() {
     );
     assert!(read(&cpm.join("matrix/index.html")).contains("CPM (Thakur &amp; Workman)"));
 }
+
+#[test]
+fn dashboard_lists_the_largest_accounts_of_each_attention_kind() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&fixture("portfolio"), &site);
+    // 20 more accounts with an overdue review, revenue 1..20 M.
+    for i in 1..=20 {
+        let dir = site.join(format!("accounts/overdue-{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("account.yaml"),
+            format!(
+                "name: Overdue {i:02}\nstatus: prospect\nowner: O\nreview_by: 2026-01-01\n\
+                 financials:\n  - {{ year: 2026, revenue: {i}000000 }}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = build_to(&site, &t.path().join("out"));
+    let dashboard = read(&out.join("index.html"));
+    let group = dashboard
+        .split("att-review_overdue")
+        .nth(1)
+        .and_then(|g| g.split("</details>").next())
+        .expect("a review-overdue group");
+    // gamma and zeta from the fixture, and the 20 new ones: 22 in all.
+    assert!(group.contains("<span class=\"count\">22</span>"), "{group}");
+    let list = group.split("</ul>").next().unwrap();
+    let shown: Vec<&str> = list
+        .split("href=\"accounts/")
+        .skip(1)
+        .filter_map(|s| s.split('/').next())
+        .collect();
+    let largest: Vec<String> = (9..=20).rev().map(|i| format!("overdue-{i:02}")).collect();
+    assert_eq!(shown, largest, "the 12 largest accounts, largest first");
+    assert!(group.contains("10 more are on their account pages"), "{group}");
+    // Every item is still in the data file.
+    let items = json(&out.join("data/attention.json"));
+    let overdue = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "review_overdue")
+        .count();
+    assert_eq!(overdue, 22);
+}

@@ -480,6 +480,17 @@ pub struct MatrixSpec<'a> {
 /// size = revenue), with quadrant dividers at the thresholds, quadrant names,
 /// labels for the largest accounts and a tooltip and link on every bubble.
 pub fn matrix(points: &[MatrixPoint], spec: &MatrixSpec) -> String {
+    matrix_with(points, spec, &MatrixMemo::default())
+}
+
+/// The last matrix drawn by charts-rs, with the bubble geometry it was drawn
+/// from: the drawing depends on positions, sizes and groups only, so a change
+/// to names, links or tooltips reuses it (serve's rebuilds).
+#[derive(Default)]
+pub struct MatrixMemo(std::sync::Mutex<Option<(Vec<u64>, String)>>);
+
+/// [`matrix`], reusing the drawing in `memo` when the geometry is unchanged.
+pub fn matrix_with(points: &[MatrixPoint], spec: &MatrixSpec, memo: &MatrixMemo) -> String {
     const FRAME: &str = "__frame";
     let min_rev = points
         .iter()
@@ -532,8 +543,26 @@ pub fn matrix(points: &[MatrixPoint], spec: &MatrixSpec) -> String {
     chart.y_axis_configs[0].split_number = 10;
     chart.y_axis_configs[0].width = Some(28.0);
     chart.y_axis_configs[0].title = Some(spec.y_name.to_string());
-    let Ok(svg) = chart.svg() else {
-        return empty("Chart unavailable.");
+    let geometry: Vec<u64> = points
+        .iter()
+        .flat_map(|p| [p.x.to_bits(), p.y.to_bits(), p.revenue.to_bits(), p.group as u64])
+        .collect();
+    let kept = memo
+        .0
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref().filter(|(g, _)| *g == geometry).map(|(_, svg)| svg.clone()));
+    let svg = match kept {
+        Some(svg) => svg,
+        None => {
+            let Ok(svg) = chart.svg() else {
+                return empty("Chart unavailable.");
+            };
+            if let Ok(mut m) = memo.0.lock() {
+                *m = Some((geometry, svg.clone()));
+            }
+            svg
+        }
     };
     let svg = annotate_matrix(&svg, points, &order, spec, FRAME);
     responsive(&svg, "Portfolio matrix")

@@ -167,7 +167,9 @@ pub fn render(
         accounts_json,
         attention_json,
         attention_rows,
+        matrix: matrix_memo,
     } = cache;
+    let matrix_memo = &*matrix_memo;
     let contexts = contexts.as_ref();
     // Each row becomes a template value once, kept while its account does
     // not change (and the total revenue, which its share depends on, stays);
@@ -213,15 +215,33 @@ pub fn render(
             .flat_map(|rows| rows.iter().map(|(_, v)| v))
             .collect();
         ctx.insert("attention", &attention);
+        // Per kind, the items of the largest accounts first (revenue at
+        // stake), at most ATTENTION_SHOWN of them: a dashboard lists what to
+        // act on, not thousands of lines; each account page has all of its own.
         let mut kinds: Vec<AttentionGroup> = Vec::new();
-        for (kind, row) in attention_kinds.iter().flat_map(|rows| rows.iter()) {
-            match kinds.iter_mut().find(|g| g.kind == *kind) {
-                Some(g) => g.items.push(row),
-                None => kinds.push(AttentionGroup {
-                    kind,
-                    label: attention_label(kind),
-                    items: vec![row],
-                }),
+        let mut by_revenue: Vec<usize> = (0..p.accounts.len()).collect();
+        by_revenue.sort_by(|&a, &b| {
+            let revenue = |i: usize| p.accounts[i].revenue.unwrap_or(0.0);
+            revenue(b).total_cmp(&revenue(a)).then(a.cmp(&b))
+        });
+        for &i in &by_revenue {
+            for (kind, row) in attention_kinds[i] {
+                let g = match kinds.iter().position(|g| g.kind == *kind) {
+                    Some(g) => &mut kinds[g],
+                    None => {
+                        kinds.push(AttentionGroup {
+                            kind,
+                            label: attention_label(kind),
+                            total: 0,
+                            items: Vec::new(),
+                        });
+                        kinds.last_mut().expect("just pushed")
+                    }
+                };
+                g.total += 1;
+                if g.items.len() < ATTENTION_SHOWN {
+                    g.items.push(row);
+                }
             }
         }
         kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
@@ -263,7 +283,7 @@ pub fn render(
     let matrix = || {
         let mut ctx = page("matrix/index.html", "matrix.html", "Portfolio matrix", "matrix", &info);
         ctx.insert("matrix", &cfg.matrix);
-        ctx.insert("chart", &matrix_chart(p, "../accounts/"));
+        ctx.insert("chart", &matrix_chart(p, "../accounts/", matrix_memo));
         let groups: Vec<QuadrantRows> = p
             .quadrants
             .iter()
@@ -460,8 +480,14 @@ struct AttentionRow<'a> {
 struct AttentionGroup<'a> {
     kind: &'a str,
     label: &'static str,
+    /// Items of this kind in the portfolio.
+    total: usize,
+    /// The first ATTENTION_SHOWN of them, largest accounts first.
     items: Vec<&'a Value>,
 }
+
+/// Items per kind the dashboard lists.
+const ATTENTION_SHOWN: usize = 12;
 
 /// Most urgent first.
 const ATTENTION_ORDER: [&str; 6] = [
@@ -545,11 +571,11 @@ fn stage_chart(p: &Portfolio) -> String {
 }
 
 /// The matrix bubble chart; `href_prefix` leads from the page to /accounts/.
-pub fn matrix_chart(p: &Portfolio, href_prefix: &str) -> String {
+pub fn matrix_chart(p: &Portfolio, href_prefix: &str, memo: &charts::MatrixMemo) -> String {
     let m = &p.config.matrix;
     let points: Vec<charts::MatrixPoint> = p
         .accounts
-        .iter()
+        .par_iter()
         .filter_map(|a| {
             let q = a.placement.quadrant?;
             let (x, y) = (a.placement.horizontal.score?, a.placement.vertical.score?);
@@ -587,7 +613,7 @@ pub fn matrix_chart(p: &Portfolio, href_prefix: &str) -> String {
         group_names: names,
         labels: 15,
     };
-    charts::matrix(&points, &spec)
+    charts::matrix_with(&points, &spec, memo)
 }
 
 /// `/data/*.json`: the computed analysis for BI tools. Keys are documented in

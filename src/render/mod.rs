@@ -53,6 +53,8 @@ pub struct Cache {
     pub(crate) attention_json: Parts<Vec<u8>>,
     /// Each account's attention items (kind, template value), for the dashboard.
     pub(crate) attention_rows: Parts<Vec<(&'static str, tera::Value)>>,
+    /// The matrix chart as last drawn.
+    pub(crate) matrix: charts::MatrixMemo,
 }
 
 impl Cache {
