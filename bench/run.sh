@@ -77,12 +77,21 @@ echo "|------------------------|---------:|---------:|---------:|---------:|"
 for n in "${SIZES[@]}"; do
   site=$WORK/site-$n hugo_site=$WORK/hugo-$n zola_site=$WORK/zola-$n
   # The marker names the sites generated with it and the generator's checksum;
-  # regenerate when a site is missing or gen_corpus changed.
-  want="kamsite hugo${ZOLA:+ zola} $gen_sum" have=$(cat "$site/.complete" 2>/dev/null || true)
-  if [ "$have" != "$want" ] && [ "$have" != "kamsite hugo zola $gen_sum" ]; then
+  # regenerate when a site is missing or gen_corpus changed. Peer sites are
+  # only written for sizes the peers are built at.
+  wanted=(kamsite)
+  [ "$n" -le "$PEERS_MAX" ] && wanted+=(hugo ${ZOLA:+zola})
+  have=$(cat "$site/.complete" 2>/dev/null || true)
+  fresh=yes
+  [[ "$have" == *" $gen_sum" ]] || fresh=no
+  for w in "${wanted[@]}"; do [[ " $have " == *" $w "* ]] || fresh=no; done
+  if [ "$fresh" = no ]; then
     rm -rf "$site" "$hugo_site" "$zola_site"
-    "$GEN" --accounts "$n" --notes "$NOTES" --out "$site" --hugo "$hugo_site" ${ZOLA:+--zola "$zola_site"}
-    echo "$want" >"$site/.complete"
+    peers=()
+    [[ " ${wanted[*]} " == *" hugo "* ]] && peers+=(--hugo "$hugo_site")
+    [[ " ${wanted[*]} " == *" zola "* ]] && peers+=(--zola "$zola_site")
+    "$GEN" --accounts "$n" --notes "$NOTES" --out "$site" "${peers[@]}"
+    echo "${wanted[*]} $gen_sum" >"$site/.complete"
   fi
   rm -rf "$WORK/out-$n" "$WORK/hugo-out-$n" "$WORK/zola-out-$n"
   measure "kamsite $n accounts" "$WORK/out-$n" "$KAMSITE" build --root "$site" --out "$WORK/out-$n"
