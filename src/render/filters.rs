@@ -85,6 +85,25 @@ pub fn plain(x: f64) -> String {
     }
 }
 
+/// `format!("{:.*}", decimals, x)`, with whole numbers written as integers:
+/// the general path takes a slow exact algorithm for large values, and
+/// money amounts are mostly whole.
+fn fixed(x: f64, decimals: usize) -> String {
+    // Exact below 2^53; `round_ties_even` rounds as `{:.0}` does.
+    if x.is_finite() && x.abs() < 9.0e15 && (decimals == 0 || x.fract() == 0.0) {
+        let whole = x.round_ties_even();
+        if whole != 0.0 || x.is_sign_positive() {
+            let mut s = (whole as i64).to_string();
+            if decimals > 0 {
+                s.push('.');
+                s.extend(std::iter::repeat_n('0', decimals));
+            }
+            return s;
+        }
+    }
+    format!("{:.*}", decimals, x)
+}
+
 pub fn compact(x: f64) -> String {
     let a = x.abs();
     let sign = if x < 0.0 { "-" } else { "" };
@@ -100,7 +119,7 @@ pub fn compact(x: f64) -> String {
 }
 
 pub fn group_thousands(x: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, x.abs());
+    let s = fixed(x.abs(), decimals);
     let (int_part, frac) = match s.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (s.as_str(), None),
@@ -125,6 +144,29 @@ pub fn group_thousands(x: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_point_matches_format() {
+        for x in [
+            0.0,
+            0.4,
+            0.5,
+            1.5,
+            2.5,
+            12.0,
+            999.5,
+            4_213_551.0,
+            4_213_551.5,
+            4_213_552.5,
+            1e15,
+            0.125,
+            3.14159,
+        ] {
+            for d in 0..3 {
+                assert_eq!(fixed(x, d), format!("{:.*}", d, x), "{x} with {d} decimals");
+            }
+        }
+    }
 
     #[test]
     fn formats() {
