@@ -188,7 +188,8 @@ pub struct Workspace {
     /// The date the pages were built for: kept parts and pages hold
     /// "overdue" and "gone quiet" as of that day.
     today: Date,
-    /// Output made from single accounts (the search index's parts).
+    /// What rendering keeps: output made from single accounts (search-index
+    /// entries, list rows, data-file entries) and the aggregate pages' contexts.
     cache: render::Cache,
     /// The problems of accounts changed since the full build, by slug (the
     /// others had none that stop a build).
@@ -310,12 +311,17 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     }
     timings.lap("render");
     let files = sink.into_files();
+    // Site-wide pages no longer made (a quarter or competitor without
+    // reviews now) would stay behind with old numbers: remove them.
+    let gone = cache.gone_pages();
     let written = match &opts.files_lock {
         Some(lock) => {
             let _writing = lock.write();
             write::replace_in_place(&out, &files, write::Replace::Overwrite)
+                .and_then(|stats| write::remove_in_place(&out, &gone).map(|()| stats))
         }
-        None => write::replace_in_place(&out, &files, write::Replace::Rename),
+        None => write::replace_in_place(&out, &files, write::Replace::Rename)
+            .and_then(|stats| write::remove_in_place(&out, &gone).map(|()| stats)),
     };
     let stats = written.map_err(|e| {
         cache.forget_pages();

@@ -315,6 +315,31 @@ pub fn replace_in_place(out: &Path, files: &[OutputFile], how: Replace) -> Resul
     })
 }
 
+/// Remove pages that no longer exist from an output folder (serve's
+/// incremental rebuild), and their folders once empty. Only files inside
+/// `out` are touched; a file already gone is not an error.
+pub fn remove_in_place(out: &Path, paths: &[String]) -> Result<(), String> {
+    for p in paths {
+        let rel = safe_relative(p).ok_or_else(|| format!("refusing to remove outside the output folder: {p}"))?;
+        let path = out.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("cannot remove {}: {e}", path.display())),
+        }
+        // `reviews/quarters/2024-Q1/` goes with its index.html; `remove_dir`
+        // fails on a folder that still holds something, which ends the walk.
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != out) {
+            if std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(())
+}
+
 /// Write `bytes` over the file at `path` (created if missing), keeping its blocks.
 fn overwrite(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;

@@ -147,3 +147,46 @@ fn a_failing_account_keeps_failing_until_fixed() {
         "the earlier edit is in once the site is good again"
     );
 }
+
+#[test]
+fn pages_of_a_quarter_or_competitor_with_no_review_left_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&example(), &root);
+    let out = tmp.path().join("out");
+    let (mut ws, _) = full_build(&root, &out);
+    let opts = options(&root, &out, true);
+    let review = "accounts/brightwater-telecom/reviews/2026-07-02-edge-cabinet-rollout.md";
+    let slug = ["brightwater-telecom".to_string()];
+
+    // The review moves to a quarter of its own and names a new competitor.
+    edit(&root, review, "date: 2026-07-02", "date: 2024-01-10");
+    edit(
+        &root,
+        review,
+        "  - Halden Controls",
+        "  - Halden Controls\n  - Zeta Rivals",
+    );
+    rebuild_accounts(&opts, &mut ws, &slug).unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    let quarter = out.join("reviews/quarters/2024-Q1/index.html");
+    let rival = out.join("reviews/competitors/zeta-rivals/index.html");
+    assert!(quarter.is_file() && rival.is_file());
+
+    // And back: both pages have nothing left to show.
+    edit(&root, review, "date: 2024-01-10", "date: 2026-07-02");
+    edit(&root, review, "\n  - Zeta Rivals", "");
+    rebuild_accounts(&opts, &mut ws, &slug).unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    assert!(!quarter.exists() && !quarter.parent().unwrap().exists());
+    assert!(!rival.exists());
+
+    let fresh = tmp.path().join("fresh");
+    full_build(&root, &fresh);
+    let (got, want) = (tree(&out), tree(&fresh));
+    let keys = |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&got), keys(&want));
+    let differ: Vec<&String> = want.keys().filter(|k| got.get(*k) != want.get(*k)).collect();
+    assert!(
+        differ.is_empty(),
+        "incremental output differs from a full build in {differ:?}"
+    );
+}

@@ -171,6 +171,9 @@ pub fn render(
     } = cache;
     let matrix_memo = &*matrix_memo;
     let contexts = contexts.as_ref();
+    if let Some(c) = contexts {
+        c.begin();
+    }
     // Each row becomes a template value once, kept while its account does
     // not change (and the total revenue, which its share depends on, stays);
     // the lists of every page share them (tera values are reference-counted)

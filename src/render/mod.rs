@@ -74,6 +74,12 @@ impl Cache {
         }
     }
 
+    /// The site-wide pages the last render no longer made, whose files are
+    /// now stale (empty when no contexts are kept).
+    pub fn gone_pages(&self) -> Vec<String> {
+        self.contexts.as_ref().map(Contexts::gone).unwrap_or_default()
+    }
+
     /// Forget what was made from an account: it changed, or is gone.
     pub fn forget(&mut self, slug: &str) {
         self.rows.forget(slug);
@@ -85,33 +91,67 @@ impl Cache {
     }
 }
 
-/// The context each aggregate page was last rendered from, by path.
+/// The context each aggregate page was last rendered from, by path, and the
+/// pages the current render made (to tell which ones are gone).
 #[derive(Default)]
-pub(crate) struct Contexts(std::sync::Mutex<std::collections::HashMap<String, Context>>);
+pub(crate) struct Contexts {
+    known: std::sync::Mutex<std::collections::HashMap<String, Context>>,
+    made: std::sync::Mutex<std::collections::HashSet<String>>,
+}
 
 impl Contexts {
+    /// Start a render: no page made yet.
+    fn begin(&self) {
+        if let Ok(mut m) = self.made.lock() {
+            m.clear();
+        }
+    }
+
     fn unchanged(&self, p: &Page) -> bool {
+        if let Ok(mut m) = self.made.lock() {
+            m.insert(p.path.clone());
+        }
         // Compare outside the lock: a large context takes a while.
-        let Some(old) = self.0.lock().ok().and_then(|mut m| m.remove(&p.path)) else {
+        let Some(old) = self.known.lock().ok().and_then(|mut m| m.remove(&p.path)) else {
             return false;
         };
         let same = old == p.context;
-        if same && let Ok(mut m) = self.0.lock() {
+        if same && let Ok(mut m) = self.known.lock() {
             m.insert(p.path.clone(), old);
         }
         same
     }
 
     fn remember(&self, p: Page) {
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.known.lock() {
             m.insert(p.path, p.context);
         }
     }
 
     fn clear(&self) {
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.known.lock() {
             m.clear();
         }
+    }
+
+    /// Site-wide pages rendered before but not by this render (a quarter
+    /// or a competitor with no review left), forgotten here. Pages under
+    /// `accounts/` are left out: a rebuild makes only the changed accounts'.
+    fn gone(&self) -> Vec<String> {
+        let made = self.made.lock().map(|m| m.clone()).unwrap_or_default();
+        let Ok(mut known) = self.known.lock() else {
+            return Vec::new();
+        };
+        let mut gone: Vec<String> = known
+            .keys()
+            .filter(|path| !path.starts_with("accounts/") && !made.contains(*path))
+            .cloned()
+            .collect();
+        gone.sort();
+        for path in &gone {
+            known.remove(path);
+        }
+        gone
     }
 }
 
