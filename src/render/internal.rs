@@ -221,45 +221,48 @@ pub fn render(
         // Per kind, the items of the largest accounts first (revenue at
         // stake), at most ATTENTION_SHOWN of them: a dashboard lists what to
         // act on, not thousands of lines; each account page has all of its own.
-        let mut kinds: Vec<AttentionGroup> = Vec::new();
+        // Accounts by revenue, largest first (then by name): for the largest
+        // accounts table and the order of the attention items.
         let mut by_revenue: Vec<usize> = (0..p.accounts.len()).collect();
         by_revenue.sort_by(|&a, &b| {
-            let revenue = |i: usize| p.accounts[i].revenue.unwrap_or(0.0);
-            revenue(b).total_cmp(&revenue(a)).then(a.cmp(&b))
-        });
-        for &i in &by_revenue {
-            for (kind, row) in attention_kinds[i] {
-                let g = match kinds.iter().position(|g| g.kind == *kind) {
-                    Some(g) => &mut kinds[g],
-                    None => {
-                        kinds.push(AttentionGroup {
-                            kind,
-                            label: attention_label(kind),
-                            total: 0,
-                            items: Vec::new(),
-                        });
-                        kinds.last_mut().expect("just pushed")
-                    }
-                };
-                g.total += 1;
-                if g.items.len() < ATTENTION_SHOWN {
-                    g.items.push(row);
-                }
-            }
-        }
-        kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
-        ctx.insert("attention_groups", &kinds);
-        let mut top: Vec<usize> = (0..p.accounts.len())
-            .filter(|&i| p.accounts[i].revenue.is_some())
-            .collect();
-        top.sort_by(|&a, &b| {
             let (a, b) = (&p.accounts[a], &p.accounts[b]);
             b.revenue
                 .unwrap_or(0.0)
                 .total_cmp(&a.revenue.unwrap_or(0.0))
                 .then(a.name.cmp(b.name))
         });
-        top.truncate(10);
+        let mut kinds: Vec<AttentionGroup> = Vec::new();
+        for (kind, row) in by_revenue
+            .iter()
+            .filter_map(|&i| attention_kinds.get(i))
+            .flat_map(|rows| rows.iter())
+        {
+            let g = match kinds.iter().position(|g| g.kind == *kind) {
+                Some(g) => g,
+                None => {
+                    kinds.push(AttentionGroup {
+                        kind,
+                        label: attention_label(kind),
+                        total: 0,
+                        items: Vec::new(),
+                    });
+                    kinds.len() - 1
+                }
+            };
+            let g = &mut kinds[g];
+            g.total += 1;
+            if g.items.len() < ATTENTION_SHOWN {
+                g.items.push(row);
+            }
+        }
+        kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
+        ctx.insert("attention_groups", &kinds);
+        let top: Vec<usize> = by_revenue
+            .iter()
+            .copied()
+            .filter(|&i| p.accounts[i].revenue.is_some())
+            .take(10)
+            .collect();
         let top: Vec<&Value> = top.iter().map(|&i| &shared[i]).collect();
         ctx.insert("top_accounts", &top);
         ctx.insert("tiers", &tier_rows(p, &shared));
@@ -329,11 +332,7 @@ pub fn render(
     };
 
     // Each account's reviews, grouped once (a scan per account is quadratic).
-    let mut reviews_by_account: std::collections::HashMap<&str, Vec<&crate::analyze::winloss::ReviewView>> =
-        std::collections::HashMap::new();
-    for r in &p.winloss.reviews {
-        reviews_by_account.entry(r.slug).or_default().push(r);
-    }
+    let reviews_by_account = reviews::by_account(&p.winloss);
     let not_found = || Page {
         path: "404.html".into(),
         template: "404.html",
@@ -410,10 +409,13 @@ pub fn render(
                 );
                 ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
                 ctx.insert("matrix", &cfg.matrix);
-                ctx.insert(
-                    "reviews",
-                    reviews_by_account.get(a.slug).map(Vec::as_slice).unwrap_or(&[]),
-                );
+                let own: Vec<&crate::analyze::winloss::ReviewView> = reviews_by_account
+                    .get(a.slug)
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &p.winloss.reviews[i])
+                    .collect();
+                ctx.insert("reviews", &own);
                 ctx.insert("plans", &super::plans::account_plans(p, a.slug));
                 Page {
                     path,

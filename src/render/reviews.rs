@@ -169,15 +169,21 @@ pub(super) fn pages(
     pages
 }
 
+/// Each account's reviews, as positions in the analysis' list (newest first).
+pub(super) fn by_account<'w>(wl: &'w WinLoss) -> HashMap<&'w str, Vec<usize>> {
+    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in wl.reviews.iter().enumerate() {
+        by_account.entry(r.slug).or_default().push(i);
+    }
+    by_account
+}
+
 /// Each review as a template value, in the analysis' order, shared by every
 /// list it is in (the analysis, its quarter, its competitors, the lessons).
 /// Values are kept per account between `serve`'s rebuilds.
 fn review_values(p: &Portfolio, parts: &mut Parts<Vec<Value>>) -> Vec<Value> {
     let wl = &p.winloss;
-    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, r) in wl.reviews.iter().enumerate() {
-        by_account.entry(r.slug).or_default().push(i);
-    }
+    let by_account = by_account(wl);
     let none: &[usize] = &[];
     let of = |slug: &str| by_account.get(slug).map(Vec::as_slice).unwrap_or(none);
     let kept = parts.all(p, |a| {
