@@ -39,9 +39,19 @@ fn main() {
     if let Err(e) = result {
         usage(&format!("full build failed: {e}"));
     }
-    let mut ws = site.expect("a loaded site");
+    let Some(mut ws) = site else {
+        usage("the site did not load")
+    };
     println!("full build: {} ms", t.elapsed().as_millis());
-    let slug = slug.unwrap_or_else(|| ws.site.accounts[ws.site.accounts.len() / 2].slug.to_string());
+    let slug = match slug.or_else(|| {
+        ws.site
+            .accounts
+            .get(ws.site.accounts.len() / 2)
+            .map(|a| a.slug.to_string())
+    }) {
+        Some(s) => s,
+        None => usage("the site has no accounts"),
+    };
     // Each run renames the account in its account.yaml, as an edit would;
     // the file is put back at the end.
     let yaml = opts.root.join("accounts").join(&slug).join("account.yaml");
