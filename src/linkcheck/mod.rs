@@ -12,7 +12,7 @@ mod scan;
 
 pub use report::diagnostics;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -43,15 +43,13 @@ pub struct LinkIndex {
 
 /// Where a distinct target is linked from: (page, link as written, offset).
 type Places = Vec<(String, String, usize)>;
-/// A target, keyed with its page for same-page anchors.
-type TargetKey = (Option<String>, Target);
 
 #[derive(Default)]
 struct IndexState {
     paths: HashSet<String>,
     ids: HashMap<String, Vec<u64>>,
     /// Each distinct target, with where it occurs (page, link as written, offset).
-    targets: HashMap<TargetKey, Places>,
+    targets: HashMap<Target, Places>,
     /// Links that are broken whatever exists (bad encoding, above the root).
     invalid: Vec<Broken>,
 }
@@ -83,11 +81,26 @@ impl LinkIndex {
         let mut ids: Vec<u64> = s.ids.iter().map(|id| id_hash(id)).collect();
         ids.sort_unstable();
         ids.dedup();
+        let is_page = path.ends_with(".html");
         let mut prepared = Vec::with_capacity(s.refs.len());
         let mut invalid = Vec::new();
         for r in &s.refs {
             match prepare(path, &r.url, &self.base_url, &self.site_prefix) {
-                Ok(Some(t)) => prepared.push((t, r.url.to_string(), r.offset)),
+                // A same-page anchor is checked here: this page's ids are all known.
+                Ok(Some(t)) if t.same_page => {
+                    if let Some(id) = &t.fragment
+                        && is_page
+                        && ids.binary_search(&id_hash(id)).is_err()
+                    {
+                        invalid.push(Broken {
+                            page: path.to_string(),
+                            href: r.url.to_string(),
+                            offset: r.offset,
+                            reason: format!("no element with id `{id}` on this page"),
+                        });
+                    }
+                }
+                Ok(Some(t)) => prepared.push((t, r)),
                 Ok(None) => {}
                 Err(reason) => invalid.push(Broken {
                     page: path.to_string(),
@@ -99,16 +112,14 @@ impl LinkIndex {
         }
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.paths.insert(path.to_string());
-        if path.ends_with(".html") {
+        if is_page {
             st.ids.insert(path.to_string(), ids);
         }
         st.invalid.extend(invalid);
-        for (t, href, offset) in prepared {
-            // Same-page anchors depend on the page; other targets do not.
-            let key = (t.same_page.then(|| path.to_string()), t);
-            let places = st.targets.entry(key).or_default();
+        for (t, r) in prepared {
+            let places = st.targets.entry(t).or_default();
             if places.len() < OCCURRENCES_KEPT {
-                places.push((path.to_string(), href, offset));
+                places.push((path.to_string(), r.url.to_string(), r.offset));
             }
         }
     }
@@ -120,7 +131,7 @@ impl LinkIndex {
         let (paths, ids) = (&st.paths, &st.ids);
         let mut broken: Vec<Broken> = targets
             .par_iter()
-            .flat_map_iter(|((_, t), places)| {
+            .flat_map_iter(|(t, places)| {
                 let first_page = places.first().map(|p| p.0.as_str()).unwrap_or("");
                 let ok = exists(first_page, t, paths, ids).is_ok();
                 places.iter().filter_map(move |(page, href, offset)| {
@@ -261,10 +272,8 @@ fn exists(page: &str, t: &Target, paths: &HashSet<String>, ids: &HashMap<String,
 
 /// Ids are kept as hashes: a large site has millions of them.
 fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0x6b61_6d73).hash_one(id)
 }
 
 fn display_target(p: &str) -> String {

@@ -30,63 +30,65 @@ const URL_ATTRS: [&str; 6] = ["href", "src", "xlink:href", "poster", "action", "
 const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 
 pub fn html(page: &str) -> Scan<'_> {
-    let bytes = page.as_bytes();
+    let b = page.as_bytes();
     let mut scan = Scan::default();
     let mut i = 0;
-    while let Some(rel) = page.get(i..).and_then(|s| s.find('<')) {
+    while let Some(rel) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + rel;
-        let rest = &page[lt..];
-        if rest.starts_with("<!--") {
-            i = rest.find("-->").map(|e| lt + e + 3).unwrap_or(page.len());
+        let rest = &b[lt..];
+        if rest.starts_with(b"<!--") {
+            i = memchr::memmem::find(rest, b"-->")
+                .map(|e| lt + e + 3)
+                .unwrap_or(b.len());
             continue;
         }
-        if rest.starts_with("<!") || rest.starts_with("<?") || rest.starts_with("</") {
-            i = rest.find('>').map(|e| lt + e + 1).unwrap_or(page.len());
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") || rest.starts_with(b"</") {
+            i = memchr::memchr(b'>', rest).map(|e| lt + e + 1).unwrap_or(b.len());
             continue;
         }
         let name_end = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+            .iter()
+            .position(|&c| !(c.is_ascii_alphanumeric() || c == b'-' || c == b':'))
             .map(|e| e + 1)
             .unwrap_or(rest.len());
         if name_end == 1 {
             i = lt + 1;
             continue;
         }
-        let tag = rest[1..name_end].to_ascii_lowercase();
-        let (attrs, end) = attributes(page, lt + name_end);
-        for (name, value, offset) in attrs {
-            let Some(value) = value else { continue };
-            match name.as_str() {
-                "id" => scan.ids.push(decode_entities(value)),
-                "name" if tag == "a" => scan.ids.push(decode_entities(value)),
-                "srcset" => {
-                    for candidate in value.split(',') {
-                        let url = candidate.split_whitespace().next().unwrap_or("");
-                        if !url.is_empty() {
-                            let lead = candidate.len() - candidate.trim_start().len();
-                            let at = offset + candidate.as_ptr() as usize - value.as_ptr() as usize + lead;
-                            scan.refs.push(Ref {
-                                url: decode_entities(url),
-                                offset: at,
-                            });
-                        }
+        // The name is ASCII: it ends before the first other byte.
+        let tag = &page[lt + 1..lt + name_end];
+        let end = attributes(page, lt + name_end, |name, value, offset| {
+            let Some(value) = value else { return };
+            if name.eq_ignore_ascii_case("id") || (name.eq_ignore_ascii_case("name") && tag.eq_ignore_ascii_case("a")) {
+                scan.ids.push(decode_entities(value));
+            } else if name.eq_ignore_ascii_case("srcset") {
+                for candidate in value.split(',') {
+                    let url = candidate.split_whitespace().next().unwrap_or("");
+                    if !url.is_empty() {
+                        let lead = candidate.len() - candidate.trim_start().len();
+                        let at = offset + candidate.as_ptr() as usize - value.as_ptr() as usize + lead;
+                        scan.refs.push(Ref {
+                            url: decode_entities(url),
+                            offset: at,
+                        });
                     }
                 }
-                "style" => scan.refs.extend(css_urls(value, offset)),
-                n if URL_ATTRS.contains(&n) && !(n == "data" && tag != "object") => scan.refs.push(Ref {
+            } else if name.eq_ignore_ascii_case("style") {
+                scan.refs.extend(css_urls(value, offset));
+            } else if URL_ATTRS.iter().any(|a| name.eq_ignore_ascii_case(a))
+                // `data` is a URL on `<object>` only.
+                && (!name.eq_ignore_ascii_case("data") || tag.eq_ignore_ascii_case("object"))
+            {
+                scan.refs.push(Ref {
                     url: decode_entities(value),
                     offset,
-                }),
-                _ => {}
+                });
             }
-        }
+        });
         i = end;
-        if RAW_TEXT.contains(&tag.as_str()) {
-            let close = format!("</{tag}");
-            let body_end = find_ascii_ci(&bytes[i..], close.as_bytes())
-                .map(|e| i + e)
-                .unwrap_or(page.len());
-            if tag == "style" {
+        if let Some(raw) = RAW_TEXT.iter().find(|t| tag.eq_ignore_ascii_case(t)) {
+            let body_end = find_close(&b[i..], raw.as_bytes()).map(|e| i + e).unwrap_or(page.len());
+            if *raw == "style" {
                 scan.refs.extend(css_urls(&page[i..body_end], i));
             }
             i = body_end;
@@ -95,27 +97,27 @@ pub fn html(page: &str) -> Scan<'_> {
     scan
 }
 
-/// The attributes of a tag starting at `from` (just after its name), and the offset after `>`.
-#[allow(clippy::type_complexity)]
-fn attributes(page: &str, from: usize) -> (Vec<(String, Option<&str>, usize)>, usize) {
+/// Call `each(name, value, offset of the value)` for the attributes of a tag
+/// starting at `from` (just after its name); returns the offset after `>`.
+fn attributes<'a>(page: &'a str, from: usize, mut each: impl FnMut(&'a str, Option<&'a str>, usize)) -> usize {
     let b = page.as_bytes();
-    let mut out = Vec::new();
     let mut i = from;
     loop {
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
             i += 1;
         }
         if i >= b.len() {
-            return (out, b.len());
+            return b.len();
         }
         if b[i] == b'>' {
-            return (out, i + 1);
+            return i + 1;
         }
         let start = i;
         while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
             i += 1;
         }
-        let name = page[start..i].to_ascii_lowercase();
+        // Both ends sit at ASCII bytes (or the end), so this is a char boundary.
+        let name = &page[start..i];
         if name.is_empty() {
             i += 1;
             continue;
@@ -130,21 +132,22 @@ fn attributes(page: &str, from: usize) -> (Vec<(String, Option<&str>, usize)>, u
                 j += 1;
             }
             if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
-                let quote = b[j] as char;
                 let vstart = j + 1;
-                let vend = page[vstart..].find(quote).map(|e| vstart + e).unwrap_or(b.len());
-                out.push((name, Some(&page[vstart..vend]), vstart));
+                let vend = memchr::memchr(b[j], &b[vstart..])
+                    .map(|e| vstart + e)
+                    .unwrap_or(b.len());
+                each(name, Some(&page[vstart..vend]), vstart);
                 i = (vend + 1).min(b.len());
             } else {
                 let vstart = j;
                 while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
                     j += 1;
                 }
-                out.push((name, Some(&page[vstart..j]), vstart));
+                each(name, Some(&page[vstart..j]), vstart);
                 i = j;
             }
         } else {
-            out.push((name, None, start));
+            each(name, None, start);
         }
     }
 }
@@ -171,11 +174,18 @@ pub fn css_urls(css: &str, base: usize) -> Vec<Ref<'_>> {
     out
 }
 
-fn find_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return None;
+/// Where `</name` starts in `hay` (any letter case).
+fn find_close(hay: &[u8], name: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(rel) = memchr::memchr(b'<', &hay[at..]) {
+        let lt = at + rel;
+        let rest = &hay[lt + 1..];
+        if rest.first() == Some(&b'/') && rest.len() > name.len() && rest[1..=name.len()].eq_ignore_ascii_case(name) {
+            return Some(lt);
+        }
+        at = lt + 1;
     }
-    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    None
 }
 
 /// Decode the character references an attribute value may contain.
@@ -253,6 +263,16 @@ mod tests {
             let raw = &page[r.offset..];
             assert!(raw.starts_with(r.url.split('&').next().unwrap()), "{r:?}: {raw:.20}");
         }
+    }
+
+    #[test]
+    fn names_match_in_any_letter_case() {
+        let page = r#"<A HREF="up.html">u</A><SCRIPT>x = "<a href='no'>";</Script><P ID=top>
+<object DATA="d.svg"></object><div data="not-a-link"></div><TITLE><a href="t"></TITLE><img Src=i.png>"#;
+        let s = html(page);
+        let urls: Vec<&str> = s.refs.iter().map(|r| r.url.as_ref()).collect();
+        assert_eq!(urls, ["up.html", "d.svg", "i.png"]);
+        assert_eq!(s.ids, ["top"]);
     }
 
     #[test]
