@@ -66,6 +66,15 @@ ratio() { # ratio LABEL KAMSITE_WALL OTHER_WALL
   printf "| %-22s | %8s |          |          |          |\n" "$1" "$(echo "scale=2; $2 / $3" | bc)"
 }
 
+# Outputs are kept until the run ends. On ext4 without a journal (as on the
+# benchmark machine) creating a file skips the inodes freed in the last half
+# minute or so, one by one: a build that starts right after a large tree was
+# deleted spent up to twice as long in the kernel. Deleting only at the end
+# keeps every build of the run on the same footing.
+OUT=$WORK/out.$$
+mkdir -p "$OUT"
+trap 'rm -rf "$OUT"' EXIT
+
 warnings=
 # Peers are built up to this many accounts (BENCH_PEERS_MAX to change).
 PEERS_MAX=${BENCH_PEERS_MAX:-10000}
@@ -93,26 +102,23 @@ for n in "${SIZES[@]}"; do
     "$GEN" --accounts "$n" --notes "$NOTES" --out "$site" "${peers[@]}"
     echo "${wanted[*]} $gen_sum" >"$site/.complete"
   fi
-  rm -rf "$WORK/out-$n" "$WORK/hugo-out-$n" "$WORK/zola-out-$n"
-  measure "kamsite $n accounts" "$WORK/out-$n" "$KAMSITE" build --root "$site" --out "$WORK/out-$n"
+  measure "kamsite $n accounts" "$OUT/kamsite-$n" "$KAMSITE" build --root "$site" --out "$OUT/kamsite-$n"
   k=$(cat "$WORK/last-wall")
   kamsite_wall[$n]=$k
   if [ "$n" -gt "$PEERS_MAX" ]; then
     # Hugo needed 4 GB at 10k accounts and grows linearly: 100k does not fit.
     printf "| %-22s | %8s |          |          |          |\n" "(hugo, zola: skipped)" "-"
-    rm -rf "$WORK/out-$n"
     continue
   fi
-  measure "hugo $n accounts" "$WORK/hugo-out-$n" hugo --quiet --buildFuture --source "$hugo_site" --destination "$WORK/hugo-out-$n"
+  measure "hugo $n accounts" "$OUT/hugo-$n" hugo --quiet --buildFuture --source "$hugo_site" --destination "$OUT/hugo-$n"
   h=$(cat "$WORK/last-wall")
   if [ -n "$ZOLA" ]; then
-    measure "zola $n accounts" "$WORK/zola-out-$n" "$ZOLA" --root "$zola_site" build --output-dir "$WORK/zola-out-$n" --force
+    measure "zola $n accounts" "$OUT/zola-$n" "$ZOLA" --root "$zola_site" build --output-dir "$OUT/zola-$n" --force
     z=$(cat "$WORK/last-wall")
     [ -s "$WORK/last-warnings" ] && warnings+="zola $n: $(head -5 "$WORK/last-warnings")"$'\n'
   fi
   ratio "ratio kamsite/hugo" "$k" "$h"
   [ -n "$ZOLA" ] && ratio "ratio kamsite/zola" "$k" "$z"
-  rm -rf "$WORK/out-$n" "$WORK/hugo-out-$n" "$WORK/zola-out-$n"
 done
 # Linearity: each size's kamsite time against the size ten times smaller.
 for n in "${SIZES[@]}"; do
