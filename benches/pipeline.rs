@@ -40,7 +40,7 @@ fn pipeline(c: &mut Criterion) {
         .accounts
         .iter()
         .flat_map(|a| a.notes.iter())
-        .map(|n| n.body.as_str())
+        .map(|n| &*n.body)
         .max_by_key(|b| b.len())
         .unwrap_or("");
     c.bench_function("markdown note", |b| {

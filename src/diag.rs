@@ -23,6 +23,39 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
+/// A part of a file's text, sharing the file's allocation (a Markdown body
+/// after its front matter): the text is kept once, however many views of it.
+#[derive(Clone, Debug, Default)]
+pub struct Part {
+    text: Arc<str>,
+    range: std::ops::Range<usize>,
+}
+
+impl Part {
+    /// The part of `file` that `slice` (borrowed from `file.text`) covers.
+    /// A slice from elsewhere gives the whole file (never a wrong part).
+    pub fn of(file: &SourceFile, slice: &str) -> Part {
+        let base = file.text.as_ptr() as usize;
+        let start = (slice.as_ptr() as usize).wrapping_sub(base);
+        let range = if start <= file.text.len() && start + slice.len() <= file.text.len() {
+            start..start + slice.len()
+        } else {
+            0..file.text.len()
+        };
+        Part {
+            text: file.text.clone(),
+            range,
+        }
+    }
+}
+
+impl std::ops::Deref for Part {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text[self.range.clone()]
+    }
+}
+
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         SourceFile {
@@ -350,6 +383,18 @@ pub fn one_of(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_part_shares_its_file_text() {
+        let f = SourceFile::new("n.md", "---\ndate: 2026-01-01\n---\n# Body\n");
+        let at = f.text.find("# Body").unwrap();
+        let body = Part::of(&f, &f.text[at..]);
+        assert_eq!(&*body, "# Body\n");
+        assert!(std::ptr::eq(body.as_ptr(), f.text[at..].as_ptr()));
+        // A slice of another string cannot name a part of this file: the whole file.
+        assert_eq!(&*Part::of(&f, "elsewhere"), &*f.text);
+        assert_eq!(&*Part::default(), "");
+    }
 
     #[test]
     fn suggests_close_names_only() {

@@ -3,7 +3,10 @@
 mod cli;
 
 // Rendering allocates and frees many small values (template values, views);
-// mimalloc does that markedly faster than the system allocator.
+// mimalloc does that markedly faster than the system allocator. It is built
+// without transparent huge pages (libmimalloc-sys's `no_thp`): on the
+// benchmark VM a 2 MiB page's first touch cost more than 512 small ones, and
+// a 10k-account build spent 0.3 to 1 s less in the kernel without them.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::diag::SourceFile;
+use crate::diag::{Part, SourceFile};
 
 /// A loaded site: configuration plus every account with its documents.
 #[derive(Debug)]
@@ -325,7 +325,8 @@ pub struct NoteDoc {
     pub id: String,
     pub file: SourceFile,
     pub meta: NoteMeta,
-    pub body: String,
+    /// The Markdown after the front matter (shares the file's text).
+    pub body: Part,
 }
 
 impl NoteDoc {
@@ -396,7 +397,8 @@ pub struct ReviewDoc {
     pub id: String,
     pub file: SourceFile,
     pub meta: ReviewMeta,
-    pub body: String,
+    /// The Markdown after the front matter (shares the file's text).
+    pub body: Part,
 }
 
 impl ReviewDoc {

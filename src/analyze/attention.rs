@@ -165,7 +165,7 @@ mod tests {
                     id: d.to_string(),
                     file: nf,
                     meta,
-                    body: String::new(),
+                    body: Default::default(),
                 }
             })
             .collect();

@@ -107,8 +107,8 @@ impl Regions {
             .flat_map(|a| {
                 a.notes
                     .iter()
-                    .map(|n| (&n.file, n.body.as_str()))
-                    .chain(a.reviews.iter().map(|r| (&r.file, r.body.as_str())))
+                    .map(|n| (&n.file, &*n.body))
+                    .chain(a.reviews.iter().map(|r| (&r.file, &*r.body)))
                     .chain(
                         a.plans
                             .iter()

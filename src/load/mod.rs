@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::{RawConfig, SiteConfig};
-use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile, display_path};
+use crate::diag::{Diagnostic, Diagnostics, Part, Pos, SourceFile, display_path};
 use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
 use yaml::Fragment;
 
@@ -247,7 +247,7 @@ fn load_docs<T>(
     root: &Path,
     dir: &Path,
     diags: &mut Diagnostics,
-    make: impl Fn(SourceFile, FrontMatter<'_>, String, String) -> Result<T, Diagnostic>,
+    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Diagnostic>,
 ) -> Vec<T> {
     let mut out = Vec::new();
     for path in files_with_ext(dir, "md") {
@@ -257,7 +257,7 @@ fn load_docs<T>(
         let id = stem(&path);
         let text = file.text.clone();
         match frontmatter::split(&file, &text) {
-            Ok((fm, body)) => match make(file.clone(), fm, body.to_string(), id) {
+            Ok((fm, body)) => match make(file.clone(), fm, Part::of(&file, body), id) {
                 Ok(doc) => out.push(doc),
                 Err(d) => diags.push(d),
             },
