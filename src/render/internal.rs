@@ -356,8 +356,16 @@ pub fn render(
         Box::new(|| one(&accounts_list)),
         Box::new(|| one(&tiers)),
         Box::new(|| {
-            let pages = reviews::pages(p, &info, &wanted, review_parts);
-            engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts)
+            let (pages, shared) = reviews::pages(p, &info, review_parts);
+            let mut d = engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts);
+            let each = p.winloss.reviews.par_iter().zip(shared.par_iter());
+            d.extend(engine.render_changed(
+                each.filter(|(view, _)| wanted(&reviews::review_path(view))),
+                |(view, value)| reviews::review_page(view, value, &p.winloss, &info),
+                sink,
+                contexts,
+            ));
+            d
         }),
         Box::new(|| {
             let mut files = vec![
@@ -368,8 +376,14 @@ pub fn render(
             put_all(sink, files)
         }),
         Box::new(|| {
-            let pages = super::plans::pages(p, &info, &wanted);
-            engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts)
+            let mut d = one(&|| super::plans::index_page(p, &info));
+            d.extend(engine.render_changed(
+                p.plans.par_iter().filter(|plan| wanted(&super::plans::plan_path(plan))),
+                |plan| super::plans::plan_page(p, plan, &info),
+                sink,
+                contexts,
+            ));
+            d
         }),
         Box::new(|| one(&not_found)),
         Box::new(|| one(&search)),

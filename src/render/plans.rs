@@ -77,9 +77,8 @@ struct PlanPage<'a> {
     kpi_chart: String,
 }
 
-/// `/plans/` and one page per plan.
-pub fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> bool) -> Vec<Page> {
-    let mut pages = Vec::with_capacity(p.plans.len() + 1);
+/// `/plans/`, every plan with its account.
+pub fn index_page(p: &Portfolio, info: &SiteInfo) -> Page {
     let mut ctx = page("plans/index.html", "plans.html", "Joint business plans", "plans", info);
     // Newest period first, then by account name.
     let mut rows: Vec<PlanLink> = p.plans.iter().map(link).collect();
@@ -90,43 +89,45 @@ pub fn pages(p: &Portfolio, info: &SiteInfo, wanted: &dyn Fn(&str) -> bool) -> V
             .then(a.id.cmp(b.id))
     });
     ctx.insert("plans", &rows);
-    pages.push(Page {
+    Page {
         path: "plans/index.html".into(),
         template: "plans.html",
         context: ctx,
-    });
-
-    for plan in &p.plans {
-        let path = format!("accounts/{}/plans/{}/index.html", plan.slug, plan.id);
-        if !wanted(&path) {
-            continue;
-        }
-        let title = format!("{} · {}", plan.title, plan.account);
-        let mut ctx = page(&path, "plan.html", &title, "plans", info);
-        let chart_rows: Vec<ChartKpi> = plan
-            .kpis
-            .iter()
-            .map(|k| ChartKpi {
-                name: k.name,
-                unit: k.unit,
-                progress: &k.progress,
-            })
-            .collect();
-        let view = PlanPage {
-            plan,
-            narrative_html: plan.narrative.map(|md| markdown::to_html(md, "narrative-")),
-            kpi_chart: kpi_chart(&chart_rows, "KPI progress from baseline through current to target"),
-        };
-        ctx.insert("plan", &view);
-        let siblings: Vec<PlanLink> = account_plans(p, plan.slug);
-        ctx.insert("siblings", &siblings);
-        pages.push(Page {
-            path,
-            template: "plan.html",
-            context: ctx,
-        });
     }
-    pages
+}
+
+/// Where a plan's internal page goes.
+pub fn plan_path(plan: &PlanView) -> String {
+    format!("accounts/{}/plans/{}/index.html", plan.slug, plan.id)
+}
+
+/// One plan's internal page. Built as it renders, on every core, and dropped after.
+pub fn plan_page(p: &Portfolio, plan: &PlanView, info: &SiteInfo) -> Page {
+    let path = plan_path(plan);
+    let title = format!("{} · {}", plan.title, plan.account);
+    let mut ctx = page(&path, "plan.html", &title, "plans", info);
+    let chart_rows: Vec<ChartKpi> = plan
+        .kpis
+        .iter()
+        .map(|k| ChartKpi {
+            name: k.name,
+            unit: k.unit,
+            progress: &k.progress,
+        })
+        .collect();
+    let view = PlanPage {
+        plan,
+        narrative_html: plan.narrative.map(|md| markdown::to_html(md, "narrative-")),
+        kpi_chart: kpi_chart(&chart_rows, "KPI progress from baseline through current to target"),
+    };
+    ctx.insert("plan", &view);
+    let siblings: Vec<PlanLink> = account_plans(p, plan.slug);
+    ctx.insert("siblings", &siblings);
+    Page {
+        path,
+        template: "plan.html",
+        context: ctx,
+    }
 }
 
 // ------------------------------------------------------------------ chart

@@ -44,12 +44,9 @@ struct QuarterLink<'a> {
     key: &'a str,
 }
 
-pub(super) fn pages(
-    p: &Portfolio,
-    info: &SiteInfo,
-    wanted: &dyn Fn(&str) -> bool,
-    parts: &mut Parts<Vec<Value>>,
-) -> Vec<Page> {
+/// The win/loss analysis and its drill-downs, with each review as the
+/// template value those pages (and [`review_page`]) share.
+pub(super) fn pages(p: &Portfolio, info: &SiteInfo, parts: &mut Parts<Vec<Value>>) -> (Vec<Page>, Vec<Value>) {
     let wl = &p.winloss;
     let mut pages = Vec::new();
     let shared = review_values(p, parts);
@@ -102,33 +99,6 @@ pub(super) fn pages(
         });
     }
 
-    // One page per review, under its account (review ids are unique per account only).
-    for (view, value) in wl.reviews.iter().zip(&shared) {
-        let path = format!("accounts/{}/reviews/{}/index.html", view.slug, view.id);
-        if !wanted(&path) {
-            continue;
-        }
-        let title = format!("{}: {}", outcome_label(view), view.title);
-        let mut ctx = page(&path, "review.html", &title, "reviews", info);
-        ctx.insert("review", value);
-        ctx.insert("html", &markdown::to_html(view.body, &format!("{}-", view.id)));
-        let winner_slug = view.winner.map(crate::load::slugify);
-        let links: Vec<RivalLink> = rivals(view, &wl.ours)
-            .into_iter()
-            .map(|(slug, name)| RivalLink {
-                name,
-                winner: winner_slug.as_deref() == Some(slug.as_str()),
-                slug,
-            })
-            .collect();
-        ctx.insert("rivals", &links);
-        pages.push(Page {
-            path,
-            template: "review.html",
-            context: ctx,
-        });
-    }
-
     // Drill-down per quarter.
     let quarters = &wl.overall.by_quarter;
     for (i, (q, detail)) in quarters.iter().zip(&wl.quarters).enumerate() {
@@ -166,7 +136,37 @@ pub(super) fn pages(
             context: ctx,
         });
     }
-    pages
+    (pages, shared)
+}
+
+/// Where a review's page goes: under its account (review ids are unique per account only).
+pub(super) fn review_path(view: &ReviewView) -> String {
+    format!("accounts/{}/reviews/{}/index.html", view.slug, view.id)
+}
+
+/// One review's page; `value` is the review as [`pages`] shared it. Built
+/// as it renders, on every core, and dropped after.
+pub(super) fn review_page(view: &ReviewView, value: &Value, wl: &WinLoss, info: &SiteInfo) -> Page {
+    let path = review_path(view);
+    let title = format!("{}: {}", outcome_label(view), view.title);
+    let mut ctx = page(&path, "review.html", &title, "reviews", info);
+    ctx.insert("review", value);
+    ctx.insert("html", &markdown::to_html(view.body, &format!("{}-", view.id)));
+    let winner_slug = view.winner.map(crate::load::slugify);
+    let links: Vec<RivalLink> = rivals(view, &wl.ours)
+        .into_iter()
+        .map(|(slug, name)| RivalLink {
+            name,
+            winner: winner_slug.as_deref() == Some(slug.as_str()),
+            slug,
+        })
+        .collect();
+    ctx.insert("rivals", &links);
+    Page {
+        path,
+        template: "review.html",
+        context: ctx,
+    }
 }
 
 /// Each account's reviews, as positions in the analysis' list (newest first).
