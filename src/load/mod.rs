@@ -29,9 +29,8 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     let mut dirs: Vec<PathBuf> = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&accounts_dir) {
         for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
+            if entry_is(&entry, std::fs::FileType::is_dir) {
+                dirs.push(entry.path());
             }
         }
     }
@@ -69,54 +68,51 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
 /// Read a UTF-8 text file, or report why it cannot be read.
 pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
     let name = display_path(root, path);
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_BYTES => {
+    let unreadable = |e: std::io::Error| Diagnostic::at_path("unreadable", &name, format!("cannot read file: {e}"));
+    // One open, one fstat, the reads: a site has many small files.
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        let len = f.metadata()?.len();
+        if len > MAX_FILE_BYTES {
+            return Ok(Err(len));
+        }
+        let mut bytes = Vec::with_capacity(len as usize + 1);
+        std::io::Read::read_to_end(&mut f, &mut bytes)?;
+        Ok(Ok(bytes))
+    });
+    let bytes = match read {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(len)) => {
             diags.push(
                 Diagnostic::at_path(
                     "too-large",
                     &name,
-                    format!("file is {} bytes, larger than the 8 MiB limit", m.len()),
+                    format!("file is {len} bytes, larger than the 8 MiB limit"),
                 )
                 .help("split the content over several files"),
             );
             return None;
         }
         Err(e) => {
-            diags.push(Diagnostic::at_path(
-                "unreadable",
-                &name,
-                format!("cannot read file: {e}"),
-            ));
+            diags.push(unreadable(e));
             return None;
         }
-        Ok(_) => {}
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    text.drain(..3);
-                }
-                Some(SourceFile::new(name, text))
+    };
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
             }
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-                let f = SourceFile::new(name, valid);
-                let (line, column) = f.line_col(offset);
-                diags.push(
-                    Diagnostic::error("not-utf8", &f, Pos::new(line, column), "file is not valid UTF-8 text")
-                        .help("save the file with UTF-8 encoding"),
-                );
-                None
-            }
-        },
+            Some(SourceFile::new(name, text))
+        }
         Err(e) => {
-            diags.push(Diagnostic::at_path(
-                "unreadable",
-                &name,
-                format!("cannot read file: {e}"),
-            ));
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            let f = SourceFile::new(name, valid);
+            let (line, column) = f.line_col(offset);
+            diags.push(
+                Diagnostic::error("not-utf8", &f, Pos::new(line, column), "file is not valid UTF-8 text")
+                    .help("save the file with UTF-8 encoding"),
+            );
             None
         }
     }
@@ -269,8 +265,11 @@ fn load_docs<T>(
 
 fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> {
     let mut out = Vec::new();
-    for path in files_with_ext(dir, "yaml") {
-        let Some(file) = read_source(root, &path, diags) else {
+    let files = files_in(dir);
+    let with_ext = |ext: &'static str| files.iter().filter(move |p| p.extension().is_some_and(|e| e == ext));
+    let has = |p: PathBuf| files.binary_search(&p).is_ok();
+    for path in with_ext("yaml") {
+        let Some(file) = read_source(root, path, diags) else {
             continue;
         };
         let plan = match yaml::parse(&file, &file.text, Fragment::default()) {
@@ -281,7 +280,7 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
             }
         };
         let md = path.with_extension("md");
-        let narrative = if md.is_file() {
+        let narrative = if has(md.clone()) {
             read_source(root, &md, diags).map(|f| {
                 let body = f.text.to_string();
                 (f, body)
@@ -290,15 +289,15 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
             None
         };
         out.push(PlanDoc {
-            id: stem(&path),
+            id: stem(path),
             file,
             plan,
             narrative,
         });
     }
     // Files kamsite would silently skip: say so, they are usually a typo.
-    for path in files_with_ext(dir, "yml") {
-        if let Some(file) = read_source(root, &path, diags) {
+    for path in with_ext("yml") {
+        if let Some(file) = read_source(root, path, diags) {
             diags.push(
                 Diagnostic::warning(
                     "ignored-file",
@@ -306,20 +305,20 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
                     Pos::START,
                     "plan file is ignored: plans end in `.yaml`",
                 )
-                .help(format!("rename it to `{}.yaml`", stem(&path))),
+                .help(format!("rename it to `{}.yaml`", stem(path))),
             );
         }
     }
-    for path in files_with_ext(dir, "md") {
-        if !path.with_extension("yaml").is_file()
-            && let Some(file) = read_source(root, &path, diags)
+    for path in with_ext("md") {
+        if !has(path.with_extension("yaml"))
+            && let Some(file) = read_source(root, path, diags)
         {
             diags.push(
                 Diagnostic::warning(
                     "orphan-narrative",
                     &file,
                     Pos::START,
-                    format!("plan narrative has no `{}.yaml` beside it and is ignored", stem(&path)),
+                    format!("plan narrative has no `{}.yaml` beside it and is ignored", stem(path)),
                 )
                 .help("a narrative belongs to the plan file of the same name: add the .yaml or rename the .md"),
             );
@@ -330,16 +329,32 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
 }
 
 fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files = files_in(dir);
+    files.retain(|p| p.extension().is_some_and(|e| e == ext));
+    files
+}
+
+/// The files in `dir` (following symbolic links), sorted.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .flatten()
+            .filter(|e| entry_is(e, std::fs::FileType::is_file))
             .map(|e| e.path())
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == ext))
             .collect(),
         Err(_) => Vec::new(),
     };
     files.sort();
     files
+}
+
+/// The kind of a folder entry, from the listing where the file system
+/// gives it (no extra system call), else from the file (symbolic links).
+fn entry_is(entry: &std::fs::DirEntry, kind: fn(&std::fs::FileType) -> bool) -> bool {
+    match entry.file_type() {
+        Ok(t) if !t.is_symlink() => kind(&t),
+        _ => std::fs::metadata(entry.path()).is_ok_and(|m| kind(&m.file_type())),
+    }
 }
 
 fn stem(path: &Path) -> String {
