@@ -382,3 +382,62 @@ fn hostile_inputs_never_panic() {
         );
     }
 }
+
+/// A small site with two accounts and the given files under `templates/`.
+fn site_with_templates(dir: &std::path::Path, templates: &[(&str, &str)]) {
+    for (slug, name) in [("acme", "Acme Industrial AS"), ("borealis", "Borealis Foods")] {
+        std::fs::create_dir_all(dir.join("accounts").join(slug)).unwrap();
+        std::fs::write(
+            dir.join("accounts").join(slug).join("account.yaml"),
+            format!("name: {name}\nstatus: active\nscores: {{ growth: 8, relationship: 7 }}\n"),
+        )
+        .unwrap();
+    }
+    for (path, text) in templates {
+        let p = dir.join("templates").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+#[test]
+fn list_rows_come_from_their_own_overridable_templates() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    site_with_templates(
+        &site,
+        &[
+            (
+                "rows/account.html",
+                "<tr class=\"row-marker\"><td>{{ a.name }} at {{ root }}</td></tr>\n",
+            ),
+            ("rows/tier.html", "<tr class=\"tier-marker\"><td>{{ a.slug }}</td></tr>"),
+        ],
+    );
+    let out = build_to(&site, &t.path().join("out"));
+    let list = read(&out.join("accounts/index.html"));
+    assert_eq!(list.matches("class=\"row-marker\"").count(), 2, "{list}");
+    assert!(list.contains("<td>Acme Industrial AS at ../</td>"));
+    assert!(list.contains("<td>Borealis Foods at ../</td>"));
+    let tiers = read(&out.join("tiers/index.html"));
+    assert_eq!(tiers.matches("class=\"tier-marker\"").count(), 2, "{tiers}");
+    // The matrix keeps the built-in row.
+    let matrix = read(&out.join("matrix/index.html"));
+    assert!(matrix.contains("<a href=\"../accounts/acme/\">Acme Industrial AS</a></td><td class=\"num\">"));
+}
+
+#[test]
+fn an_error_in_a_row_template_is_reported_once_with_its_place() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    site_with_templates(&site, &[("rows/matrix.html", "<tr>\n<td>{{ a.nmae }}</td></tr>\n")]);
+    let out = kamsite().args(["check", "--root"]).arg(&site).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // One diagnostic, not one per account.
+    assert_eq!(stderr.matches("kamsite::template").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("templates/rows/matrix.html:2:10: Field `nmae` is not defined"),
+        "{stderr}"
+    );
+}

@@ -162,6 +162,7 @@ pub fn render(
         contexts,
         rows: row_parts,
         rows_total,
+        row_html,
         reviews: review_parts,
         search: search_parts,
         accounts_json,
@@ -181,6 +182,7 @@ pub fn render(
     let total: f64 = p.accounts.iter().filter_map(|a| a.revenue).sum();
     if rows_total.map(f64::to_bits) != Some(total.to_bits()) {
         row_parts.clear();
+        row_html.clear();
         *rows_total = Some(total);
     }
     let shared: Vec<Value> = row_parts
@@ -188,6 +190,46 @@ pub fn render(
         .into_iter()
         .cloned()
         .collect();
+    // The rows of the accounts list, the matrix quadrants and the tiers'
+    // tables, rendered once per account and kept like the row values: a list
+    // page then joins strings instead of running its row template 10,000
+    // times. These pages sit one folder deep, so the rows share their `root`.
+    let row_root = super::root_prefix("accounts/index.html");
+    debug_assert_eq!(row_root, super::root_prefix("matrix/index.html"));
+    debug_assert_eq!(row_root, super::root_prefix("tiers/index.html"));
+    let rendered: Vec<&super::RowHtml> = row_html.all(p, |i| {
+        let mut ctx = tera::Context::new();
+        ctx.insert("a", &shared[i]);
+        ctx.insert("root", &row_root);
+        Ok((
+            engine.fragment("rows/account.html", &ctx)?,
+            engine.fragment("rows/matrix.html", &ctx)?,
+            engine.fragment("rows/tier.html", &ctx)?,
+        ))
+    });
+    let mut failed = Diagnostics::default();
+    let mut list_rows: Vec<&Value> = Vec::with_capacity(rendered.len());
+    let mut matrix_rows: Vec<&Value> = Vec::with_capacity(rendered.len());
+    let mut tier_html_rows: Vec<&Value> = Vec::with_capacity(rendered.len());
+    for r in &rendered {
+        match r {
+            Ok((list, matrix, tier)) => {
+                list_rows.push(list);
+                matrix_rows.push(matrix);
+                tier_html_rows.push(tier);
+            }
+            Err(d) => {
+                if failed.is_empty() {
+                    failed.push(d.clone());
+                }
+            }
+        }
+    }
+    if !failed.is_empty() {
+        // One template error, once (every row shows it); nothing is kept.
+        row_html.clear();
+        return Err(failed);
+    }
     // Each account's attention items, as the dashboard lists them.
     let attention = attention_rows.all(p, |i| {
         let a = &p.accounts[i];
@@ -265,7 +307,7 @@ pub fn render(
             .collect();
         let top: Vec<&Value> = top.iter().map(|&i| &shared[i]).collect();
         ctx.insert("top_accounts", &top);
-        ctx.insert("tiers", &tier_rows(p, &shared));
+        ctx.insert("tiers", &tier_rows(p, &shared, None));
         ctx.insert("stage_chart", &stage_chart(p));
         Page {
             path: "index.html".into(),
@@ -278,6 +320,7 @@ pub fn render(
     let accounts_list = || {
         let mut ctx = page("accounts/index.html", "accounts.html", "Accounts", "accounts", &info);
         ctx.insert("accounts", &shared);
+        ctx.insert("account_rows", &list_rows);
         Page {
             path: "accounts/index.html".into(),
             template: "accounts.html",
@@ -299,6 +342,7 @@ pub fn render(
                 strategy: &g.strategy,
                 revenue: g.revenue,
                 accounts: g.accounts.iter().map(|&i| &shared[i]).collect(),
+                rows: g.accounts.iter().map(|&i| matrix_rows[i]).collect(),
             })
             .collect();
         ctx.insert("quadrants", &groups);
@@ -314,7 +358,7 @@ pub fn render(
     // Tiers.
     let tiers = || {
         let mut ctx = page("tiers/index.html", "tiers.html", "Tiers and stages", "tiers", &info);
-        ctx.insert("tiers", &tier_rows(p, &shared));
+        ctx.insert("tiers", &tier_rows(p, &shared, Some(&tier_html_rows)));
         let stages: Vec<&str> = p
             .tiers
             .rows
@@ -537,6 +581,8 @@ struct QuadrantRows<'a> {
     strategy: &'a str,
     revenue: f64,
     accounts: Vec<&'a Value>,
+    /// The same accounts' rows, rendered (`rows/matrix.html`).
+    rows: Vec<&'a Value>,
 }
 
 #[derive(Serialize)]
@@ -549,6 +595,8 @@ struct TierRowView<'a> {
     revenue_share: Option<f64>,
     cells: Vec<CellView<'a>>,
     accounts: Vec<&'a Value>,
+    /// The same accounts' rows, rendered (tiers page only).
+    rows: Option<Vec<&'a Value>>,
 }
 
 #[derive(Serialize)]
@@ -558,7 +606,9 @@ struct CellView<'a> {
     accounts: Vec<&'a Value>,
 }
 
-fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [Value]) -> Vec<TierRowView<'a>> {
+/// The tier table; `html` gives each account's rendered row (`rows/tier.html`)
+/// for the pages one folder deep that show it (the tiers page).
+fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [Value], html: Option<&[&'a Value]>) -> Vec<TierRowView<'a>> {
     p.tiers
         .rows
         .iter()
@@ -579,6 +629,7 @@ fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [Value]) -> Vec<TierRowView<'a>> {
                 })
                 .collect(),
             accounts: r.accounts.iter().map(|&i| &rows[i]).collect(),
+            rows: html.map(|html| r.accounts.iter().map(|&i| html[i]).collect()),
         })
         .collect()
 }

@@ -43,6 +43,10 @@ pub struct Cache {
     /// revenue their revenue shares were computed with.
     pub(crate) rows: Parts<tera::Value>,
     pub(crate) rows_total: Option<f64>,
+    /// Each account's row of the accounts list, of its matrix quadrant and of
+    /// its tier's table, rendered (`rows/account.html`, `rows/matrix.html`,
+    /// `rows/tier.html`): a rename renders three rows, not every list's 10,000.
+    pub(crate) row_html: Parts<RowHtml>,
     /// Each account's reviews as template values, newest first.
     pub(crate) reviews: Parts<Vec<tera::Value>>,
     /// Each account's part of the search index.
@@ -83,6 +87,7 @@ impl Cache {
     /// Forget what was made from an account: it changed, or is gone.
     pub fn forget(&mut self, slug: &str) {
         self.rows.forget(slug);
+        self.row_html.forget(slug);
         self.reviews.forget(slug);
         self.search.forget(slug);
         self.accounts_json.forget(slug);
@@ -154,6 +159,10 @@ impl Contexts {
         gone
     }
 }
+
+/// An account's rendered list rows (string template values), or the
+/// template's error.
+pub(crate) type RowHtml = Result<(tera::Value, tera::Value, tera::Value), Diagnostic>;
 
 /// Something made from each account, by slug.
 pub(crate) struct Parts<T>(std::collections::HashMap<String, T>);
@@ -288,6 +297,14 @@ impl Engine {
 
     /// Render one page per item, building each page's context only when it
     /// is rendered, so a large site never holds every context at once.
+    /// Render a small template (a list row) to a string template value.
+    pub(crate) fn fragment(&self, template: &str, ctx: &Context) -> Result<tera::Value, Diagnostic> {
+        self.tera
+            .render(template, ctx)
+            .map(tera::Value::from)
+            .map_err(|e| template_error(&self.theme, &e))
+    }
+
     pub fn render_each<I, T, F>(&self, items: I, make: F, sink: &dyn Sink) -> Diagnostics
     where
         I: ParallelIterator<Item = T>,
