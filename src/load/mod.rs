@@ -17,6 +17,9 @@ use crate::diag::{Diagnostic, Diagnostics, Part, Pos, SourceFile, display_path};
 use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
 use yaml::Fragment;
 
+/// Threads that read account folders, per core (see `load`).
+const READERS_PER_CORE: usize = 8;
+
 /// Largest input file kamsite reads; larger files are reported, not loaded.
 const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -36,7 +39,16 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
     }
     dirs.sort();
 
-    let loaded: Vec<(Option<AccountDoc>, Diagnostics)> = dirs.par_iter().map(|dir| load_account(root, dir)).collect();
+    // When the files are not in the page cache, reading is mostly waiting
+    // for the disk: more readers than cores keep it busy (parsing still
+    // shares the cores). With the files cached this costs nothing.
+    let read_all =
+        || -> Vec<(Option<AccountDoc>, Diagnostics)> { dirs.par_iter().map(|dir| load_account(root, dir)).collect() };
+    let readers = rayon::current_num_threads() * READERS_PER_CORE;
+    let loaded = match rayon::ThreadPoolBuilder::new().num_threads(readers).build() {
+        Ok(pool) => pool.install(read_all),
+        Err(_) => read_all(),
+    };
     let mut accounts = Vec::with_capacity(loaded.len());
     for (doc, d) in loaded {
         diags.extend(d);
