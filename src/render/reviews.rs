@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
@@ -119,23 +120,31 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, parts: &mut Parts<Vec<Value>
         });
     }
 
-    // Drill-down per competitor.
-    for (c, detail) in wl.overall.competitors.iter().zip(&wl.competitors) {
-        let path = format!("reviews/competitors/{}/index.html", c.slug);
-        let title = format!("Against {}", c.competitor);
-        let mut ctx = page(&path, "reviews_competitor.html", &title, "reviews", info);
-        ctx.insert("competitor", c);
-        drill_down(&mut ctx, wl, detail, &c.reviews, &shared);
-        // The others met in the same deals.
-        let others: Vec<&HeadToHead> = detail.competitors.iter().filter(|o| o.slug != c.slug).collect();
-        ctx.insert("others", &others);
-        ctx.insert("trend_chart", &trend_chart(wl, &detail.by_quarter));
-        pages.push(Page {
-            path,
-            template: "reviews_competitor.html",
-            context: ctx,
-        });
-    }
+    // Drill-down per competitor, built on every core (a portfolio may name
+    // thousands of competitors, each page with its own chart).
+    let competitor_pages: Vec<Page> = wl
+        .overall
+        .competitors
+        .par_iter()
+        .zip(wl.competitors.par_iter())
+        .map(|(c, detail)| {
+            let path = format!("reviews/competitors/{}/index.html", c.slug);
+            let title = format!("Against {}", c.competitor);
+            let mut ctx = page(&path, "reviews_competitor.html", &title, "reviews", info);
+            ctx.insert("competitor", c);
+            drill_down(&mut ctx, wl, detail, &c.reviews, &shared);
+            // The others met in the same deals.
+            let others: Vec<&HeadToHead> = detail.competitors.iter().filter(|o| o.slug != c.slug).collect();
+            ctx.insert("others", &others);
+            ctx.insert("trend_chart", &trend_chart(wl, &detail.by_quarter));
+            Page {
+                path,
+                template: "reviews_competitor.html",
+                context: ctx,
+            }
+        })
+        .collect();
+    pages.extend(competitor_pages);
     (pages, shared)
 }
 
