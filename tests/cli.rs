@@ -441,3 +441,34 @@ fn an_error_in_a_row_template_is_reported_once_with_its_place() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_reports_to_loop_is_found_once_and_a_long_chain_is_not_one() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    std::fs::create_dir_all(site.join("accounts/acme")).unwrap();
+    std::fs::write(
+        site.join("accounts/acme/account.yaml"),
+        "name: Acme\ncontacts:\n  - { id: a, name: A, reports_to: b }\n  - { id: b, name: B, reports_to: c }\n  - { id: c, name: C, reports_to: b }\n  - { id: d, name: D, reports_to: a }\n",
+    )
+    .unwrap();
+    // 3,000 contacts in one reports-to chain: no loop, and checked at once.
+    let mut chain = String::from("name: Borealis\ncontacts:\n  - { id: p0, name: P0 }\n");
+    for i in 1..3000 {
+        chain.push_str(&format!("  - {{ id: p{i}, name: P{i}, reports_to: p{} }}\n", i - 1));
+    }
+    std::fs::create_dir_all(site.join("accounts/borealis")).unwrap();
+    std::fs::write(site.join("accounts/borealis/account.yaml"), chain).unwrap();
+    let out = kamsite().args(["check", "--root"]).arg(&site).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The walk from `a` enters the loop at `b`.
+    assert!(
+        stderr.contains("accounts/acme/account.yaml:4:35: reports_to lines form a loop through `b`"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("form a loop").count(), 1, "{stderr}");
+    // The chain has warnings (no scores), no error.
+    assert!(!stderr.contains("× accounts/borealis/"), "{stderr}");
+    assert!(stderr.contains("check failed: 1 error"), "{stderr}");
+}

@@ -476,23 +476,34 @@ fn reports_to_cycle(doc: &AccountDoc) -> Option<(String, Pos)> {
         .enumerate()
         .map(|(i, c)| (c.id.value.as_str(), i))
         .collect();
+    // Each contact is walked once: 1 = on the current walk, 2 = leads to no loop.
+    let mut state = vec![0u8; contacts.len()];
     for start in 0..contacts.len() {
-        let mut seen = HashSet::new();
+        let mut path = Vec::new();
         let mut cur = start;
-        while let Some(&next) = contacts[cur]
-            .reports_to
-            .as_ref()
-            .and_then(|r| index.get(r.value.as_str()))
-        {
-            if next == cur {
-                break; // reported as "reports_to itself"
+        loop {
+            if state[cur] == 2 {
+                break;
             }
-            if !seen.insert(cur) {
+            if state[cur] == 1 {
                 let c = &contacts[cur];
                 let pos = c.reports_to.as_ref().map(|r| at(r, WHOLE_FILE)).unwrap_or(Pos::START);
                 return Some((c.id.value.clone(), pos));
             }
-            cur = next;
+            state[cur] = 1;
+            path.push(cur);
+            match contacts[cur]
+                .reports_to
+                .as_ref()
+                .and_then(|r| index.get(r.value.as_str()))
+            {
+                // Reporting to itself is reported on its own, not as a loop.
+                Some(&next) if next != cur => cur = next,
+                _ => break,
+            }
+        }
+        for i in path {
+            state[i] = 2;
         }
     }
     None
