@@ -23,28 +23,22 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
-/// A part of a file's text, sharing the file's allocation (a Markdown body
-/// after its front matter): the text is kept once, however many views of it.
+/// The end of a file's text from a byte offset on (a Markdown body after
+/// its front matter), sharing the file's allocation: the text is kept once.
 #[derive(Clone, Debug, Default)]
 pub struct Part {
     text: Arc<str>,
-    range: std::ops::Range<usize>,
+    start: usize,
 }
 
 impl Part {
-    /// The part of `file` that `slice` (borrowed from `file.text`) covers.
-    /// A slice from elsewhere gives the whole file (never a wrong part).
-    pub fn of(file: &SourceFile, slice: &str) -> Part {
-        let base = file.text.as_ptr() as usize;
-        let start = (slice.as_ptr() as usize).wrapping_sub(base);
-        let range = if start <= file.text.len() && start + slice.len() <= file.text.len() {
-            start..start + slice.len()
-        } else {
-            0..file.text.len()
-        };
+    /// `file`'s text from byte `start` on (all of it if `start` is not a
+    /// character boundary within the text).
+    pub fn tail(file: &SourceFile, start: usize) -> Part {
+        let start = if file.text.is_char_boundary(start) { start } else { 0 };
         Part {
             text: file.text.clone(),
-            range,
+            start,
         }
     }
 }
@@ -52,7 +46,7 @@ impl Part {
 impl std::ops::Deref for Part {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.text[self.range.clone()]
+        self.text.get(self.start..).unwrap_or_default()
     }
 }
 
@@ -388,11 +382,14 @@ mod tests {
     fn a_part_shares_its_file_text() {
         let f = SourceFile::new("n.md", "---\ndate: 2026-01-01\n---\n# Body\n");
         let at = f.text.find("# Body").unwrap();
-        let body = Part::of(&f, &f.text[at..]);
+        let body = Part::tail(&f, at);
         assert_eq!(&*body, "# Body\n");
         assert!(std::ptr::eq(body.as_ptr(), f.text[at..].as_ptr()));
-        // A slice of another string cannot name a part of this file: the whole file.
-        assert_eq!(&*Part::of(&f, "elsewhere"), &*f.text);
+        // An offset past the end or inside a character never panics.
+        assert_eq!(&*Part::tail(&f, 999), &*f.text);
+        let g = SourceFile::new("n.md", "é");
+        assert_eq!(&*Part::tail(&g, 1), "é");
+        assert_eq!(&*Part::tail(&g, 2), "");
         assert_eq!(&*Part::default(), "");
     }
 

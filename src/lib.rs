@@ -285,10 +285,9 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     // The changed accounts' problems, and the errors of any account still
     // failing from an earlier change: those stop this build too.
     let mut diags = Diagnostics::default();
-    let mut failing: Vec<&String> = problems.keys().collect();
-    failing.sort();
-    for slug in failing {
-        let found = &problems[slug];
+    let mut failing: Vec<(&String, &Diagnostics)> = problems.iter().collect();
+    failing.sort_by_key(|(slug, _)| *slug);
+    for (slug, found) in failing {
         if slugs.contains(slug) {
             diags.extend(found.clone());
         } else if found.has_errors() {

@@ -265,7 +265,13 @@ fn load_docs<T>(
         let id = stem(&path);
         let text = file.text.clone();
         match frontmatter::split(&file, &text) {
-            Ok((fm, body)) => match make(file.clone(), fm, Part::of(&file, body), id) {
+            // The body is the end of the text: it starts where the text minus it ends.
+            Ok((fm, body)) => match make(
+                file.clone(),
+                fm,
+                Part::tail(&file, text.len().saturating_sub(body.len())),
+                id,
+            ) {
                 Ok(doc) => out.push(doc),
                 Err(d) => diags.push(d),
             },
