@@ -179,6 +179,50 @@ pub fn render(
     // not change (and the total revenue, which its share depends on, stays);
     // the lists of every page share them (tera values are reference-counted)
     // instead of serialising 10,000 rows again for each list they appear in.
+    // The search index, the data files and the win/loss pages do not use the
+    // list rows. A plain build (no contexts kept) makes them first and drops
+    // their per-account parts when they are written, so the rows below reuse
+    // that memory instead of adding to it: at 100,000 accounts the parts and
+    // the joined files are about half a gigabyte. `serve` keeps the parts
+    // between rebuilds and runs these with the other site-wide pages.
+    let keep = contexts.is_some();
+    let reviews_task = || {
+        let (pages, shared) = reviews::pages(p, &info, review_parts);
+        let mut d = engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts);
+        let each = p.winloss.reviews.par_iter().zip(shared.par_iter());
+        d.extend(engine.render_changed(
+            each.filter(|(view, _)| wanted(&reviews::review_path(view))),
+            |(view, value)| reviews::review_page(view, value, &p.winloss, &info),
+            sink,
+            contexts,
+        ));
+        drop(shared);
+        if !keep {
+            review_parts.clear();
+        }
+        d
+    };
+    let data_task = || {
+        let mut files = vec![
+            super::search::index(site, p, search_parts),
+            reviews::data_file(&p.winloss),
+        ];
+        files.extend(data_files(p, accounts_json, attention_json));
+        if !keep {
+            search_parts.clear();
+            accounts_json.clear();
+            attention_json.clear();
+        }
+        put_all(sink, files)
+    };
+    let mut early: Vec<Task> = vec![Box::new(reviews_task), Box::new(data_task)];
+    let mut diags = Diagnostics::default();
+    if !keep {
+        for d in longest_first(std::mem::take(&mut early)) {
+            diags.extend(d);
+        }
+    }
+
     let total: f64 = p.accounts.iter().filter_map(|a| a.revenue).sum();
     if rows_total.map(f64::to_bits) != Some(total.to_bits()) {
         row_parts.clear();
@@ -228,7 +272,8 @@ pub fn render(
     if !failed.is_empty() {
         // One template error, once (every row shows it); nothing is kept.
         row_html.clear();
-        return Err(failed);
+        diags.extend(failed);
+        return Err(diags);
     }
     // Each account's attention items, as the dashboard lists them.
     let attention = attention_rows.all(p, |i| {
@@ -394,31 +439,11 @@ pub fn render(
     // render, so those come after.
     let one =
         |build: &(dyn Fn() -> Page + Sync)| engine.render_changed(rayon::iter::once(build), |b| b(), sink, contexts);
-    let tasks: Vec<Box<dyn FnOnce() -> Diagnostics + Send + '_>> = vec![
+    let mut tasks: Vec<Task> = vec![
         Box::new(|| one(&matrix)),
         Box::new(|| one(&dashboard)),
         Box::new(|| one(&accounts_list)),
         Box::new(|| one(&tiers)),
-        Box::new(|| {
-            let (pages, shared) = reviews::pages(p, &info, review_parts);
-            let mut d = engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts);
-            let each = p.winloss.reviews.par_iter().zip(shared.par_iter());
-            d.extend(engine.render_changed(
-                each.filter(|(view, _)| wanted(&reviews::review_path(view))),
-                |(view, value)| reviews::review_page(view, value, &p.winloss, &info),
-                sink,
-                contexts,
-            ));
-            d
-        }),
-        Box::new(|| {
-            let mut files = vec![
-                super::search::index(site, p, search_parts),
-                reviews::data_file(&p.winloss),
-            ];
-            files.extend(data_files(p, accounts_json, attention_json));
-            put_all(sink, files)
-        }),
         Box::new(|| {
             let mut d = one(&|| super::plans::index_page(p, &info));
             d.extend(engine.render_changed(
@@ -432,7 +457,9 @@ pub fn render(
         Box::new(|| one(&not_found)),
         Box::new(|| one(&search)),
     ];
-    let mut diags = Diagnostics::default();
+    // In `serve`, the win/loss pages and the data files run here, after the
+    // four lists (they take about as long as one list each).
+    tasks.splice(4..4, early);
     for d in longest_first(tasks) {
         diags.extend(d);
     }
@@ -491,6 +518,9 @@ pub fn render(
     diags.extend(put_all(sink, statics.collect()));
     if diags.has_errors() { Err(diags) } else { Ok(()) }
 }
+
+/// A group of site-wide pages or files to make, with the problems found.
+type Task<'a> = Box<dyn FnOnce() -> Diagnostics + Send + 'a>;
 
 /// Put `files` into `sink`; the problems writing them.
 fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Diagnostics {
@@ -768,6 +798,54 @@ pub fn to_json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A plain build drops the per-account parts of the search index, the
+    /// data files and the reviews once they are written; `serve` keeps them
+    /// for its next rebuild. The files are the same either way.
+    #[test]
+    fn a_plain_build_keeps_no_parts_and_serve_keeps_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let (site, diags) = crate::load::load(&root);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let today = crate::today(&site.config);
+        let p = crate::analyze::analyze(&site, today);
+        let opts = crate::BuildOptions {
+            root: root.clone(),
+            ..Default::default()
+        };
+        let render = |cache: &mut crate::render::Cache| {
+            let sink = crate::write::Collect::default();
+            crate::render::internal_to(&opts, &site, &p, &sink, cache).expect("renders");
+            sink.into_files()
+        };
+        let mut plain = crate::render::Cache::default();
+        let built = render(&mut plain);
+        let mut kept = crate::render::Cache::keeping_pages();
+        let served = render(&mut kept);
+        let accounts = p.accounts.len();
+        assert!(accounts > 1);
+        assert_eq!(plain.search.0.len(), 0);
+        assert_eq!(plain.accounts_json.0.len(), 0);
+        assert_eq!(plain.attention_json.0.len(), 0);
+        assert_eq!(plain.reviews.0.len(), 0);
+        assert_eq!(kept.search.0.len(), accounts);
+        assert_eq!(kept.accounts_json.0.len(), accounts);
+        assert_eq!(kept.attention_json.0.len(), accounts);
+        assert_eq!(kept.reviews.0.len(), accounts);
+        // The rows serve the lists in both.
+        assert_eq!(plain.rows.0.len(), accounts);
+        assert_eq!(built.len(), served.len());
+        for (a, b) in built.iter().zip(&served) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
+        let index = built
+            .iter()
+            .find(|f| f.path == crate::render::search::INDEX_PATH)
+            .expect("index");
+        let first = p.accounts[0].slug;
+        assert!(std::str::from_utf8(&index.bytes).is_ok_and(|t| t.contains(first)));
+    }
 
     #[derive(Serialize)]
     struct Item {

@@ -295,8 +295,6 @@ impl Engine {
         self.render_each(pages.into_par_iter(), |p| p, sink)
     }
 
-    /// Render one page per item, building each page's context only when it
-    /// is rendered, so a large site never holds every context at once.
     /// Render a small template (a list row) to a string template value.
     pub(crate) fn fragment(&self, template: &str, ctx: &Context) -> Result<tera::Value, Diagnostic> {
         self.tera
@@ -305,6 +303,8 @@ impl Engine {
             .map_err(|e| template_error(&self.theme, &e))
     }
 
+    /// Render one page per item, building each page's context only when it
+    /// is rendered, so a large site never holds every context at once.
     pub fn render_each<I, T, F>(&self, items: I, make: F, sink: &dyn Sink) -> Diagnostics
     where
         I: ParallelIterator<Item = T>,

@@ -107,7 +107,11 @@ fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
         d.push(Entry(2, title, format!("{outcome} {date}"), &r.id, text.join(" ")));
     }
     let entry = AccountEntry(a.name, a.slug, facts.join(" · "), people.join(" "), d);
-    serde_json::to_vec(&entry).unwrap_or_else(|_| b"null".to_vec())
+    let mut json = serde_json::to_vec(&entry).unwrap_or_else(|_| b"null".to_vec());
+    // The part is kept until the index is joined (and by `serve` between
+    // rebuilds); the writer's doubling left up to half of it unused.
+    json.shrink_to_fit();
+    json
 }
 
 /// The first `max` characters of a Markdown text as plain text, cut at a word.
