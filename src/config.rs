@@ -4,11 +4,11 @@
 //! site: the McDonald portfolio matrix, the four default tiers, the six KARD
 //! stages and the default win/loss reason taxonomy.
 
+use crate::model::Spanned;
 use indexmap::IndexMap;
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_saphyr::Spanned;
 
 /// The file as written. Every field optional; [`SiteConfig::resolve`] fills defaults.
 #[derive(Debug, Default, Deserialize, JsonSchema)]

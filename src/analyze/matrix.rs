@@ -7,9 +7,9 @@
 //! no quadrant ("unscored"). A score at or above the threshold is high: top
 //! for the vertical axis, right for the horizontal one.
 
+use crate::model::Spanned;
 use indexmap::IndexMap;
 use serde::Serialize;
-use serde_saphyr::Spanned;
 
 use crate::config::{Axis, Matrix};
 
@@ -149,12 +149,11 @@ fn round4(x: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::config::{Preset, preset_matrix};
-    use serde_saphyr::Location;
 
     fn scores(pairs: &[(&str, f64)]) -> IndexMap<String, Spanned<f64>> {
         pairs
             .iter()
-            .map(|(k, v)| (k.to_string(), Spanned::new(*v, Location::UNKNOWN, Location::UNKNOWN)))
+            .map(|(k, v)| (k.to_string(), Spanned::new(*v, 1, 1)))
             .collect()
     }
 

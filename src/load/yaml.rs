@@ -33,6 +33,11 @@ pub fn pos_of(loc: &serde_saphyr::Location, at: Fragment) -> Pos {
     shift(Pos::new(loc.line() as usize, loc.column() as usize), at)
 }
 
+/// Where a spanned model value is written, as a position in the file.
+pub fn pos_of_value<T>(v: &crate::model::Spanned<T>, at: Fragment) -> Pos {
+    shift(Pos::new(v.line as usize, v.column as usize), at)
+}
+
 fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
     let err = err.without_snippet();
     let pos = err

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::model::Spanned;
 use jiff::civil::Date;
-use serde_saphyr::Spanned;
 
 use super::{FRONT_MATTER, WHOLE_FILE, at, unknown_id};
 use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};

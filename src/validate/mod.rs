@@ -10,12 +10,12 @@ mod plans;
 
 use std::collections::{HashMap, HashSet};
 
+use crate::model::Spanned;
 use jiff::civil::Date;
-use serde_saphyr::Spanned;
 
 use crate::config::RawConfig;
 use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile, did_you_mean, one_of};
-use crate::load::yaml::{Fragment, pos_of};
+use crate::load::yaml::{Fragment, pos_of_value};
 use crate::model::{AccountDoc, Site};
 
 /// Front matter starts on line 2 of a Markdown file.
@@ -23,7 +23,7 @@ const FRONT_MATTER: Fragment = Fragment { first_line: 2 };
 const WHOLE_FILE: Fragment = Fragment { first_line: 1 };
 
 fn at<T>(s: &Spanned<T>, frag: Fragment) -> Pos {
-    pos_of(&s.referenced, frag)
+    pos_of_value(s, frag)
 }
 
 /// Checks on site.yaml itself.
