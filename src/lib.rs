@@ -180,6 +180,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
     build_with(opts, render::Cache::default()).0
 }
 
+/// [`build`] for a process that exits right after it: the loaded site and
+/// what rendering kept are left for the operating system to reclaim at exit
+/// instead of being freed value by value (0.8 s on one core at 100,000
+/// accounts).
+pub fn build_then_exit(opts: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let (result, workspace) = build_with(opts, render::Cache::default());
+    std::mem::forget(workspace);
+    result
+}
+
 /// What `serve` keeps after a build, so a change to a few accounts is
 /// rebuilt without loading, validating and rendering everything again.
 pub struct Workspace {

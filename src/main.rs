@@ -23,7 +23,7 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_PURGE_DELAY, -1) }
 }
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -181,9 +181,14 @@ fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&std::path::Path>)
     }
     match kamsite::pdf::pdf(opts, period, out) {
         Ok(summary) => {
+            // One write for the whole list, not one per line (a generated
+            // portfolio can carry tens of thousands of warnings).
+            let mut out = std::io::BufWriter::new(std::io::stderr().lock());
             for d in summary.diagnostics.into_sorted() {
-                eprintln!("{}: warning: {}", d.location(), d.message);
+                let _ = writeln!(out, "{}: warning: {}", d.location(), d.message);
             }
+            let _ = out.flush();
+            drop(out);
             eprintln!(
                 "wrote {} ({}, {:.0} kB)",
                 summary.out.display(),
@@ -281,7 +286,7 @@ fn build(opts: &BuildOptions) -> ExitCode {
         return ExitCode::from(2);
     }
     let started = std::time::Instant::now();
-    let result = kamsite::build(opts);
+    let result = kamsite::build_then_exit(opts);
     if let Some(bar) = BAR.get() {
         bar.finish_and_clear();
     }
