@@ -202,18 +202,29 @@ pub fn render(
         }
         d
     };
+    // The index and the data files are joined and written on one core each:
+    // side by side, so neither waits for the other's writes.
     let data_task = || {
-        let mut files = vec![
-            super::search::index(site, p, search_parts),
-            reviews::data_file(&p.winloss),
-        ];
-        files.extend(data_files(p, accounts_json, attention_json));
-        if !keep {
-            search_parts.clear();
-            accounts_json.clear();
-            attention_json.clear();
-        }
-        put_all(sink, files)
+        let (mut d, more) = rayon::join(
+            || {
+                let index = super::search::index(site, p, search_parts);
+                if !keep {
+                    search_parts.clear();
+                }
+                put_all(sink, vec![index])
+            },
+            || {
+                let mut files = vec![reviews::data_file(&p.winloss)];
+                files.extend(data_files(p, accounts_json, attention_json));
+                if !keep {
+                    accounts_json.clear();
+                    attention_json.clear();
+                }
+                put_all(sink, files)
+            },
+        );
+        d.extend(more);
+        d
     };
     let mut early: Vec<Task> = vec![Box::new(reviews_task), Box::new(data_task)];
     let mut diags = Diagnostics::default();
