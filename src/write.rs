@@ -167,6 +167,21 @@ impl Staging {
         })
     }
 
+    /// Create folders ahead of the files that go into them (`/`-separated,
+    /// relative to the output). Creating a folder locks its parent, so two
+    /// threads making sibling folders wait for each other; made here by one
+    /// thread while pages render, the pages' own writes only add files. A
+    /// folder that cannot be made is left to [`Sink::put`], which reports it.
+    pub fn make_dirs(&self, dirs: &[String]) {
+        for rel in dirs {
+            let Some(rel) = safe_relative(rel) else { continue };
+            let dir = self.tmp.join(rel);
+            if std::fs::create_dir_all(&dir).is_ok() {
+                self.dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(dir);
+            }
+        }
+    }
+
     /// Read back a file written so far (for reports about a few pages).
     pub fn read(&self, path: &str) -> Option<Vec<u8>> {
         std::fs::read(self.tmp.join(safe_relative(path)?)).ok()
@@ -421,5 +436,37 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn folders_made_ahead_stay_inside_the_output() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.make_dirs(&["accounts/acme".into(), "../escaped".into(), "/abs".into(), "".into()]);
+        assert!(!t.path().join("escaped").exists());
+        assert!(!std::path::Path::new("/abs").exists());
+        staging
+            .put(OutputFile::new("accounts/acme/index.html", "acme"))
+            .unwrap();
+        staging
+            .put(OutputFile::new("accounts/brandt/index.html", "brandt"))
+            .unwrap();
+        let stats = staging.commit().unwrap();
+        assert_eq!(stats.files, 2);
+        assert_eq!(
+            std::fs::read_to_string(out.join("accounts/acme/index.html")).unwrap(),
+            "acme"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("accounts/brandt/index.html")).unwrap(),
+            "brandt"
+        );
+        let top: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(top.len(), 2, "accounts/ and the marker only: {top:?}");
     }
 }
