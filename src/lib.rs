@@ -397,9 +397,9 @@ fn build_site(
         search_index_bytes: Default::default(),
         progress: opts.progress.as_ref().map(|p| (p, expected)),
     };
-    // The account folders are made on a thread of their own while the
-    // site-wide pages render (see `Staging::make_dirs`).
-    let folders: Vec<String> = site.accounts.iter().map(|a| format!("accounts/{}", a.slug)).collect();
+    // The account and plan folders are made on a thread of their own while
+    // the site-wide pages render (see `Staging::make_dirs`).
+    let folders = render::page_folders(&portfolio);
     let rendered = std::thread::scope(|s| {
         s.spawn(|| staging.make_dirs(&folders));
         render::internal_to(opts, site, &portfolio, &sink, cache)

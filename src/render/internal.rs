@@ -483,7 +483,7 @@ pub fn render(
                 .zip(site.accounts.par_iter())
                 .filter(|(a, _)| only.is_none_or(|set| set.contains(a.slug))),
             |(a, doc)| {
-                let path = format!("accounts/{}/index.html", a.slug);
+                let path = profile_path(a.slug);
                 let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
                 let notes: Vec<NoteHtml> = a
                     .notes
@@ -528,6 +528,11 @@ pub fn render(
         .map(|(name, bytes)| OutputFile::new(name.clone(), bytes.clone()));
     diags.extend(put_all(sink, statics.collect()));
     if diags.has_errors() { Err(diags) } else { Ok(()) }
+}
+
+/// Where an account's profile page goes.
+pub(super) fn profile_path(slug: &str) -> String {
+    format!("accounts/{slug}/index.html")
 }
 
 /// A group of site-wide pages or files to make, with the problems found.
@@ -849,6 +854,14 @@ mod tests {
         for (a, b) in built.iter().zip(&served) {
             assert_eq!(a.path, b.path);
             assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
+        // The folders a build makes ahead are those its pages go into.
+        let folders = crate::render::page_folders(&p);
+        assert_eq!(folders.len(), accounts + p.plans.len());
+        assert!(!p.plans.is_empty());
+        for folder in &folders {
+            let page = format!("{folder}/index.html");
+            assert!(built.iter().any(|f| f.path == page), "no page in {folder}");
         }
         let index = built
             .iter()

@@ -201,6 +201,16 @@ impl<T: Send + Sync> Parts<T> {
     }
 }
 
+/// The folders the internal portal's per-account pages go into, in the
+/// order they are needed: each account's profile folder, then each plan's.
+/// (Review pages render first of all, so their folders are made by then.)
+pub fn page_folders(p: &Portfolio) -> Vec<String> {
+    let folder = |path: String| path.rsplit_once('/').map(|(dir, _)| dir.to_string());
+    let profiles = p.accounts.iter().map(|a| internal::profile_path(a.slug));
+    let plans = p.plans.iter().map(plans::plan_path);
+    profiles.chain(plans).filter_map(folder).collect()
+}
+
 /// Render the internal portal into `sink`.
 pub fn internal_to(
     opts: &BuildOptions,
