@@ -175,10 +175,6 @@ pub fn render(
     if let Some(c) = contexts {
         c.begin();
     }
-    // Each row becomes a template value once, kept while its account does
-    // not change (and the total revenue, which its share depends on, stays);
-    // the lists of every page share them (tera values are reference-counted)
-    // instead of serialising 10,000 rows again for each list they appear in.
     // The search index, the data files and the win/loss pages do not use the
     // list rows. A plain build (no contexts kept) makes them first and drops
     // their per-account parts when they are written, so the rows below reuse
@@ -234,6 +230,10 @@ pub fn render(
         }
     }
 
+    // Each row becomes a template value once, kept while its account does
+    // not change (and the total revenue, which its share depends on, stays);
+    // the lists of every page share them (tera values are reference-counted)
+    // instead of serialising 10,000 rows again for each list they appear in.
     let total: f64 = p.accounts.iter().filter_map(|a| a.revenue).sum();
     if rows_total.map(f64::to_bits) != Some(total.to_bits()) {
         row_parts.clear();
@@ -443,11 +443,11 @@ pub fn render(
         template: "search.html",
         context: page("search/index.html", "search.html", "Search", "search", &info),
     };
-    // The aggregate pages, the win/loss and plan pages, and the data files
-    // do not depend on each other: they are built and rendered side by side,
-    // the longest first (see `longest_first`). Their contexts (every account,
-    // as rows) are large and need not live while the account profiles
-    // render, so those come after.
+    // The aggregate pages and the plan pages (and, in `serve`, the win/loss
+    // pages and the data files) do not depend on each other: they are built
+    // and rendered side by side, the longest first (see `longest_first`).
+    // Their contexts (every account, as rows) are large and need not live
+    // while the account profiles render, so those come after.
     let one =
         |build: &(dyn Fn() -> Page + Sync)| engine.render_changed(rayon::iter::once(build), |b| b(), sink, contexts);
     let mut tasks: Vec<Task> = vec![
