@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{build_to, fixture, kamsite, read, tree};
+use common::{build_to, check_site, fixture, kamsite, read, tree};
 use predicates::prelude::*;
 
 /// One malformed site per diagnostic: the check fails with exit 1 and names
@@ -98,10 +98,7 @@ fn each_malformed_fixture_gives_a_located_diagnostic() {
 
 #[test]
 fn did_you_mean_hints() {
-    let hint = |name: &str| {
-        let out = kamsite().args(["check", "--root"]).arg(fixture(name)).output().unwrap();
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    };
+    let hint = |name: &str| check_site(&fixture(name)).1;
     assert!(hint("bad-unknown-key").contains("did you mean `tier`?"));
     assert!(hint("bad-tier").contains("did you mean `diamond`?"));
     assert!(hint("bad-stage").contains("did you mean `partnership-kam`?"));
@@ -372,14 +369,9 @@ fn hostile_inputs_never_panic() {
         )
         .unwrap();
         std::fs::write(site.join("site.yaml"), &bytes).unwrap();
-        let out = kamsite().args(["check", "--root"]).arg(&site).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let (code, stderr) = check_site(&site);
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        assert!(
-            matches!(out.status.code(), Some(0) | Some(1)),
-            "{name}: {:?}\n{stderr}",
-            out.status
-        );
+        assert!(matches!(code, Some(0) | Some(1)), "{name}: {code:?}\n{stderr}");
     }
 }
 
@@ -431,9 +423,8 @@ fn an_error_in_a_row_template_is_reported_once_with_its_place() {
     let t = tempfile::tempdir().unwrap();
     let site = t.path().join("site");
     site_with_templates(&site, &[("rows/matrix.html", "<tr>\n<td>{{ a.nmae }}</td></tr>\n")]);
-    let out = kamsite().args(["check", "--root"]).arg(&site).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (code, stderr) = check_site(&site);
+    assert_eq!(code, Some(1), "{stderr}");
     // One diagnostic, not one per account.
     assert_eq!(stderr.matches("kamsite::template").count(), 1, "{stderr}");
     assert!(
@@ -459,9 +450,8 @@ fn a_reports_to_loop_is_found_once_and_a_long_chain_is_not_one() {
     }
     std::fs::create_dir_all(site.join("accounts/borealis")).unwrap();
     std::fs::write(site.join("accounts/borealis/account.yaml"), chain).unwrap();
-    let out = kamsite().args(["check", "--root"]).arg(&site).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (code, stderr) = check_site(&site);
+    assert_eq!(code, Some(1), "{stderr}");
     // The walk from `a` enters the loop at `b`.
     assert!(
         stderr.contains("accounts/acme/account.yaml:4:35: reports_to lines form a loop through `b`"),

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{build_to, fixture, kamsite, read, text, tree};
+use common::{build_to, check_site, fixture, kamsite, read, text, tree};
 use predicates::prelude::*;
 
 fn customer_build(root: &Path, slug: &str, out: &Path) -> std::path::PathBuf {
@@ -236,12 +236,11 @@ fn plan_problems_are_located_with_a_fix() {
     let plans = site.join("accounts/acme/plans");
     let check = |yaml: &str, expect: &[&str]| {
         std::fs::write(plans.join("2026.yaml"), yaml).unwrap();
-        let o = kamsite().args(["check", "--root"]).arg(&site).output().unwrap();
-        let stderr = String::from_utf8_lossy(&o.stderr);
+        let (code, stderr) = check_site(&site);
         for e in expect {
             assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
         }
-        o.status.code()
+        code
     };
     assert_eq!(
         check(

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::kamsite;
+use common::{check_site, kamsite};
 use serde_json::Value;
 
 fn schemas(dir: &Path) -> Vec<(String, jsonschema::Validator)> {
@@ -175,7 +175,7 @@ fn schemas_reject_bad_files() {
         "name: Acme\ntierr: foundation\n",
     )
     .unwrap();
-    let o = kamsite().args(["check", "--root"]).arg(&site).output().unwrap();
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown key `tierr`"));
+    let (code, stderr) = check_site(&site);
+    assert_ne!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("unknown key `tierr`"));
 }

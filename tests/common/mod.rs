@@ -38,6 +38,12 @@ pub fn build_to(root: &Path, out: &Path) -> PathBuf {
     out.to_path_buf()
 }
 
+/// Run `kamsite check --root ROOT`: its exit code and what it wrote to stderr.
+pub fn check_site(root: &Path) -> (Option<i32>, String) {
+    let o = kamsite().args(["check", "--root"]).arg(root).output().unwrap();
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
