@@ -192,6 +192,8 @@ pub fn render(
             sink,
             contexts,
         ));
+        // The values are shared with the kept parts (reference-counted):
+        // both go before the memory is free.
         drop(shared);
         if !keep {
             review_parts.clear();
