@@ -115,7 +115,17 @@ impl Serve {
 }
 
 impl Drop for Serve {
+    /// Stops serve as a user would (Ctrl-C), so it removes its working
+    /// folder from the temp dir; a kill only if it does not stop in time.
     fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let pid = self.child.id().to_string();
+            let _ = Command::new("kill").args(["-INT", &pid]).status();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
