@@ -79,10 +79,19 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
 
 /// Read a UTF-8 text file, or report why it cannot be read.
 pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    read_opened(root, path, None, diags)
+}
+
+/// [`read_source`] from `opened`, the file at `path` if it is already open.
+fn read_opened(root: &Path, path: &Path, opened: Option<std::fs::File>, diags: &mut Diagnostics) -> Option<SourceFile> {
     let name = display_path(root, path);
     let unreadable = |e: std::io::Error| Diagnostic::at_path("unreadable", &name, format!("cannot read file: {e}"));
     // One open, one fstat, the reads: a site has many small files.
-    let read = std::fs::File::open(path).and_then(|mut f| {
+    let file = match opened {
+        Some(f) => Ok(f),
+        None => std::fs::File::open(path),
+    };
+    let read = file.and_then(|mut f| {
         let len = f.metadata()?.len();
         if len > MAX_FILE_BYTES {
             return Ok(Err(len));
@@ -193,8 +202,17 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
     }
 
     let account_path = dir.join("account.yaml");
+    let note_files = files_with_ext(&dir.join("notes"), "md");
+    let review_files = files_with_ext(&dir.join("reviews"), "md");
+    let plan_files = files_in(&dir.join("plans"));
+    let mut ahead = Ahead::open(
+        std::iter::once(&account_path)
+            .chain(&note_files)
+            .chain(&review_files)
+            .chain(&plan_files),
+    );
     let account = if account_path.is_file() {
-        read_source(root, &account_path, &mut diags).and_then(|file| {
+        read_ahead(root, &account_path, &mut ahead, &mut diags).and_then(|file| {
             match yaml::parse::<Account>(&file, &file.text, Fragment::default()) {
                 Ok(a) => Some((file, a)),
                 Err(d) => {
@@ -215,21 +233,21 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
         None
     };
 
-    let notes = load_docs(root, &dir.join("notes"), &mut diags, |file, fm, body, id| {
+    let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
         let meta: NoteMeta = fm
             .map(|(y, at)| yaml::parse(&file, y, at))
             .transpose()?
             .unwrap_or_default();
         Ok(NoteDoc { id, file, meta, body })
     });
-    let reviews = load_docs(root, &dir.join("reviews"), &mut diags, |file, fm, body, id| {
+    let reviews = load_docs(root, review_files, &mut ahead, &mut diags, |file, fm, body, id| {
         let meta: ReviewMeta = fm
             .map(|(y, at)| yaml::parse(&file, y, at))
             .transpose()?
             .unwrap_or_default();
         Ok(ReviewDoc { id, file, meta, body })
     });
-    let plans = load_plans(root, &dir.join("plans"), &mut diags);
+    let plans = load_plans(root, plan_files, &mut ahead, &mut diags);
 
     let doc = account.map(|(file, account)| {
         let mut notes = notes;
@@ -250,16 +268,17 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
 
 type FrontMatter<'a> = Option<(&'a str, Fragment)>;
 
-/// Load every `*.md` in `dir` with its front matter, in file-name order.
+/// Load the `*.md` `files` of a folder (sorted) with their front matter.
 fn load_docs<T>(
     root: &Path,
-    dir: &Path,
+    files: Vec<PathBuf>,
+    ahead: &mut Ahead,
     diags: &mut Diagnostics,
     make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Diagnostic>,
 ) -> Vec<T> {
     let mut out = Vec::new();
-    for path in files_with_ext(dir, "md") {
-        let Some(file) = read_source(root, &path, diags) else {
+    for path in files {
+        let Some(file) = read_ahead(root, &path, ahead, diags) else {
             continue;
         };
         let id = stem(&path);
@@ -281,13 +300,13 @@ fn load_docs<T>(
     out
 }
 
-fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> {
+/// The plans among `files`, the files of a `plans/` folder (sorted).
+fn load_plans(root: &Path, files: Vec<PathBuf>, ahead: &mut Ahead, diags: &mut Diagnostics) -> Vec<PlanDoc> {
     let mut out = Vec::new();
-    let files = files_in(dir);
     let with_ext = |ext: &'static str| files.iter().filter(move |p| p.extension().is_some_and(|e| e == ext));
     let has = |p: PathBuf| files.binary_search(&p).is_ok();
     for path in with_ext("yaml") {
-        let Some(file) = read_source(root, path, diags) else {
+        let Some(file) = read_ahead(root, path, ahead, diags) else {
             continue;
         };
         let plan = match yaml::parse(&file, &file.text, Fragment::default()) {
@@ -299,7 +318,7 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
         };
         let md = path.with_extension("md");
         let narrative = if has(md.clone()) {
-            read_source(root, &md, diags).map(|f| {
+            read_ahead(root, &md, ahead, diags).map(|f| {
                 let body = f.text.to_string();
                 (f, body)
             })
@@ -315,7 +334,7 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
     }
     // Files kamsite would silently skip: say so, they are usually a typo.
     for path in with_ext("yml") {
-        if let Some(file) = read_source(root, path, diags) {
+        if let Some(file) = read_ahead(root, path, ahead, diags) {
             diags.push(
                 Diagnostic::warning(
                     "ignored-file",
@@ -329,7 +348,7 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
     }
     for path in with_ext("md") {
         if !has(path.with_extension("yaml"))
-            && let Some(file) = read_source(root, path, diags)
+            && let Some(file) = read_ahead(root, path, ahead, diags)
         {
             diags.push(
                 Diagnostic::warning(
@@ -344,6 +363,45 @@ fn load_plans(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PlanDoc> 
     }
     out.sort_by(|a, b| a.period().cmp(b.period()).then_with(|| a.id.cmp(&b.id)));
     out
+}
+
+/// An account's files, opened before any is read, each with a hint to the
+/// operating system to start reading it into its cache. When the files are
+/// not cached (a site not read for a while), every read waits for the disk;
+/// asked for together, an account's files come from the disk side by side
+/// and its reader waits about once instead of once per file. A 10,000-account
+/// site loaded from disk in 2.2 s instead of 2.7 s (README, Performance).
+struct Ahead(Vec<(PathBuf, Option<std::fs::File>)>);
+
+impl Ahead {
+    fn open<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> Ahead {
+        let mut opened: Vec<_> = paths
+            .map(|path| {
+                let file = std::fs::File::open(path).ok();
+                #[cfg(target_os = "linux")]
+                if let Some(f) = &file {
+                    use std::os::fd::AsRawFd;
+                    // SAFETY: the descriptor is open for the whole call; the
+                    // advice only starts reads into the page cache.
+                    unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
+                }
+                (path.clone(), file)
+            })
+            .collect();
+        opened.sort_by(|a, b| a.0.cmp(&b.0));
+        Ahead(opened)
+    }
+
+    /// The file opened for `path`, once.
+    fn take(&mut self, path: &Path) -> Option<std::fs::File> {
+        let i = self.0.binary_search_by(|(p, _)| p.as_path().cmp(path)).ok()?;
+        self.0[i].1.take()
+    }
+}
+
+/// [`read_source`] from the file opened ahead for `path`, if there is one.
+fn read_ahead(root: &Path, path: &Path, ahead: &mut Ahead, diags: &mut Diagnostics) -> Option<SourceFile> {
+    read_opened(root, path, ahead.take(path), diags)
 }
 
 fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
@@ -396,5 +454,32 @@ mod tests {
         assert_eq!(slugify("Acme Industrial AS"), "acme-industrial-as");
         assert_eq!(slugify("Bjørnstad & Sønner"), "bjornstad-sonner");
         assert_eq!(slugify("  Müller GmbH "), "muller-gmbh");
+    }
+
+    #[test]
+    fn files_opened_ahead_are_read_once_each_and_missing_ones_are_reported() {
+        let t = tempfile::tempdir().unwrap();
+        let a = t.path().join("a.md");
+        let b = t.path().join("b.md");
+        let gone = t.path().join("gone.md");
+        std::fs::write(&a, "alpha").unwrap();
+        std::fs::write(&b, "beta").unwrap();
+        let mut ahead = Ahead::open([&b, &gone, &a].into_iter());
+        assert!(ahead.take(&a).is_some());
+        assert!(ahead.take(&a).is_none(), "handed out once");
+        assert!(ahead.take(&gone).is_none());
+        assert!(ahead.take(&t.path().join("other.md")).is_none());
+
+        let mut diags = Diagnostics::default();
+        let read = read_ahead(t.path(), &b, &mut ahead, &mut diags).unwrap();
+        assert_eq!(&*read.text, "beta");
+        // Taken already: read by path, as without opening ahead.
+        assert_eq!(
+            &*read_ahead(t.path(), &a, &mut ahead, &mut diags).unwrap().text,
+            "alpha"
+        );
+        assert!(read_ahead(t.path(), &gone, &mut ahead, &mut diags).is_none());
+        let problems: Vec<_> = diags.iter().map(|d| (d.code, d.file.as_str())).collect();
+        assert_eq!(problems, [("unreadable", "gone.md")]);
     }
 }
