@@ -55,7 +55,7 @@ CACHE=${BENCH_CACHE:-warm}
 settle() { # settle INPUT_DIR
   sync
   case "$CACHE" in
-    warm) find "$1" -type f -print0 | xargs -0 -P 8 -n 2000 cat >/dev/null ;;
+    warm) find "$1" -type f -print0 | xargs -0 -r -P 8 -n 2000 cat >/dev/null ;;
     cold) echo 3 >/proc/sys/vm/drop_caches || { echo "BENCH_CACHE=cold needs root" >&2; exit 1; } ;;
     *) echo "BENCH_CACHE is warm or cold, not $CACHE" >&2; exit 1 ;;
   esac

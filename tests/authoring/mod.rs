@@ -96,20 +96,31 @@ impl Serve {
 
     /// Send SIGINT (Ctrl-C) and wait for the exit status.
     pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        assert!(self.send_interrupt());
+        let status = self.wait_exit(WAIT);
+        status.unwrap_or_else(|| panic!("serve did not stop on Ctrl-C:\n{}", self.output()))
+    }
+
+    /// Whether SIGINT (Ctrl-C) was sent to serve.
+    fn send_interrupt(&self) -> bool {
         let pid = self.child.id().to_string();
-        let ok = Command::new("kill").args(["-INT", &pid]).status().unwrap();
-        assert!(ok.success());
-        let deadline = Instant::now() + WAIT;
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Serve's exit status once it has exited, waiting up to `within`.
+    fn wait_exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + within;
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
             }
-            assert!(
-                Instant::now() < deadline,
-                "serve did not stop on Ctrl-C:\n{}",
-                self.output()
-            );
-            std::thread::sleep(Duration::from_millis(50));
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }
@@ -118,13 +129,10 @@ impl Drop for Serve {
     /// Stops serve as a user would (Ctrl-C), so it removes its working
     /// folder from the temp dir; a kill only if it does not stop in time.
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let pid = self.child.id().to_string();
-            let _ = Command::new("kill").args(["-INT", &pid]).status();
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
-                std::thread::sleep(Duration::from_millis(20));
-            }
+        if let Ok(None) = self.child.try_wait()
+            && self.send_interrupt()
+        {
+            self.wait_exit(Duration::from_secs(5));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
