@@ -18,6 +18,8 @@ fn main() {
         eprintln!("usage: load_timing SITE_ROOT");
         std::process::exit(2);
     };
+    // As `kamsite build` does (src/main.rs).
+    kamsite::allocator::keep_freed_memory();
     let t = Instant::now();
     let (site, diags) = kamsite::load::load(Path::new(&root));
     println!(

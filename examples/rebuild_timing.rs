@@ -1,7 +1,10 @@
 //! Time serve's incremental rebuild: one full build, then N rebuilds of one
 //! account, each printed with its per-stage timings.
 //!
-//! cargo run --release --example rebuild_timing -- --root /tmp/kamsite-bench/site-10000 [--slug SLUG] [--runs 5]
+//! cargo run --release --example rebuild_timing -- --root /tmp/kamsite-bench/site-10000 [--slug SLUG] [--runs 5] [--pause 3]
+//!
+//! `--pause SECONDS` waits before each edit, as a user does between saves
+//! (serve's process is idle then); without it the rebuilds run back to back.
 
 use std::path::PathBuf;
 
@@ -11,9 +14,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 fn main() {
+    // As serve does (src/main.rs).
+    kamsite::allocator::keep_freed_memory();
     let mut root = None;
     let mut slug = None;
     let mut runs = 5usize;
+    let mut pause = 0.0f64;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
@@ -21,6 +27,7 @@ fn main() {
             "--root" => root = Some(PathBuf::from(val())),
             "--slug" => slug = Some(val()),
             "--runs" => runs = val().parse().unwrap_or_else(|_| usage("--runs takes a number")),
+            "--pause" => pause = val().parse().unwrap_or_else(|_| usage("--pause takes seconds")),
             other => usage(&format!("unknown argument {other}")),
         }
     }
@@ -57,6 +64,7 @@ fn main() {
     let yaml = opts.root.join("accounts").join(&slug).join("account.yaml");
     let original = std::fs::read_to_string(&yaml).unwrap_or_else(|e| usage(&format!("{}: {e}", yaml.display())));
     for run in 1..=runs {
+        std::thread::sleep(std::time::Duration::from_secs_f64(pause));
         let edited: String = original
             .lines()
             .map(|l| match l.strip_prefix("name:") {
@@ -88,6 +96,6 @@ fn main() {
 }
 
 fn usage(msg: &str) -> ! {
-    eprintln!("error: {msg}\nusage: rebuild_timing --root DIR [--slug SLUG] [--runs N]");
+    eprintln!("error: {msg}\nusage: rebuild_timing --root DIR [--slug SLUG] [--runs N] [--pause SECONDS]");
     std::process::exit(2)
 }

@@ -16,6 +16,7 @@
 // would add noise at every `?` for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod allocator;
 pub mod analyze;
 pub mod config;
 pub mod customer;

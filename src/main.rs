@@ -12,19 +12,6 @@ mod cli;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (its default is 1000 ms).
-const MI_PURGE_DELAY: std::ffi::c_int = 15;
-
-/// By default mimalloc hands freed memory back to the OS after a second, and
-/// the next stage faults it in again, zeroed, 2 MiB at a time where the
-/// kernel backs the heap with huge pages: at 100k accounts that zeroing was
-/// a tenth of a build's CPU time. A build is one process that ends when it
-/// is done, so it keeps what it freed for its own later stages.
-fn keep_freed_memory() {
-    // SAFETY: sets a plain integer option of the allocator; any value is valid.
-    unsafe { libmimalloc_sys::mi_option_set(MI_PURGE_DELAY, -1) }
-}
-
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -134,7 +121,7 @@ fn main() -> ExitCode {
             drafts,
             strict,
         } => {
-            keep_freed_memory();
+            kamsite::allocator::keep_freed_memory();
             let opts = BuildOptions {
                 root,
                 out,
@@ -169,7 +156,10 @@ fn main() -> ExitCode {
             pdf(&opts, period.as_deref(), out.as_deref())
         }
         Command::Check { root } => check(&root),
-        Command::Serve { root, port } => cli::serve(root, port),
+        Command::Serve { root, port } => {
+            kamsite::allocator::keep_freed_memory();
+            cli::serve(root, port)
+        }
         Command::Init { dir } => cli::init(&dir),
         Command::New { root, what } => cli::new(&root, what),
         Command::Schema { out } => cli::schema(&out),
@@ -340,15 +330,4 @@ fn search_note(bytes: Option<usize>) -> String {
     bytes
         .map(|b| format!(", search index {:.1} kB", b as f64 / 1e3))
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    /// The option number is mimalloc's purge delay, whose default (options.c) is 1000 ms.
-    #[test]
-    fn purge_delay_option_number() {
-        // SAFETY: reads an integer option.
-        let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_PURGE_DELAY) };
-        assert_eq!(delay, 1000);
-    }
 }

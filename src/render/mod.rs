@@ -381,11 +381,15 @@ impl Engine {
 /// The script serve mode adds to every page.
 pub const LIVE_RELOAD_SNIPPET: &str = "<script src=\"/__kamsite/live.js\"></script>";
 
-fn inject_live_reload(html: String) -> String {
+fn inject_live_reload(mut html: String) -> String {
+    // In place: only the end of the page moves. A copy of the whole page
+    // costs serve a fresh buffer for each list page (megabytes at 10,000
+    // accounts) on every rebuild.
     match html.rfind("</body>") {
-        Some(i) => format!("{}{}{}", &html[..i], LIVE_RELOAD_SNIPPET, &html[i..]),
-        None => html + LIVE_RELOAD_SNIPPET,
+        Some(i) => html.insert_str(i, LIVE_RELOAD_SNIPPET),
+        None => html.push_str(LIVE_RELOAD_SNIPPET),
     }
+    html
 }
 
 /// A Tera error as a diagnostic pointing into the template file.
@@ -422,4 +426,27 @@ fn template_error(theme: &theme::Theme, e: &tera::Error) -> Diagnostic {
 /// `../` repeated for the depth of `path` (e.g. `accounts/acme/index.html` -> `../../`).
 pub fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LIVE_RELOAD_SNIPPET, inject_live_reload};
+
+    #[test]
+    fn live_reload_goes_before_the_last_body_end_tag_or_at_the_end() {
+        let page = "<html><body><p>&lt;/body&gt; in text</p></body></html>\n".to_string();
+        assert_eq!(
+            inject_live_reload(page),
+            format!("<html><body><p>&lt;/body&gt; in text</p>{LIVE_RELOAD_SNIPPET}</body></html>\n")
+        );
+        let code = "<pre></body></pre><p>x</p></body>".to_string();
+        assert_eq!(
+            inject_live_reload(code),
+            format!("<pre></body></pre><p>x</p>{LIVE_RELOAD_SNIPPET}</body>")
+        );
+        assert_eq!(
+            inject_live_reload("<p>fragment</p>".into()),
+            format!("<p>fragment</p>{LIVE_RELOAD_SNIPPET}")
+        );
+    }
 }
