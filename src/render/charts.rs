@@ -75,6 +75,10 @@ fn responsive(svg: &str, label: &str) -> String {
     out
 }
 
+/// How far above the largest value an axis must reach when each bar shows
+/// its value above it: the label is about 16 px of a 240 px plot.
+const LABEL_HEADROOM: f64 = 1.08;
+
 /// A round upper bound and a tick count whose steps are round numbers
 /// (1, 2, 2.5 or 5 times a power of ten), e.g. 14.6 -> (15, 3 ticks of 5).
 pub fn nice_axis(max: f64) -> (f64, usize) {
@@ -148,7 +152,9 @@ pub fn financials(years: &[i32], revenue: &[Option<f64>], margin: &[Option<f64>]
     } else {
         (1.0, "")
     };
-    let (rmax, rsplit) = nice_axis(raw_max / div);
+    // Each bar has its value above it: leave it room below the top line
+    // (an axis ending at 3 cut the label of a 2.9 bar).
+    let (rmax, rsplit) = nice_axis(raw_max / div * LABEL_HEADROOM);
     let rev: Vec<Option<f32>> = revenue.iter().map(|r| r.map(|r| (r / div) as f32)).collect();
     let mar: Vec<Option<f32>> = margin.iter().map(|m| m.map(|m| (m * 100.0) as f32)).collect();
     let mut bars = gappy(format!("Revenue ({unit} {currency})").replace("( ", "("), rev);
@@ -727,6 +733,15 @@ mod tests {
     fn charts_survive_empty_and_odd_input() {
         assert!(financials(&[], &[], &[], "EUR").contains("No financials"));
         assert!(financials(&[2025], &[Some(0.0)], &[None], "EUR").contains("<svg"));
+        // A bar just under a round number gets an axis above it, with room
+        // for its label: 2.9 M reaches to 4 M, not 3 M.
+        let svg = financials(&[2024, 2025], &[Some(2.9e6), Some(2.7e6)], &[None, None], "EUR");
+        let ticks: Vec<&str> = svg
+            .split("</text>")
+            .filter_map(|t| t.rsplit('>').next())
+            .map(str::trim)
+            .collect();
+        assert!(ticks.contains(&"4") && !ticks.contains(&"5"), "{ticks:?}");
         assert!(hbar(&[], &[], "n", "x").contains("Nothing"));
         assert!(pareto(&Pareto::default()).contains("No revenue"));
     }

@@ -211,8 +211,8 @@ pub fn map(contacts: &[ContactView]) -> String {
             html_escape(&stance),
             if dm { 3.5 } else { 1.5 }
         );
-        let name: String = c.name.chars().take(22).collect();
-        let title: String = title.chars().take(26).collect();
+        let name = fit(c.name, 22);
+        let title = fit(title, 26);
         let _ = write!(
             svg,
             "<text x=\"10\" y=\"19\" font-size=\"13\" font-weight=\"bold\" fill=\"#0f172a\">{}</text><text x=\"10\" y=\"35\" font-size=\"11\" fill=\"#334155\">{}</text><text x=\"10\" y=\"50\" font-size=\"10.5\" fill=\"#334155\">{} · {}</text>",
@@ -233,4 +233,63 @@ pub fn map(contacts: &[ContactView]) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// `text` in at most `max` characters, as a card line shows it: cut after
+/// the last whole word when one ends in the second half, and marked with
+/// "…" (the card's tooltip has the whole text).
+fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max.saturating_sub(1)).collect();
+    let head = match head.rfind(' ') {
+        Some(i) if head[..i].chars().count() > max / 2 => &head[..i],
+        _ => head.as_str(),
+    };
+    format!("{}…", head.trim_end_matches([' ', ',', ';', '-', '/']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact<'a>(id: &'a str, name: &'a str, title: &'a str) -> ContactView<'a> {
+        ContactView {
+            id,
+            name,
+            title: Some(title),
+            role: None,
+            role_label: "user",
+            stance: Some(1),
+            stance_label: "Supporter",
+            reports_to: None,
+            reports_to_name: None,
+            influences: Vec::new(),
+            owner: None,
+            last_contact: None,
+            days_since_contact: None,
+            stale: false,
+            email: None,
+            phone: None,
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn long_names_and_titles_are_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(fit("Plant Director", 26), "Plant Director");
+        assert_eq!(
+            fit("Superintendent, Engine and Automation", 26),
+            "Superintendent, Engine…"
+        );
+        assert_eq!(fit("Oberbetriebsleitungsassistenz", 12), "Oberbetrieb…");
+        let svg = map(&[contact("c1", "Kjetil Larsen", "Superintendent, Engine and Automation")]);
+        assert!(svg.contains(">Superintendent, Engine…</text>"), "{svg}");
+        // The whole title stays in the card's tooltip.
+        assert!(
+            svg.contains("<title>Kjetil Larsen, Superintendent, Engine and Automation — user"),
+            "{svg}"
+        );
+    }
 }
