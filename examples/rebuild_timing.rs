@@ -63,6 +63,13 @@ fn main() {
     // the file is put back at the end.
     let yaml = opts.root.join("accounts").join(&slug).join("account.yaml");
     let original = std::fs::read_to_string(&yaml).unwrap_or_else(|e| usage(&format!("{}: {e}", yaml.display())));
+    // As serve does before the first edit (`Builder::prime`): one rebuild
+    // of the account as it is.
+    let t = Instant::now();
+    if let Err(e) = kamsite::rebuild_accounts(&opts, &mut ws, std::slice::from_ref(&slug)) {
+        usage(&format!("rebuild failed: {e}"));
+    }
+    println!("prime: {} ms", t.elapsed().as_millis());
     for run in 1..=runs {
         std::thread::sleep(std::time::Duration::from_secs_f64(pause));
         let edited: String = original

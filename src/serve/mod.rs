@@ -117,6 +117,7 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
         cache: None,
     };
     builder.rebuild(&shared, report, true);
+    builder.prime(&shared);
 
     {
         let (server, shared) = (server.clone(), shared.clone());
@@ -209,6 +210,31 @@ impl Builder {
             }
         }
         (!slugs.is_empty()).then_some(slugs)
+    }
+
+    /// Take the incremental path once before the first edit: rebuild one
+    /// account as it is on disk (its pages come out the same) and report
+    /// nothing. The first rebuild of a session finds no memory of its own
+    /// size to reuse and faults fresh memory in; at 10k accounts the first
+    /// edit was rebuilt in 168-200 ms after a full build, 134-136 ms after
+    /// this (later edits 90-110 ms). It adds about 150 ms to the start.
+    fn prime(&mut self, shared: &Shared) {
+        let Some((ws, out)) = self.cache.as_mut() else {
+            return;
+        };
+        let Some(slug) = ws.site.accounts.first().map(|a| a.slug.to_string()) else {
+            return;
+        };
+        let opts = BuildOptions {
+            root: self.root.clone(),
+            out: Some(out.clone()),
+            live_reload: true,
+            files_lock: Some(shared.files.clone()),
+            ..BuildOptions::default()
+        };
+        // A problem found here (the account changed since the full build)
+        // stays with the workspace, and the watcher reports that change.
+        let _ = crate::rebuild_accounts(&opts, ws, std::slice::from_ref(&slug));
     }
 
     fn rebuild_accounts(&mut self, shared: &Shared, report: &mut dyn FnMut(Event), slugs: &[String]) {
