@@ -225,16 +225,22 @@ impl Builder {
         let Some(slug) = ws.site.accounts.first().map(|a| a.slug.to_string()) else {
             return;
         };
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            out: Some(out.clone()),
-            live_reload: true,
-            files_lock: Some(shared.files.clone()),
-            ..BuildOptions::default()
-        };
+        let opts = Self::incremental_opts(&self.root, out, shared);
         // A problem found here (the account changed since the full build)
         // stays with the workspace, and the watcher reports that change.
         let _ = crate::rebuild_accounts(&opts, ws, std::slice::from_ref(&slug));
+    }
+
+    /// How a rebuild of some accounts writes: in place in the served folder
+    /// `out`, under the lock the HTTP server reads files under.
+    fn incremental_opts(root: &Path, out: &Path, shared: &Shared) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: Some(out.to_path_buf()),
+            live_reload: true,
+            files_lock: Some(shared.files.clone()),
+            ..BuildOptions::default()
+        }
     }
 
     fn rebuild_accounts(&mut self, shared: &Shared, report: &mut dyn FnMut(Event), slugs: &[String]) {
@@ -242,13 +248,7 @@ impl Builder {
             return self.rebuild(shared, report, false);
         };
         self.generation += 1;
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            out: Some(out.clone()),
-            live_reload: true,
-            files_lock: Some(shared.files.clone()),
-            ..BuildOptions::default()
-        };
+        let opts = Self::incremental_opts(&self.root, &out, shared);
         let started = Instant::now();
         let result = crate::rebuild_accounts(&opts, &mut ws, slugs);
         let elapsed = started.elapsed();
