@@ -17,7 +17,8 @@ const MI_PURGE_DELAY: std::ffi::c_int = 15;
 /// - `serve` rebuilds after each save, seconds or minutes apart: each rebuild
 ///   at 10k accounts would fault in the tens of megabytes the aggregate
 ///   pages and the search index take again. Serve keeps the site loaded
-///   anyway; what it keeps on top is what its largest rebuild used.
+///   anyway; on top of it, its resident memory stays at the most its
+///   builds have used at once.
 ///
 /// Only meaningful in a program whose global allocator is mimalloc.
 pub fn keep_freed_memory() {

@@ -240,8 +240,7 @@ fn print_diagnostics(diags: Diagnostics) -> (usize, usize) {
 /// buffer: `eprintln!` makes several writes per line, and a generated
 /// portfolio of 100,000 accounts carries about 95,000 warnings. The process
 /// ends right after, so they are left for it to reclaim, as the site is
-/// (`build_then_exit`): freed one by one on this thread, 95,000 warnings
-/// took about 0.2 s.
+/// (`build_then_exit`).
 fn warning_lines(diags: Diagnostics) {
     let mut out = std::io::BufWriter::new(std::io::stderr().lock());
     let sorted = diags.into_sorted();
