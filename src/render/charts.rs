@@ -75,6 +75,21 @@ fn responsive(svg: &str, label: &str) -> String {
     out
 }
 
+/// `text` in at most `max` characters, as a chart label or a stakeholder
+/// card shows it: cut after the last whole word when one ends in the second
+/// half, and marked with "…" (the tooltip has the whole text).
+pub(crate) fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max.saturating_sub(1)).collect();
+    let head = match head.rfind(' ') {
+        Some(i) if head[..i].chars().count() > max / 2 => &head[..i],
+        _ => head.as_str(),
+    };
+    format!("{}…", head.trim_end_matches([' ', ',', ';', '-', '/']))
+}
+
 /// How far above the largest value an axis must reach when each bar shows
 /// its value above it: the label is about 16 px of a 240 px plot.
 const LABEL_HEADROOM: f64 = 1.08;
@@ -673,7 +688,7 @@ fn annotate_matrix(svg: &str, points: &[MatrixPoint], order: &[Vec<usize>], spec
     let circles: Vec<(usize, f64, f64, f64)> = placed.clone();
     let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
     for &(i, cx, cy, r) in placed.iter().take(spec.labels) {
-        let name: String = points[i].name.chars().take(22).collect();
+        let name = fit(points[i].name, 22);
         let w = name.chars().count() as f64 * 6.4;
         let h = 13.0;
         // Try right, left, above, below the bubble.
@@ -767,6 +782,15 @@ mod tests {
                 tooltip: "Small".into(),
                 href: "b/".into(),
             },
+            MatrixPoint {
+                name: "Stormkyst Offshore Wind AS",
+                x: 3.8,
+                y: 7.8,
+                revenue: 5e5,
+                group: 0,
+                tooltip: "Stormkyst Offshore Wind AS".into(),
+                href: "c/".into(),
+            },
         ];
         let spec = MatrixSpec {
             x_name: "Strength",
@@ -779,6 +803,9 @@ mod tests {
         let svg = matrix(&pts, &spec);
         assert!(svg.contains("<title>Big &amp; Co: 8/8</title>"), "{svg}");
         assert!(svg.contains("<title>Small</title>"));
+        // A long name is cut at a word, marked; its tooltip has it whole.
+        assert!(svg.contains(">Stormkyst Offshore…</text>"), "{svg}");
+        assert!(svg.contains("<title>Stormkyst Offshore Wind AS</title>"));
         assert!(svg.contains("quadrant-lines"));
         assert!(svg.contains(">Strategic</text>"));
         assert!(!svg.contains("__frame"));

@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use crate::analyze::ContactView;
 use crate::model::Role;
-use crate::render::charts::html_escape;
+use crate::render::charts::{fit, html_escape};
 
 /// Fill and border colour for a stance.
 pub fn stance_colors(stance: Option<i64>) -> (&'static str, &'static str) {
@@ -233,21 +233,6 @@ pub fn map(contacts: &[ContactView]) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-/// `text` in at most `max` characters, as a card line shows it: cut after
-/// the last whole word when one ends in the second half, and marked with
-/// "…" (the card's tooltip has the whole text).
-fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let head: String = text.chars().take(max.saturating_sub(1)).collect();
-    let head = match head.rfind(' ') {
-        Some(i) if head[..i].chars().count() > max / 2 => &head[..i],
-        _ => head.as_str(),
-    };
-    format!("{}…", head.trim_end_matches([' ', ',', ';', '-', '/']))
 }
 
 #[cfg(test)]
