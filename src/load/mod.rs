@@ -205,11 +205,16 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
     let note_files = files_with_ext(&dir.join("notes"), "md");
     let review_files = files_with_ext(&dir.join("reviews"), "md");
     let plan_files = files_in(&dir.join("plans"));
+    // Only the files load reads: anything else in plans/ (a PDF, say) is
+    // not worth reading into the cache.
+    let plan_texts = plan_files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "md"));
     let mut ahead = Ahead::open(
         std::iter::once(&account_path)
             .chain(&note_files)
             .chain(&review_files)
-            .chain(&plan_files),
+            .chain(plan_texts),
     );
     let account = if account_path.is_file() {
         read_ahead(root, &account_path, &mut ahead, &mut diags).and_then(|file| {
@@ -389,9 +394,12 @@ impl Ahead {
                 #[cfg(target_os = "linux")]
                 if let Some(f) = &file {
                     use std::os::fd::AsRawFd;
+                    // At most what `read_opened` would read: a larger file is
+                    // reported, not read, and not worth caching.
+                    let len = (MAX_FILE_BYTES + 1) as libc::off_t;
                     // SAFETY: the descriptor is open for the whole call; the
                     // advice only starts reads into the page cache.
-                    unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
+                    unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, len, libc::POSIX_FADV_WILLNEED) };
                 }
                 (path.clone(), file.filter(|_| i < HELD_OPEN))
             })

@@ -172,7 +172,7 @@ fn wrap(s: &str, width: usize) -> (String, Option<String>) {
         }
     }
     if rest.chars().count() > width + 4 {
-        rest = rest.chars().take(width + 2).collect::<String>() + "…";
+        rest = super::charts::fit(&rest, width + 3);
     }
     (first, (!rest.is_empty()).then_some(rest))
 }
@@ -340,5 +340,12 @@ mod tests {
         assert_eq!(a, "Unplanned downtime on press");
         assert_eq!(b.as_deref(), Some("lines in both plants"));
         assert_eq!(wrap("Short", 30), ("Short".to_string(), None));
+        // A second line too long for the chart is cut at a word, marked.
+        let (a, b) = wrap(
+            "Unplanned downtime on press lines in both plants and the paint shop in Brno",
+            30,
+        );
+        assert_eq!(a, "Unplanned downtime on press");
+        assert_eq!(b.as_deref(), Some("lines in both plants and the…"));
     }
 }
