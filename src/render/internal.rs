@@ -167,7 +167,6 @@ pub fn render(
         search: search_parts,
         accounts_json,
         attention_json,
-        attention_rows,
         matrix: matrix_memo,
     } = cache;
     let matrix_memo = &*matrix_memo;
@@ -288,36 +287,17 @@ pub fn render(
         diags.extend(failed);
         return Err(diags);
     }
-    // Each account's attention items, as the dashboard lists them.
-    let attention = attention_rows.all(p, |i| {
-        let a = &p.accounts[i];
-        a.attention
-            .iter()
-            .map(|item| {
-                let row = AttentionRow {
-                    slug: a.slug,
-                    name: a.name,
-                    kind: item.kind.as_str(),
-                    label: attention_label(item.kind.as_str()),
-                    reason: &item.reason,
-                };
-                (item.kind.as_str(), Value::from_serializable(&row))
-            })
-            .collect()
-    });
-    let attention_kinds = &attention;
-
     // Dashboard.
     let dashboard = || {
         let mut ctx = page("index.html", "index.html", "Portfolio dashboard", "dashboard", &info);
         ctx.insert("summary", &p.summary);
         ctx.insert("pareto", &p.pareto);
         ctx.insert("pareto_chart", &charts::pareto(&p.pareto));
-        let attention: Vec<&Value> = attention_kinds
-            .iter()
-            .flat_map(|rows| rows.iter().map(|(_, v)| v))
-            .collect();
-        ctx.insert("attention", &attention);
+        // The count, not every item: at 100,000 accounts the items as
+        // template values took about 300 MB to show one number; the full
+        // list is data/attention.json and each account page.
+        let attention_total: usize = p.accounts.iter().map(|a| a.attention.len()).sum();
+        ctx.insert("attention_total", &attention_total);
         // Per kind, the items of the largest accounts first (revenue at
         // stake), at most ATTENTION_SHOWN of them: a dashboard lists what to
         // act on, not thousands of lines; each account page has all of its own.
@@ -332,12 +312,13 @@ pub fn render(
                 .then(a.name.cmp(b.name))
         });
         let mut kinds: Vec<AttentionGroup> = Vec::new();
-        for (kind, row) in by_revenue
+        for (a, item) in by_revenue
             .iter()
-            .filter_map(|&i| attention_kinds.get(i))
-            .flat_map(|rows| rows.iter())
+            .map(|&i| &p.accounts[i])
+            .flat_map(|a| a.attention.iter().map(move |item| (a, item)))
         {
-            let g = match kinds.iter().position(|g| g.kind == *kind) {
+            let kind = item.kind.as_str();
+            let g = match kinds.iter().position(|g| g.kind == kind) {
                 Some(g) => g,
                 None => {
                     kinds.push(AttentionGroup {
@@ -352,7 +333,13 @@ pub fn render(
             let g = &mut kinds[g];
             g.total += 1;
             if g.items.len() < ATTENTION_SHOWN {
-                g.items.push(row);
+                g.items.push(AttentionRow {
+                    slug: a.slug,
+                    name: a.name,
+                    kind,
+                    label: attention_label(kind),
+                    reason: &item.reason,
+                });
             }
         }
         kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
@@ -594,7 +581,7 @@ struct AttentionGroup<'a> {
     /// Items of this kind in the portfolio.
     total: usize,
     /// The first ATTENTION_SHOWN of them, largest accounts first.
-    items: Vec<&'a Value>,
+    items: Vec<AttentionRow<'a>>,
 }
 
 /// Items per kind the dashboard lists.

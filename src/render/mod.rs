@@ -55,8 +55,6 @@ pub struct Cache {
     /// /data/attention.json (pretty JSON, indented as array elements).
     pub(crate) accounts_json: Parts<Vec<u8>>,
     pub(crate) attention_json: Parts<Vec<u8>>,
-    /// Each account's attention items (kind, template value), for the dashboard.
-    pub(crate) attention_rows: Parts<Vec<(&'static str, tera::Value)>>,
     /// The matrix chart as last drawn.
     pub(crate) matrix: charts::MatrixMemo,
 }
@@ -92,7 +90,6 @@ impl Cache {
         self.search.forget(slug);
         self.accounts_json.forget(slug);
         self.attention_json.forget(slug);
-        self.attention_rows.forget(slug);
     }
 }
 
