@@ -219,6 +219,13 @@ fn build_warns_on_broken_links_and_strict_fails() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stderr(&o).matches("broken link").count(), 6, "{}", stderr(&o));
+    // A build points where `check` does: into the note.
+    for at in [
+        "accounts/acme/notes/2026-11-01-links.md:8:16: warning: broken link `../gone/`",
+        "accounts/acme/notes/2026-11-01-links.md:10:76: warning: broken link `../../logo.png`",
+    ] {
+        assert!(stderr(&o).contains(at), "{at}\n{}", stderr(&o));
+    }
     assert!(out.join("index.html").is_file());
 
     let strict_out = t.path().join("strict");
