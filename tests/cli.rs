@@ -434,6 +434,28 @@ fn an_error_in_a_row_template_is_reported_once_with_its_place() {
 }
 
 #[test]
+fn a_template_using_a_replaced_variable_is_told_what_replaced_it() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    // A dashboard override written for the earlier context, which held every
+    // attention item as `attention`.
+    site_with_templates(
+        &site,
+        &[(
+            "index.html",
+            "{% extends \"base.html\" %}{% block content %}\n<p>{{ attention | length }} need attention</p>\n{% endblock %}\n",
+        )],
+    );
+    let (code, stderr) = check_site(&site);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("templates/index.html:2:"), "{stderr}");
+    assert!(
+        stderr.contains("`attention_total` is their number and `attention_groups`"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_reports_to_loop_is_found_once_and_a_long_chain_is_not_one() {
     let t = tempfile::tempdir().unwrap();
     let site = t.path().join("site");

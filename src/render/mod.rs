@@ -412,12 +412,31 @@ fn template_error(theme: &theme::Theme, e: &tera::Error) -> Diagnostic {
     let help = "fix the template; a site's templates/NAME.html overrides the theme's template of the same name";
     match name.as_deref().and_then(|n| theme.templates.get(n)) {
         Some(src) => {
+            let help = renamed_variable(&src.file, pos).unwrap_or(help);
             let mut d = Diagnostic::error("template", &src.file, pos, msg).help(help);
             d.len = 1;
             d
         }
         None => Diagnostic::at_path("template", name.as_deref().unwrap_or("templates"), msg).help(help),
     }
+}
+
+/// Template variables that were replaced, with what a template uses now.
+const RENAMED: &[(&str, &str)] = &[(
+    "attention",
+    "`attention` (every attention item) was replaced: `attention_total` is their number and `attention_groups` the first items of each kind (docs/reference.md); every item is in data/attention.json",
+)];
+
+/// What replaced a variable that no longer exists, when the template line
+/// an error points at uses one (the error may point at a filter after it).
+fn renamed_variable(file: &crate::diag::SourceFile, pos: Pos) -> Option<&'static str> {
+    let line = file.text.lines().nth(pos.line.checked_sub(1)?)?;
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let words: Vec<&str> = line.split(|c: char| !is_ident(c)).collect();
+    RENAMED
+        .iter()
+        .find(|(old, _)| words.contains(old))
+        .map(|(_, help)| *help)
 }
 
 /// `../` repeated for the depth of `path` (e.g. `accounts/acme/index.html` -> `../../`).
