@@ -12,7 +12,7 @@ mod scan;
 
 pub use report::diagnostics;
 
-use foldhash::{HashMap, HashSet};
+use foldhash::HashMap;
 
 use rayon::prelude::*;
 
@@ -41,17 +41,42 @@ pub struct LinkIndex {
     state: std::sync::Mutex<IndexState>,
 }
 
-/// Where a distinct target is linked from: (page, link as written, offset).
-type Places = Vec<(String, String, usize)>;
+/// Where a distinct target is linked from: (page, link as written, byte offset),
+/// the page and the link as numbers into [`IndexState::files`] and
+/// [`IndexState::hrefs`]. At 100,000 accounts a build has over a million such
+/// places; as strings of their own they took about 130 MB.
+type Places = Vec<(u32, u32, u32)>;
+
+/// A generated file: its number (for [`Places`]) and, for a page, the hashes
+/// of its element ids, sorted.
+struct FileEntry {
+    number: u32,
+    ids: Vec<u64>,
+}
 
 #[derive(Default)]
 struct IndexState {
-    paths: HashSet<String>,
-    ids: HashMap<String, Vec<u64>>,
-    /// Each distinct target, with where it occurs (page, link as written, offset).
+    /// Every generated file, by path.
+    files: HashMap<std::sync::Arc<str>, FileEntry>,
+    /// The same paths by number.
+    names: Vec<std::sync::Arc<str>>,
+    /// Each distinct link as written, and its number.
+    hrefs: HashMap<Box<str>, u32>,
+    /// Each distinct target, with where it occurs.
     targets: HashMap<Target, Places>,
     /// Links that are broken whatever exists (bad encoding, above the root).
     invalid: Vec<Broken>,
+}
+
+impl IndexState {
+    fn href_number(&mut self, href: &str) -> u32 {
+        if let Some(&n) = self.hrefs.get(href) {
+            return n;
+        }
+        let n = self.hrefs.len() as u32;
+        self.hrefs.insert(href.into(), n);
+        n
+    }
 }
 
 /// Places kept per distinct link target, for the report.
@@ -111,15 +136,32 @@ impl LinkIndex {
             }
         }
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        st.paths.insert(path.to_string());
-        if is_page {
-            st.ids.insert(path.to_string(), ids);
-        }
         st.invalid.extend(invalid);
+        let number = match st.files.get(path) {
+            // Written twice (not done by a build): the later one counts.
+            Some(f) => f.number,
+            None => {
+                let name: std::sync::Arc<str> = path.into();
+                st.names.push(name.clone());
+                let number = (st.names.len() - 1) as u32;
+                st.files.insert(
+                    name,
+                    FileEntry {
+                        number,
+                        ids: Vec::new(),
+                    },
+                );
+                number
+            }
+        };
+        if let Some(f) = st.files.get_mut(path) {
+            f.ids = if is_page { ids } else { Vec::new() };
+        }
         for (t, r) in prepared {
+            let href = st.href_number(&r.url);
             let places = st.targets.entry(t).or_default();
             if places.len() < OCCURRENCES_KEPT {
-                places.push((path.to_string(), r.url.to_string(), r.offset));
+                places.push((number, href, u32::try_from(r.offset).unwrap_or(u32::MAX)));
             }
         }
     }
@@ -128,22 +170,31 @@ impl LinkIndex {
     pub fn check(self) -> Vec<Broken> {
         let st = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let targets: Vec<_> = st.targets.into_iter().collect();
-        let (paths, ids) = (&st.paths, &st.ids);
+        let files = &st.files;
+        let names = &st.names;
+        // Link texts by number, for the few links that are broken.
+        let mut hrefs: Vec<&str> = vec![""; st.hrefs.len()];
+        for (h, &n) in &st.hrefs {
+            hrefs[n as usize] = h;
+        }
+        let hrefs = &hrefs;
+        let name = |n: u32| names.get(n as usize).map(|s| &**s).unwrap_or("");
         let mut broken: Vec<Broken> = targets
             .par_iter()
             .flat_map_iter(|(t, places)| {
-                let first_page = places.first().map(|p| p.0.as_str()).unwrap_or("");
-                let ok = exists(first_page, t, paths, ids).is_ok();
-                places.iter().filter_map(move |(page, href, offset)| {
+                let first_page = places.first().map(|p| name(p.0)).unwrap_or("");
+                let ok = exists(first_page, t, files).is_ok();
+                places.iter().filter_map(move |&(page, href, offset)| {
                     if ok {
                         return None;
                     }
                     // Worded for the page each link is on ("this page").
-                    let reason = exists(page, t, paths, ids).err()?;
+                    let page = name(page);
+                    let reason = exists(page, t, files).err()?;
                     Some(Broken {
-                        page: page.clone(),
-                        href: href.clone(),
-                        offset: *offset,
+                        page: page.to_string(),
+                        href: hrefs.get(href as usize).copied().unwrap_or("").to_string(),
+                        offset: offset as usize,
                         reason,
                     })
                 })
@@ -245,8 +296,8 @@ fn prepare(page: &str, url: &str, base_url: &str, site_prefix: &str) -> Result<O
 }
 
 /// Ok when the target file (and id) exists; else why not.
-fn exists(page: &str, t: &Target, paths: &HashSet<String>, ids: &HashMap<String, Vec<u64>>) -> Result<(), String> {
-    let target = match t.candidates.iter().find(|c| paths.contains(c.as_str())) {
+fn exists(page: &str, t: &Target, files: &HashMap<std::sync::Arc<str>, FileEntry>) -> Result<(), String> {
+    let (target, entry) = match t.candidates.iter().find_map(|c| files.get(c.as_str()).map(|f| (c, f))) {
         Some(found) => found,
         None => {
             let first = &t.candidates[0];
@@ -255,8 +306,8 @@ fn exists(page: &str, t: &Target, paths: &HashSet<String>, ids: &HashMap<String,
         }
     };
     if let Some(id) = &t.fragment
-        && let Some(page_ids) = ids.get(target.as_str())
-        && page_ids.binary_search(&id_hash(id)).is_err()
+        && target.ends_with(".html")
+        && entry.ids.binary_search(&id_hash(id)).is_err()
     {
         return Err(format!(
             "no element with id `{id}` on {}",
