@@ -463,6 +463,20 @@ impl write::Sink for BuildSink<'_> {
         }
         self.staging.put(file)
     }
+
+    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
+        use std::sync::atomic::Ordering;
+        if path.ends_with(".html") || path.ends_with(".css") {
+            // Their links are read from the whole text.
+            return self.put(write::OutputFile::new(path, pieces.concat()));
+        }
+        self.links.add(path, b"");
+        if path == render::search::INDEX_PATH {
+            let len: usize = pieces.iter().map(|p| p.len()).sum();
+            self.search_index_bytes.store(len, Ordering::Relaxed);
+        }
+        self.staging.put_pieces(path, pieces)
+    }
 }
 
 /// Write rendered files atomically and say what was written.

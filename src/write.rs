@@ -106,6 +106,14 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
 /// Where rendered files go: a staging folder on disk, or memory.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), String>;
+
+    /// The file `path`, made of `pieces` one after another. A sink that
+    /// writes to disk writes them as they come, so a large data file (the
+    /// search index is over 200 MB at 100,000 accounts) is never joined in
+    /// memory; by default they are joined and [`Sink::put`].
+    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
+        self.put(OutputFile::new(path, pieces.concat()))
+    }
 }
 
 /// Keeps every file in memory (checks, serve, tests).
@@ -236,6 +244,27 @@ impl Sink for Staging {
         std::fs::write(&path, &file.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
+        use std::io::Write;
+        use std::sync::atomic::Ordering;
+        let rel = safe_relative(path).ok_or_else(|| format!("refusing to write outside the output folder: {path}"))?;
+        let full = self.tmp.join(rel);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        let cannot = |e: std::io::Error| format!("cannot write {}: {e}", full.display());
+        let file = std::fs::File::create(&full).map_err(cannot)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 18, file);
+        for piece in pieces {
+            w.write_all(piece).map_err(cannot)?;
+        }
+        w.flush().map_err(cannot)?;
+        let len: usize = pieces.iter().map(|p| p.len()).sum();
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len as u64, Ordering::Relaxed);
         Ok(())
     }
 }
@@ -436,6 +465,27 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn pieces_are_written_as_one_file_joined_or_not() {
+        let pieces: [&[u8]; 4] = [b"[", b"{\"a\":1}", b",", b"{\"b\":2}]"];
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("public");
+        let staging = Staging::new(&out).unwrap();
+        staging.put_pieces("data/x.json", &pieces).unwrap();
+        assert!(staging.put_pieces("../x.json", &pieces).is_err());
+        let stats = staging.commit().unwrap();
+        assert_eq!((stats.files, stats.bytes), (1, 17));
+        assert_eq!(
+            std::fs::read_to_string(out.join("data/x.json")).unwrap(),
+            r#"[{"a":1},{"b":2}]"#
+        );
+        // A sink that keeps files in memory gets them joined.
+        let memory = Collect::default();
+        memory.put_pieces("data/x.json", &pieces).unwrap();
+        let files = memory.into_files();
+        assert_eq!(files[0].bytes, br#"[{"a":1},{"b":2}]"#);
     }
 
     #[test]

@@ -199,25 +199,28 @@ pub fn render(
         }
         d
     };
-    // The index and the data files are joined and written on one core each:
-    // side by side, so neither waits for the other's writes.
+    // The index and the data files are written on one core each, side by
+    // side, so neither waits for the other's writes; the large ones piece by
+    // piece, never joined in memory.
     let data_task = || {
         let (mut d, more) = rayon::join(
             || {
-                let index = super::search::index(site, p, search_parts);
+                let written = super::search::write_index(site, p, search_parts, &mut |pieces| {
+                    sink.put_pieces(super::search::INDEX_PATH, pieces)
+                });
                 if !keep {
                     search_parts.clear();
                 }
-                put_all(sink, vec![index])
+                put_results(vec![written])
             },
             || {
-                let mut files = vec![reviews::data_file(&p.winloss)];
-                files.extend(data_files(p, accounts_json, attention_json));
+                let mut d = put_all(sink, vec![reviews::data_file(&p.winloss)]);
+                d.extend(put_results(write_data_files(p, accounts_json, attention_json, sink)));
                 if !keep {
                     accounts_json.clear();
                     attention_json.clear();
                 }
-                put_all(sink, files)
+                d
             },
         );
         d.extend(more);
@@ -433,10 +436,10 @@ pub fn render(
         context: page("search/index.html", "search.html", "Search", "search", &info),
     };
     // The aggregate pages and the plan pages (and, in `serve`, the win/loss
-    // pages and the data files) do not depend on each other: they are built
-    // and rendered side by side, the longest first (see `longest_first`).
-    // Their contexts (every account, as rows) are large and need not live
-    // while the account profiles render, so those come after.
+    // pages and the data files) do not depend on each other. In `serve` they
+    // are built and rendered side by side, the longest first (see
+    // `longest_first`), and the few changed profiles after them; a build
+    // renders them one at a time beside the profiles (below).
     let one =
         |build: &(dyn Fn() -> Page + Sync)| engine.render_changed(rayon::iter::once(build), |b| b(), sink, contexts);
     let mut tasks: Vec<Task> = vec![
@@ -460,12 +463,9 @@ pub fn render(
     // In `serve`, the win/loss pages and the data files run here, after the
     // four lists (they take about as long as one list each).
     tasks.splice(4..4, early);
-    for d in longest_first(tasks) {
-        diags.extend(d);
-    }
     // Account profiles: each context (Markdown, charts) is built when its
     // page renders and dropped right after, so memory stays flat.
-    diags.extend(
+    let profiles = || {
         engine.render_each(
             p.accounts
                 .par_iter()
@@ -509,8 +509,21 @@ pub fn render(
                 }
             },
             sink,
-        ),
-    );
+        )
+    };
+    let (lists, profiles) = if keep {
+        // `serve` renders few profiles: the lists take every core.
+        (longest_first(tasks), profiles())
+    } else {
+        // A build renders the lists one after another on one core while the
+        // other starts on the profiles: at 100,000 accounts a list page is
+        // about 50 MB, and two side by side added 300 MB to the peak memory.
+        rayon::join(|| tasks.into_iter().map(|task| task()).collect::<Vec<_>>(), profiles)
+    };
+    for d in lists {
+        diags.extend(d);
+    }
+    diags.extend(profiles);
     let statics = engine
         .static_files()
         .iter()
@@ -529,11 +542,14 @@ type Task<'a> = Box<dyn FnOnce() -> Diagnostics + Send + 'a>;
 
 /// Put `files` into `sink`; the problems writing them.
 fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Diagnostics {
+    put_results(files.into_iter().map(|f| sink.put(f)).collect())
+}
+
+/// A diagnostic for each write that failed.
+fn put_results(results: Vec<Result<(), String>>) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    for f in files {
-        if let Err(e) = sink.put(f) {
-            diags.push(crate::diag::Diagnostic::at_path("write", "output", e));
-        }
+    for e in results.into_iter().filter_map(Result::err) {
+        diags.push(crate::diag::Diagnostic::at_path("write", "output", e));
     }
     diags
 }
@@ -723,11 +739,12 @@ pub fn matrix_chart(p: &Portfolio, href_prefix: &str, memo: &charts::MatrixMemo)
 
 /// `/data/*.json`: the computed analysis for BI tools. Keys are documented in
 /// docs/data.md. Each account's entries are kept between `serve`'s rebuilds.
-fn data_files(
+fn write_data_files(
     p: &Portfolio,
     accounts_json: &mut super::Parts<Vec<u8>>,
     attention_json: &mut super::Parts<Vec<u8>>,
-) -> Vec<OutputFile> {
+    sink: &dyn Sink,
+) -> Vec<Result<(), String>> {
     #[derive(Serialize)]
     struct AccountData<'a> {
         slug: &'a str,
@@ -759,8 +776,8 @@ fn data_files(
         items.join(&b",\n"[..])
     });
     vec![
-        OutputFile::new("data/accounts.json", json_array(&accounts)),
-        OutputFile::new("data/attention.json", json_array(&attention)),
+        sink.put_pieces("data/accounts.json", &json_array_pieces(&accounts)),
+        sink.put_pieces("data/attention.json", &json_array_pieces(&attention)),
     ]
 }
 
@@ -779,18 +796,24 @@ fn json_element<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
     out
 }
 
-/// Elements from [`json_element`] (empty parts skipped) as a pretty JSON
-/// array with a trailing newline: the bytes [`to_json`] gives for the list.
+/// [`json_array_pieces`], joined.
+#[cfg(test)]
 fn json_array(parts: &[&Vec<u8>]) -> Vec<u8> {
-    let total: usize = parts.iter().map(|p| p.len() + 2).sum();
-    let mut out = Vec::with_capacity(total + 8);
-    out.push(b'[');
+    json_array_pieces(parts).concat()
+}
+
+/// Elements from [`json_element`] (empty parts skipped) as the pieces of a
+/// pretty JSON array with a trailing newline, not joined: together, the
+/// bytes [`to_json`] gives for the list.
+fn json_array_pieces<'a>(parts: &[&'a Vec<u8>]) -> Vec<&'a [u8]> {
+    let mut pieces: Vec<&[u8]> = Vec::with_capacity(parts.len() * 2 + 2);
+    pieces.push(b"[");
     for part in parts.iter().filter(|p| !p.is_empty()) {
-        out.extend_from_slice(if out.len() == 1 { b"\n" } else { b",\n" });
-        out.extend_from_slice(part);
+        pieces.push(if pieces.len() == 1 { b"\n" } else { b",\n" });
+        pieces.push(part);
     }
-    out.extend_from_slice(if out.len() == 1 { b"]\n" } else { b"\n]\n" });
-    out
+    pieces.push(if pieces.len() == 1 { b"]\n" } else { b"\n]\n" });
+    pieces
 }
 
 /// Pretty JSON with a trailing newline.

@@ -13,7 +13,6 @@ use serde::Serialize;
 use super::Parts;
 use crate::analyze::{AccountView, Portfolio};
 use crate::model::{AccountDoc, Site};
-use crate::write::OutputFile;
 
 /// Where the index is written, relative to the output root.
 pub const INDEX_PATH: &str = "search/index.json";
@@ -38,21 +37,26 @@ struct Entry<'a>(u8, &'a str, String, &'a str, String);
 /// `{"v":2,"k":[kinds],"a":[account, ...]}`, accounts in slug order. Each
 /// account's part depends on its account and site.yaml only, so `serve`
 /// keeps the parts between rebuilds and makes again only the changed ones.
-pub(crate) fn index(site: &Site, p: &Portfolio, parts: &mut Parts<Vec<u8>>) -> OutputFile {
+/// The index goes to `put` as the pieces it is made of, not joined: at
+/// 100,000 accounts they are over 200 MB.
+pub(crate) fn write_index<R>(
+    site: &Site,
+    p: &Portfolio,
+    parts: &mut Parts<Vec<u8>>,
+    put: &mut dyn FnMut(&[&[u8]]) -> R,
+) -> R {
     let parts = parts.all(p, |i| fragment(&p.accounts[i], &site.accounts[i]));
-    let total: usize = parts.iter().map(|b| b.len() + 1).sum();
-    let mut bytes = Vec::with_capacity(total + 64);
-    bytes.extend_from_slice(br#"{"v":2,"k":"#);
-    bytes.extend_from_slice(&serde_json::to_vec(&KINDS).unwrap_or_default());
-    bytes.extend_from_slice(br#","a":["#);
+    let kinds = serde_json::to_vec(&KINDS).unwrap_or_default();
+    let mut pieces: Vec<&[u8]> = Vec::with_capacity(parts.len() * 2 + 4);
+    pieces.extend([&br#"{"v":2,"k":"#[..], &kinds, br#","a":["#]);
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
-            bytes.push(b',');
+            pieces.push(b",");
         }
-        bytes.extend_from_slice(part);
+        pieces.push(part);
     }
-    bytes.extend_from_slice(b"]}");
-    OutputFile::new(INDEX_PATH, bytes)
+    pieces.push(b"]}");
+    put(&pieces)
 }
 
 /// One account's entry, with its contacts, notes and reviews, as JSON.
