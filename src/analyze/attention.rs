@@ -96,17 +96,17 @@ pub fn of_account(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, today: Da
         }
         if active {
             for c in &v.contacts {
-                match c.last_contact {
+                match c.last_contact() {
                     None => push(
                         AttentionKind::ContactStale,
-                        format!("{} ({}) has no recorded last contact", c.name, c.id),
+                        format!("{} ({}) has no recorded last contact", c.name(), c.id()),
                     ),
                     Some(d) if is_older_than(d, today, n) => push(
                         AttentionKind::ContactStale,
                         format!(
                             "{} ({}) last contacted {d}, {} ago",
-                            c.name,
-                            c.id,
+                            c.name(),
+                            c.id(),
                             days(days_between(d, today))
                         ),
                     ),
@@ -127,15 +127,15 @@ pub fn of_account(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, today: Da
             );
         }
         for c in &v.contacts {
-            if c.role == Some(Role::DecisionMaker) && matches!(c.stance, Some(-3) | Some(-2)) {
+            if c.role() == Some(Role::DecisionMaker) && matches!(c.stance(), Some(-3) | Some(-2)) {
                 push(
                     AttentionKind::BlockerDecisionMaker,
                     format!(
                         "Decision-maker {} ({}) stands as {} ({})",
-                        c.name,
-                        c.id,
-                        c.stance_label.to_lowercase(),
-                        c.stance.unwrap_or(0)
+                        c.name(),
+                        c.id(),
+                        c.stance_label().to_lowercase(),
+                        c.stance().unwrap_or(0)
                     ),
                 );
             }

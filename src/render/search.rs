@@ -75,10 +75,10 @@ fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
     for c in &a.contacts {
         d.push(Entry(
             0,
-            c.name,
-            c.title.unwrap_or_default().into(),
-            c.id,
-            c.role.map(|r| r.as_str()).unwrap_or_default().into(),
+            c.name(),
+            c.title().unwrap_or_default().into(),
+            c.id(),
+            c.role().map(|r| r.as_str()).unwrap_or_default().into(),
         ));
     }
     for (view, note) in a.notes.iter().zip(&doc.notes) {

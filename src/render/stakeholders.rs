@@ -47,8 +47,8 @@ pub fn map(contacts: &[ContactView]) -> String {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            c.reports_to
-                .and_then(|r| contacts.iter().position(|x| x.id == r))
+            c.reports_to()
+                .and_then(|r| contacts.iter().position(|x| x.id() == r))
                 .filter(|&p| p != i)
         })
         .collect();
@@ -171,8 +171,8 @@ pub fn map(contacts: &[ContactView]) -> String {
         "<g class=\"influences\" stroke=\"#a855f7\" stroke-width=\"1.2\" stroke-dasharray=\"4,3\" fill=\"none\">",
     );
     for (i, c) in contacts.iter().enumerate() {
-        for target in &c.influences {
-            if let Some(j) = contacts.iter().position(|x| x.id == *target) {
+        for target in c.influences() {
+            if let Some(j) = contacts.iter().position(|x| x.id() == target) {
                 let (a, b) = (&nodes[i], &nodes[j]);
                 let _ = write!(
                     svg,
@@ -181,8 +181,8 @@ pub fn map(contacts: &[ContactView]) -> String {
                     a.y + CARD_H / 2.0,
                     b.x + CARD_W,
                     b.y + CARD_H / 2.0,
-                    html_escape(c.name),
-                    html_escape(contacts[j].name)
+                    html_escape(c.name()),
+                    html_escape(contacts[j].name())
                 );
             }
         }
@@ -191,27 +191,27 @@ pub fn map(contacts: &[ContactView]) -> String {
     // Cards.
     for (i, c) in contacts.iter().enumerate() {
         let node = &nodes[i];
-        let (fill, stroke) = stance_colors(c.stance);
-        let dm = c.role == Some(Role::DecisionMaker);
-        let stance = match c.stance {
-            Some(s) if s > 0 => format!("+{s} {}", c.stance_label),
-            Some(s) => format!("{s} {}", c.stance_label),
+        let (fill, stroke) = stance_colors(c.stance());
+        let dm = c.role() == Some(Role::DecisionMaker);
+        let stance = match c.stance() {
+            Some(s) if s > 0 => format!("+{s} {}", c.stance_label()),
+            Some(s) => format!("{s} {}", c.stance_label()),
             None => "stance unknown".into(),
         };
-        let title = c.title.unwrap_or("");
+        let title = c.title().unwrap_or("");
         let _ = write!(
             svg,
             "<g class=\"contact\" transform=\"translate({:.1} {:.1})\"><title>{}{}{} — {}, stance {}</title><rect width=\"{CARD_W}\" height=\"{CARD_H}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"/>",
             node.x,
             node.y,
-            html_escape(c.name),
+            html_escape(c.name()),
             if title.is_empty() { "" } else { ", " },
             html_escape(title),
-            c.role_label,
+            c.role_label(),
             html_escape(&stance),
             if dm { 3.5 } else { 1.5 }
         );
-        let name = fit(c.name, 22);
+        let name = fit(c.name(), 22);
         let title = fit(title, 26);
         let _ = write!(
             svg,
@@ -219,7 +219,7 @@ pub fn map(contacts: &[ContactView]) -> String {
             html_escape(&name),
             html_escape(&title),
             html_escape(&stance),
-            c.role_label
+            c.role_label()
         );
         if dm {
             let _ = write!(
@@ -239,25 +239,26 @@ pub fn map(contacts: &[ContactView]) -> String {
 mod tests {
     use super::*;
 
-    fn contact<'a>(id: &'a str, name: &'a str, title: &'a str) -> ContactView<'a> {
-        ContactView {
-            id,
-            name,
-            title: Some(title),
-            role: None,
-            role_label: "user",
-            stance: Some(1),
-            stance_label: "Supporter",
+    fn contact(id: &str, name: &str, title: &str) -> ContactView<'static> {
+        let doc = Box::leak(Box::new(crate::model::Contact {
+            id: crate::model::Spanned::new(id.to_string(), 1, 1),
+            name: name.to_string(),
+            title: Some(title.to_string()),
+            role: Some(Role::User),
+            stance: Some(crate::model::Spanned::new(1, 1, 1)),
             reports_to: None,
-            reports_to_name: None,
             influences: Vec::new(),
             owner: None,
             last_contact: None,
-            days_since_contact: None,
-            stale: false,
             email: None,
             phone: None,
             notes: None,
+        }));
+        ContactView {
+            doc,
+            reports_to_name: None,
+            days_since_contact: None,
+            stale: false,
         }
     }
 
