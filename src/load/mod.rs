@@ -219,7 +219,10 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
     let account = if account_path.is_file() {
         read_ahead(root, &account_path, &mut ahead, &mut diags).and_then(|file| {
             match yaml::parse::<Account>(&file, &file.text, Fragment::default()) {
-                Ok(a) => Some((file, a)),
+                Ok(mut a) => {
+                    a.shrink_to_fit();
+                    Some((file, a))
+                }
                 Err(d) => {
                     diags.push(d);
                     None
@@ -281,7 +284,7 @@ fn load_docs<T>(
     diags: &mut Diagnostics,
     make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Diagnostic>,
 ) -> Vec<T> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(files.len());
     for path in files {
         let Some(file) = read_ahead(root, &path, ahead, diags) else {
             continue;
