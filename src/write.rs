@@ -225,13 +225,12 @@ impl Staging {
     }
 }
 
-impl Sink for Staging {
-    fn put(&self, file: OutputFile) -> Result<(), String> {
-        use std::sync::atomic::Ordering;
-        let rel = safe_relative(&file.path)
-            .ok_or_else(|| format!("refusing to write outside the output folder: {}", file.path))?;
-        let path = self.tmp.join(rel);
-        if let Some(dir) = path.parent() {
+impl Staging {
+    /// Where `path` goes in the staging folder, its folder made (once).
+    fn place(&self, path: &str) -> Result<PathBuf, String> {
+        let rel = safe_relative(path).ok_or_else(|| format!("refusing to write outside the output folder: {path}"))?;
+        let full = self.tmp.join(rel);
+        if let Some(dir) = full.parent() {
             let known = self.dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(dir);
             if !known {
                 std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -241,20 +240,27 @@ impl Sink for Staging {
                     .insert(dir.to_path_buf());
             }
         }
-        std::fs::write(&path, &file.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(full)
+    }
+
+    fn count(&self, len: usize) {
+        use std::sync::atomic::Ordering;
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        self.bytes.fetch_add(len as u64, Ordering::Relaxed);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), String> {
+        let path = self.place(&file.path)?;
+        std::fs::write(&path, &file.bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        self.count(file.bytes.len());
         Ok(())
     }
 
     fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
         use std::io::Write;
-        use std::sync::atomic::Ordering;
-        let rel = safe_relative(path).ok_or_else(|| format!("refusing to write outside the output folder: {path}"))?;
-        let full = self.tmp.join(rel);
-        if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
+        let full = self.place(path)?;
         let cannot = |e: std::io::Error| format!("cannot write {}: {e}", full.display());
         let file = std::fs::File::create(&full).map_err(cannot)?;
         let mut w = std::io::BufWriter::with_capacity(1 << 18, file);
@@ -262,9 +268,7 @@ impl Sink for Staging {
             w.write_all(piece).map_err(cannot)?;
         }
         w.flush().map_err(cannot)?;
-        let len: usize = pieces.iter().map(|p| p.len()).sum();
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(len as u64, Ordering::Relaxed);
+        self.count(pieces.iter().map(|p| p.len()).sum());
         Ok(())
     }
 }

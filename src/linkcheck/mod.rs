@@ -137,26 +137,21 @@ impl LinkIndex {
         }
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
         st.invalid.extend(invalid);
-        let number = match st.files.get(path) {
+        let ids = if is_page { ids } else { Vec::new() };
+        let number = match st.files.get_mut(path) {
             // Written twice (not done by a build): the later one counts.
-            Some(f) => f.number,
+            Some(f) => {
+                f.ids = ids;
+                f.number
+            }
             None => {
                 let name: std::sync::Arc<str> = path.into();
                 st.names.push(name.clone());
                 let number = (st.names.len() - 1) as u32;
-                st.files.insert(
-                    name,
-                    FileEntry {
-                        number,
-                        ids: Vec::new(),
-                    },
-                );
+                st.files.insert(name, FileEntry { number, ids });
                 number
             }
         };
-        if let Some(f) = st.files.get_mut(path) {
-            f.ids = if is_page { ids } else { Vec::new() };
-        }
         for (t, r) in prepared {
             let href = st.href_number(&r.url);
             let places = st.targets.entry(t).or_default();

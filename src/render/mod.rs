@@ -429,14 +429,35 @@ const RENAMED: &[(&str, &str)] = &[(
 
 /// What replaced a variable that no longer exists, when the template line
 /// an error points at uses one (the error may point at a filter after it).
+/// Only the line's template code counts (`{{ }}`, `{% %}`), not its text:
+/// a heading "Needs attention" is no variable.
 fn renamed_variable(file: &crate::diag::SourceFile, pos: Pos) -> Option<&'static str> {
     let line = file.text.lines().nth(pos.line.checked_sub(1)?)?;
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let words: Vec<&str> = line.split(|c: char| !is_ident(c)).collect();
+    let words: Vec<&str> = template_code(line)
+        .flat_map(|code| code.split(|c: char| !is_ident(c)))
+        .collect();
     RENAMED
         .iter()
         .find(|(old, _)| words.contains(old))
         .map(|(_, help)| *help)
+}
+
+/// The parts of a template line inside `{{ }}` or `{% %}` (a tag left open
+/// runs to the end of the line).
+fn template_code(line: &str) -> impl Iterator<Item = &str> {
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        let open = ["{{", "{%"].iter().filter_map(|o| rest.find(o)).min()?;
+        let code = &rest[open + 2..];
+        let close = ["}}", "%}"].iter().filter_map(|c| code.find(c)).min();
+        let (inside, after) = match close {
+            Some(c) => (&code[..c], &code[c + 2..]),
+            None => (code, ""),
+        };
+        rest = after;
+        Some(inside)
+    })
 }
 
 /// `../` repeated for the depth of `path` (e.g. `accounts/acme/index.html` -> `../../`).
@@ -446,7 +467,25 @@ pub fn root_prefix(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{LIVE_RELOAD_SNIPPET, inject_live_reload};
+    use super::{LIVE_RELOAD_SNIPPET, inject_live_reload, renamed_variable};
+    use crate::diag::{Pos, SourceFile};
+
+    #[test]
+    fn a_replaced_variable_is_named_only_where_template_code_uses_it() {
+        let file = SourceFile::new(
+            "index.html",
+            "<h2>Needs attention</h2>{{ sumary.accounts }}\n<p>{{ attention | length }} open</p>\n{% for a in attention %}\n{{ attention_total }}\n{% if x\nattention %}",
+        );
+        let at = |line| renamed_variable(&file, Pos::new(line, 1));
+        assert_eq!(at(1), None, "a word in the page's text is no variable");
+        assert!(at(2).is_some_and(|h| h.contains("`attention_total` is their number")));
+        assert!(at(3).is_some());
+        assert_eq!(at(4), None, "`attention_total` is another name");
+        // A tag opened on an earlier line is not followed: no help rather than a wrong one.
+        assert_eq!(at(5), None);
+        assert_eq!(at(0), None);
+        assert_eq!(at(99), None);
+    }
 
     #[test]
     fn live_reload_goes_before_the_last_body_end_tag_or_at_the_end() {
