@@ -40,11 +40,11 @@ fn pipeline(c: &mut Criterion) {
         .accounts
         .iter()
         .flat_map(|a| a.notes.iter())
-        .map(|n| &*n.body)
+        .map(|n| n.body())
         .max_by_key(|b| b.len())
-        .unwrap_or("");
+        .unwrap_or_default();
     c.bench_function("markdown note", |b| {
-        b.iter(|| kamsite::render::markdown::to_html(note, "n-"))
+        b.iter(|| kamsite::render::markdown::to_html(&note, "n-"))
     });
 }
 

@@ -43,6 +43,63 @@ impl Part {
     }
 }
 
+/// A source file whose text a build lets go once the pages made from it are
+/// written ([`HeldFile::release`]). At 100,000 accounts the notes' texts are
+/// most of a gigabyte that nothing reads after their account's page.
+#[derive(Debug)]
+pub struct HeldFile {
+    /// Path relative to the site root, as in [`SourceFile::name`].
+    pub name: String,
+    /// `None` once released.
+    text: std::sync::Mutex<Option<Arc<str>>>,
+}
+
+impl HeldFile {
+    pub fn new(file: SourceFile) -> Self {
+        HeldFile {
+            name: file.name,
+            text: std::sync::Mutex::new(Some(file.text)),
+        }
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<Arc<str>>> {
+        // The lock guards a plain swap: a panic elsewhere cannot leave it half done.
+        self.text.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The file with its text, or `None` once released.
+    pub fn get(&self) -> Option<SourceFile> {
+        let text = self.held().clone()?;
+        Some(SourceFile {
+            name: self.name.clone(),
+            text,
+        })
+    }
+
+    /// The file; its text is empty once released. For diagnostics made
+    /// before rendering, when every text is still held.
+    pub fn source(&self) -> SourceFile {
+        self.get().unwrap_or_else(|| SourceFile::new(self.name.clone(), ""))
+    }
+
+    /// Let the text go: what still shares it (a part being rendered) keeps
+    /// it until dropped; later reads get `None`.
+    pub fn release(&self) {
+        self.held().take();
+    }
+}
+
+impl Part {
+    /// The part of `file`'s text from byte `start` on (see [`Part::tail`]);
+    /// empty once the file is released.
+    pub fn of_held(file: &HeldFile, start: usize) -> Part {
+        match file.get() {
+            Some(f) => Part::tail(&f, start),
+            None => Part::default(),
+        }
+    }
+}
+
 impl std::ops::Deref for Part {
     type Target = str;
     fn deref(&self) -> &str {
@@ -305,6 +362,16 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
+    /// Drop the file texts the diagnostics hold for their snippets, for a
+    /// caller that shows each one as a single line: the texts need not stay
+    /// in memory while the pages render (a portfolio of 100,000 accounts
+    /// carries a warning for most of them).
+    pub fn drop_sources(&mut self) {
+        for d in &mut self.items {
+            d.source = None;
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
@@ -377,6 +444,28 @@ pub fn one_of(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_released_file_keeps_its_name_and_parts_taken_before() {
+        let held = HeldFile::new(SourceFile::new(
+            "accounts/a/notes/n.md",
+            "---\ndate: 2026-01-01\n---\nBody\n",
+        ));
+        let body = Part::of_held(&held, 25);
+        assert_eq!(&*body, "Body\n");
+        assert_eq!(held.source().text.len(), 30);
+        held.release();
+        assert!(held.get().is_none());
+        assert_eq!(held.name, "accounts/a/notes/n.md");
+        // A diagnostic made after the release names the file, with no text.
+        assert_eq!(held.source().name, "accounts/a/notes/n.md");
+        assert_eq!(&*held.source().text, "");
+        assert_eq!(&*Part::of_held(&held, 25), "");
+        // What was taken before still reads the text.
+        assert_eq!(&*body, "Body\n");
+        held.release();
+        assert!(held.get().is_none());
+    }
 
     #[test]
     fn a_part_shares_its_file_text() {

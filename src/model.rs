@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::diag::{Part, SourceFile};
+use crate::diag::{HeldFile, Part, SourceFile};
 
 /// A value with the line and column it was written at, for the checks'
 /// diagnostics. serde-saphyr's own `Spanned` also keeps byte spans and where
@@ -379,13 +379,43 @@ pub struct NoteMeta {
 pub struct NoteDoc {
     /// File stem, used in anchors and URLs.
     pub id: String,
-    pub file: SourceFile,
+    /// The note's file. A build releases its text once the account's page
+    /// is rendered; `serve` keeps it.
+    pub file: HeldFile,
     pub meta: NoteMeta,
-    /// The Markdown after the front matter (shares the file's text).
-    pub body: Part,
+    /// Where the Markdown after the front matter starts in the file's text.
+    body_start: usize,
 }
 
 impl NoteDoc {
+    /// `body` is the part of `file` after the front matter.
+    pub fn new(id: String, file: SourceFile, meta: NoteMeta, body: &Part) -> Self {
+        let body_start = file.text.len().saturating_sub(body.len());
+        NoteDoc {
+            id,
+            file: HeldFile::new(file),
+            meta,
+            body_start,
+        }
+    }
+
+    /// The Markdown after the front matter (shares the file's text); empty
+    /// once the file is released.
+    pub fn body(&self) -> Part {
+        Part::of_held(&self.file, self.body_start)
+    }
+
+    /// The file and the Markdown after its front matter, read again from
+    /// under `root` once released (`None` if it can no longer be read).
+    pub fn file_and_body(&self, root: &std::path::Path) -> Option<(SourceFile, Part)> {
+        let file = self.file.get().or_else(|| {
+            let text = std::fs::read_to_string(root.join(&self.file.name)).ok()?;
+            Some(SourceFile::new(self.file.name.clone(), text))
+        })?;
+        let body = Part::tail(&file, self.body_start);
+        Some((file, body))
+    }
+
     pub fn date(&self) -> Option<Date> {
         self.meta.date.as_ref().map(|d| d.value)
     }
@@ -633,8 +663,8 @@ pub struct PlanDoc {
     pub id: String,
     pub file: SourceFile,
     pub plan: Plan,
-    /// The optional `<period>.md` narrative beside the YAML.
-    pub narrative: Option<(SourceFile, String)>,
+    /// The optional `<period>.md` narrative beside the YAML (all of its text is the narrative).
+    pub narrative: Option<SourceFile>,
 }
 
 impl PlanDoc {

@@ -180,7 +180,7 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
                 title: n.meta.title.clone().unwrap_or_else(|| n.id.clone()),
                 kind: note_kind(n.meta.kind),
                 attendees: n.meta.attendees.clone(),
-                body: without_comments(&n.body),
+                body: without_comments(&n.body()),
             })
             .collect(),
     }
@@ -255,7 +255,7 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, id: String, today: Date) -> CustomerPlan 
                 })
                 .collect(),
         },
-        narrative: p.narrative.as_ref().map(|(_, body)| without_comments(body)),
+        narrative: p.narrative.as_ref().map(|f| without_comments(&f.text)),
         changes: None,
     }
 }

@@ -161,12 +161,7 @@ mod tests {
                 let text = format!("date: {d}\n");
                 let nf = SourceFile::new("n.md", text.clone());
                 let meta: NoteMeta = parse(&nf, &text, Fragment::default()).unwrap();
-                NoteDoc {
-                    id: d.to_string(),
-                    file: nf,
-                    meta,
-                    body: Default::default(),
-                }
+                NoteDoc::new(d.to_string(), nf, meta, &Default::default())
             })
             .collect();
         AccountDoc {

@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::Broken;
-use crate::diag::{Diagnostic, Diagnostics, Pos, Severity, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics, Part, Pos, Severity, SourceFile};
 use crate::model::Site;
 use crate::render::markdown;
 
 /// Where a broken link came from.
-enum Origin<'a> {
+enum Origin {
     /// A Markdown document, with the link's position in its file.
-    Markdown(&'a SourceFile, Pos),
+    Markdown(SourceFile, Pos),
     /// A template, with the position and length of the link in it.
     Template(SourceFile, Pos, usize),
     /// Neither could be found: the generated page itself.
@@ -44,10 +44,10 @@ pub fn diagnostics(
     for b in broken {
         let page_text = pages.get(b.page.as_str()).map(String::as_str).unwrap_or("");
         let origin = regions
-            .markdown_origin(site, page_text, b)
+            .markdown_origin(root, site, page_text, b)
             .unwrap_or_else(|| template_origin(&templates, &b.href));
         let mut d = match origin {
-            Origin::Markdown(file, pos) => Diagnostic::warning("broken-link", file, pos, "")
+            Origin::Markdown(file, pos) => Diagnostic::warning("broken-link", &file, pos, "")
                 .help("fix or remove the link; links are relative to the page they end up on, e.g. `../other-account/` from an account page"),
             Origin::Template(file, pos, len) => {
                 let mut d = Diagnostic::warning("broken-link", &file, pos, "")
@@ -94,25 +94,26 @@ struct Regions {
 
 impl Regions {
     /// The Markdown document whose rendered HTML on the link's page contains the link, if any.
-    fn markdown_origin<'a>(&mut self, site: &'a Site, page_text: &str, b: &Broken) -> Option<Origin<'a>> {
+    fn markdown_origin(&mut self, root: &Path, site: &Site, page_text: &str, b: &Broken) -> Option<Origin> {
         let in_account = b
             .page
             .strip_prefix("accounts/")
             .and_then(|r| r.split('/').next())
             .filter(|slug| site.accounts.iter().any(|a| a.slug == *slug));
-        let docs: Vec<(&SourceFile, &str)> = site
+        // A build has released the notes' texts by now: those are read again.
+        let docs: Vec<(SourceFile, Part)> = site
             .accounts
             .iter()
             .filter(|a| in_account.is_none_or(|s| s == a.slug))
             .flat_map(|a| {
                 a.notes
                     .iter()
-                    .map(|n| (&n.file, &*n.body))
-                    .chain(a.reviews.iter().map(|r| (&r.file, &*r.body)))
+                    .filter_map(|n| n.file_and_body(root))
+                    .chain(a.reviews.iter().map(|r| (r.file.clone(), r.body.clone())))
                     .chain(
                         a.plans
                             .iter()
-                            .filter_map(|p| p.narrative.as_ref().map(|(f, b)| (f, b.as_str()))),
+                            .filter_map(|p| p.narrative.as_ref().map(|f| (f.clone(), Part::tail(f, 0)))),
                     )
             })
             .collect();
@@ -123,7 +124,7 @@ impl Regions {
             .into_iter()
             .filter(|(f, _)| f.text.contains(wanted.as_str()) || f.text.contains(b.href.as_str()))
         {
-            let pos = position_of(file, &[b.href.as_str(), wanted.as_str()]);
+            let pos = position_of(&file, &[b.href.as_str(), wanted.as_str()]);
             let key = format!("{}\u{0}{}", b.page, file.name);
             let spans = self.spans.entry(key).or_insert_with(|| {
                 let id = stem(&file.name);
@@ -131,7 +132,7 @@ impl Regions {
                 [format!("{id}-"), "narrative-".into(), String::new()]
                     .iter()
                     .filter_map(|prefix| {
-                        let html = markdown::to_html(body, prefix);
+                        let html = markdown::to_html(&body, prefix);
                         let html = html.trim_end();
                         let at = page_text.find(html)?;
                         Some((at, at + html.len()))
@@ -181,7 +182,7 @@ fn position_of(file: &SourceFile, needles: &[&str]) -> Pos {
 }
 
 /// The template that contains the link: literally, or as `}}tail` after `{{ root }}`.
-fn template_origin(templates: &[SourceFile], href: &str) -> Origin<'static> {
+fn template_origin(templates: &[SourceFile], href: &str) -> Origin {
     let tail = href.trim_start_matches("../").trim_start_matches('/');
     let needles = [
         format!("\"{href}\""),

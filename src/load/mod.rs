@@ -246,7 +246,7 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
             .map(|(y, at)| yaml::parse(&file, y, at))
             .transpose()?
             .unwrap_or_default();
-        Ok(NoteDoc { id, file, meta, body })
+        Ok(NoteDoc::new(id, file, meta, &body))
     });
     let reviews = load_docs(root, review_files, &mut ahead, &mut diags, |file, fm, body, id| {
         let meta: ReviewMeta = fm
@@ -326,10 +326,7 @@ fn load_plans(root: &Path, files: Vec<PathBuf>, ahead: &mut Ahead, diags: &mut D
         };
         let md = path.with_extension("md");
         let narrative = if has(md.clone()) {
-            read_ahead(root, &md, ahead, diags).map(|f| {
-                let body = f.text.to_string();
-                (f, body)
-            })
+            read_ahead(root, &md, ahead, diags)
         } else {
             None
         };
@@ -526,7 +523,7 @@ mod tests {
         );
         let doc = doc.unwrap();
         assert_eq!(doc.notes.len(), 3 * HELD_OPEN);
-        let mut bodies: Vec<String> = doc.notes.iter().map(|n| n.body.to_string()).collect();
+        let mut bodies: Vec<String> = doc.notes.iter().map(|n| n.body().to_string()).collect();
         bodies.sort();
         let mut want: Vec<String> = (0..3 * HELD_OPEN).map(|i| format!("note {i}")).collect();
         want.sort();

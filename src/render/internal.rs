@@ -168,19 +168,27 @@ pub fn render(
         accounts_json,
         attention_json,
         matrix: matrix_memo,
+        release_texts,
     } = cache;
     let matrix_memo = &*matrix_memo;
     let contexts = contexts.as_ref();
     if let Some(c) = contexts {
         c.begin();
     }
-    // The search index, the data files and the win/loss pages do not use the
-    // list rows. A plain build (no contexts kept) makes them first and drops
-    // their per-account parts when they are written, so the rows below reuse
-    // that memory instead of adding to it: at 100,000 accounts the parts and
-    // the joined files are about half a gigabyte. `serve` keeps the parts
-    // between rebuilds and runs these with the other site-wide pages.
+    // A plain build (no contexts kept) goes in three steps, each reusing the
+    // memory the step before freed instead of asking the system for more:
+    // 1. the profiles, releasing each account's note texts once its page is
+    //    made (most of a gigabyte at 100,000 accounts) and making its
+    //    search-index part while the texts are there;
+    // 2. the search index, the data files and the win/loss pages, which do
+    //    not use the list rows and drop their per-account parts once written
+    //    (about half a gigabyte at 100,000 accounts);
+    // 3. the list rows and the site-wide pages.
+    // `serve` keeps the texts, the parts and the contexts between rebuilds:
+    // it runs step 2 with the site-wide pages, and its few changed profiles last.
     let keep = contexts.is_some();
+    let release = *release_texts && !keep;
+    let search_made: std::sync::Mutex<Vec<(String, Vec<u8>)>> = Default::default();
     let reviews_task = || {
         let (pages, shared) = reviews::pages(p, &info, review_parts);
         let mut d = engine.render_changed(pages.into_par_iter(), |page| page, sink, contexts);
@@ -205,6 +213,9 @@ pub fn render(
     let data_task = || {
         let (mut d, more) = rayon::join(
             || {
+                if let Ok(mut made) = search_made.lock() {
+                    search_parts.extend(std::mem::take(&mut *made));
+                }
                 let written = super::search::write_index(site, p, search_parts, &mut |pieces| {
                     sink.put_pieces(super::search::INDEX_PATH, pieces)
                 });
@@ -228,7 +239,74 @@ pub fn render(
     };
     let mut early: Vec<Task> = vec![Box::new(reviews_task), Box::new(data_task)];
     let mut diags = Diagnostics::default();
+
+    // Each account's reviews, grouped once (a scan per account is quadratic).
+    let reviews_by_account = reviews::by_account(&p.winloss);
+    // Account profiles: each context (Markdown, charts) is built when its
+    // page renders and dropped right after, so memory stays flat (step 1).
+    let profiles = || {
+        engine.render_each(
+            p.accounts
+                .par_iter()
+                .zip(site.accounts.par_iter())
+                .filter(|(a, _)| only.is_none_or(|set| set.contains(a.slug))),
+            |(a, doc)| {
+                let path = profile_path(a.slug);
+                let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
+                let notes: Vec<NoteHtml> = a
+                    .notes
+                    .iter()
+                    .zip(&doc.notes)
+                    .map(|(v, n)| NoteHtml {
+                        view: v,
+                        html: markdown::to_html(&n.body(), &format!("{}-", n.id)),
+                    })
+                    .collect();
+                // Nothing after this page reads the notes' texts in a build
+                // but the search index: its part is made now.
+                if !keep {
+                    let part = super::search::fragment(a, doc);
+                    if let Ok(mut made) = search_made.lock() {
+                        made.push((a.slug.to_string(), part));
+                    }
+                }
+                if release {
+                    for n in &doc.notes {
+                        n.file.release();
+                    }
+                }
+                let years: Vec<i32> = a.financials.iter().map(|f| f.year).collect();
+                let revenue: Vec<Option<f64>> = a.financials.iter().map(|f| f.revenue).collect();
+                let margin: Vec<Option<f64>> = a.financials.iter().map(|f| f.margin).collect();
+                ctx.insert("account", a);
+                ctx.insert("notes", &notes);
+                ctx.insert(
+                    "financial_chart",
+                    &charts::financials(&years, &revenue, &margin, &cfg.currency),
+                );
+                ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
+                ctx.insert("matrix", &cfg.matrix);
+                let own: Vec<&crate::analyze::winloss::ReviewView> = reviews_by_account
+                    .get(a.slug)
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &p.winloss.reviews[i])
+                    .collect();
+                ctx.insert("reviews", &own);
+                ctx.insert("plans", &super::plans::account_plans(p, a.slug));
+                Page {
+                    path,
+                    template: "account.html",
+                    context: ctx,
+                }
+            },
+            sink,
+        )
+    };
+    // Steps 1 and 2 of a build, each on every core.
+    let mut profiles_done = None;
     if !keep {
+        profiles_done = Some(profiles());
         for d in longest_first(std::mem::take(&mut early)) {
             diags.extend(d);
         }
@@ -423,8 +501,6 @@ pub fn render(
         }
     };
 
-    // Each account's reviews, grouped once (a scan per account is quadratic).
-    let reviews_by_account = reviews::by_account(&p.winloss);
     let not_found = || Page {
         path: "404.html".into(),
         template: "404.html",
@@ -463,63 +539,9 @@ pub fn render(
     // In `serve`, the win/loss pages and the data files run here, after the
     // four lists (they take about as long as one list each).
     tasks.splice(4..4, early);
-    // Account profiles: each context (Markdown, charts) is built when its
-    // page renders and dropped right after, so memory stays flat.
-    let profiles = || {
-        engine.render_each(
-            p.accounts
-                .par_iter()
-                .zip(site.accounts.par_iter())
-                .filter(|(a, _)| only.is_none_or(|set| set.contains(a.slug))),
-            |(a, doc)| {
-                let path = profile_path(a.slug);
-                let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
-                let notes: Vec<NoteHtml> = a
-                    .notes
-                    .iter()
-                    .zip(&doc.notes)
-                    .map(|(v, n)| NoteHtml {
-                        view: v,
-                        html: markdown::to_html(&n.body, &format!("{}-", n.id)),
-                    })
-                    .collect();
-                let years: Vec<i32> = a.financials.iter().map(|f| f.year).collect();
-                let revenue: Vec<Option<f64>> = a.financials.iter().map(|f| f.revenue).collect();
-                let margin: Vec<Option<f64>> = a.financials.iter().map(|f| f.margin).collect();
-                ctx.insert("account", a);
-                ctx.insert("notes", &notes);
-                ctx.insert(
-                    "financial_chart",
-                    &charts::financials(&years, &revenue, &margin, &cfg.currency),
-                );
-                ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
-                ctx.insert("matrix", &cfg.matrix);
-                let own: Vec<&crate::analyze::winloss::ReviewView> = reviews_by_account
-                    .get(a.slug)
-                    .into_iter()
-                    .flatten()
-                    .map(|&i| &p.winloss.reviews[i])
-                    .collect();
-                ctx.insert("reviews", &own);
-                ctx.insert("plans", &super::plans::account_plans(p, a.slug));
-                Page {
-                    path,
-                    template: "account.html",
-                    context: ctx,
-                }
-            },
-            sink,
-        )
-    };
-    let (lists, profiles) = if keep {
-        // `serve` renders few profiles: the lists take every core.
-        (longest_first(tasks), profiles())
-    } else {
-        // A build renders the lists one after another on one core while the
-        // other starts on the profiles: at 100,000 accounts a list page is
-        // about 50 MB, and two side by side added 300 MB to the peak memory.
-        rayon::join(|| tasks.into_iter().map(|task| task()).collect::<Vec<_>>(), profiles)
-    };
+    // Step 3: the site-wide pages on every core, the longest first.
+    let lists = longest_first(tasks);
+    let profiles = profiles_done.take().unwrap_or_else(profiles);
     for d in lists {
         diags.extend(d);
     }
@@ -850,6 +872,18 @@ mod tests {
         let built = render(&mut plain);
         let mut kept = crate::render::Cache::keeping_pages();
         let served = render(&mut kept);
+        // A build whose site is dropped afterwards releases the notes' texts
+        // as it goes, and makes the same files.
+        let notes = || site.accounts.iter().flat_map(|a| &a.notes);
+        assert!(notes().count() > 1);
+        assert!(notes().all(|n| n.file.get().is_some()));
+        let released = render(&mut crate::render::Cache::for_one_build());
+        assert!(notes().all(|n| n.file.get().is_none() && n.body().is_empty()));
+        assert_eq!(released.len(), built.len());
+        for (a, b) in released.iter().zip(&built) {
+            assert_eq!(a.path, b.path);
+            assert!(a.bytes == b.bytes, "{} differs", a.path);
+        }
         let accounts = p.accounts.len();
         assert!(accounts > 1);
         assert_eq!(plain.search.0.len(), 0);

@@ -57,15 +57,34 @@ pub struct Cache {
     pub(crate) attention_json: Parts<Vec<u8>>,
     /// The matrix chart as last drawn.
     pub(crate) matrix: charts::MatrixMemo,
+    /// Release each note's text once its account's page is rendered: for a
+    /// build whose loaded site is dropped afterwards ([`Cache::for_one_build`]).
+    pub(crate) release_texts: bool,
 }
 
 impl Cache {
+    /// A cache for one build of a site that is not rendered again: the
+    /// notes' texts are released as their pages render (most of a gigabyte
+    /// at 100,000 accounts), so a second render of the same site would show
+    /// empty notes.
+    pub fn for_one_build() -> Cache {
+        Cache {
+            release_texts: true,
+            ..Cache::default()
+        }
+    }
+
     /// A cache that also keeps page contexts (for `serve`).
     pub fn keeping_pages() -> Cache {
         Cache {
             contexts: Some(Contexts::default()),
             ..Cache::default()
         }
+    }
+
+    /// Whether the notes' texts are released as their pages render.
+    pub fn releases_texts(&self) -> bool {
+        self.release_texts && self.contexts.is_none()
     }
 
     /// Forget every page context: the output folder may not match them (a
@@ -177,6 +196,11 @@ impl<T: Send + Sync> Parts<T> {
 
     pub(crate) fn clear(&mut self) {
         self.0.clear();
+    }
+
+    /// Add parts made elsewhere, by slug.
+    pub(crate) fn extend(&mut self, made: Vec<(String, T)>) {
+        self.0.extend(made);
     }
 
     /// The part of each account of `p`, in account order. Missing parts are

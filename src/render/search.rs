@@ -60,7 +60,7 @@ pub(crate) fn write_index<R>(
 }
 
 /// One account's entry, with its contacts, notes and reviews, as JSON.
-fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
+pub(crate) fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
     let facts: Vec<&str> = [
         a.industry,
         a.region,
@@ -87,7 +87,7 @@ fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
             view.title,
             view.date.map(|d| d.to_string()).unwrap_or_default(),
             view.id,
-            format!("{} {}", view.attendees.join(" "), excerpt(&note.body, EXCERPT_CHARS)),
+            format!("{} {}", view.attendees.join(" "), excerpt(&note.body(), EXCERPT_CHARS)),
         ));
     }
     for r in &doc.reviews {

@@ -413,13 +413,13 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
     for note in &doc.notes {
         match &note.meta.date {
             None => diags.push(
-                Diagnostic::error("missing-key", &note.file, Pos::START, "note has no `date`")
+                Diagnostic::error("missing-key", &note.file.source(), Pos::START, "note has no `date`")
                     .help("add `date: YYYY-MM-DD` to the front matter (between the `---` lines)"),
             ),
             Some(d) if d.value > today => diags.push(
                 Diagnostic::warning(
                     "future-date",
-                    &note.file,
+                    &note.file.source(),
                     at(d, FRONT_MATTER),
                     format!("note is dated {}, after today ({today})", d.value),
                 )

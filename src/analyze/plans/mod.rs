@@ -386,7 +386,7 @@ fn plan_view<'a>(doc: &'a AccountDoc, i: usize, today: Date) -> PlanView<'a> {
             .map(|prev| compare(&outline(&doc.plans[prev]), &outline(pd))),
         summary: summarize(&flags, &progress, internal_items),
         latest: i + 1 == doc.plans.len(),
-        narrative: pd.narrative.as_ref().map(|(_, body)| body.as_str()),
+        narrative: pd.narrative.as_ref().map(|f| &*f.text),
     }
 }
 
