@@ -512,10 +512,10 @@ pub fn render(
         context: page("search/index.html", "search.html", "Search", "search", &info),
     };
     // The aggregate pages and the plan pages (and, in `serve`, the win/loss
-    // pages and the data files) do not depend on each other. In `serve` they
-    // are built and rendered side by side, the longest first (see
-    // `longest_first`), and the few changed profiles after them; a build
-    // renders them one at a time beside the profiles (below).
+    // pages and the data files) do not depend on each other: they are built
+    // and rendered side by side, the longest first (see `longest_first`).
+    // `serve` renders its few changed profiles after them; a build has
+    // rendered every profile before them (step 1).
     let one =
         |build: &(dyn Fn() -> Page + Sync)| engine.render_changed(rayon::iter::once(build), |b| b(), sink, contexts);
     let mut tasks: Vec<Task> = vec![

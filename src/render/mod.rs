@@ -224,7 +224,8 @@ impl<T: Send + Sync> Parts<T> {
 
 /// The folders the internal portal's per-account pages go into, in the
 /// order they are needed: each account's profile folder, then each plan's.
-/// (Review pages render first of all, so their folders are made by then.)
+/// (Review pages make their own folders as they are written, inside the
+/// account folders made by then.)
 pub fn page_folders(p: &Portfolio) -> Vec<String> {
     let folder = |path: String| path.rsplit_once('/').map(|(dir, _)| dir.to_string());
     let profiles = p.accounts.iter().map(|a| internal::profile_path(a.slug));
