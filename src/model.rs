@@ -405,15 +405,10 @@ impl NoteDoc {
         Part::of_held(&self.file, self.body_start)
     }
 
-    /// The file and the Markdown after its front matter, read again from
-    /// under `root` once released (`None` if it can no longer be read).
-    pub fn file_and_body(&self, root: &std::path::Path) -> Option<(SourceFile, Part)> {
-        let file = self.file.get().or_else(|| {
-            let text = std::fs::read_to_string(root.join(&self.file.name)).ok()?;
-            Some(SourceFile::new(self.file.name.clone(), text))
-        })?;
-        let body = Part::tail(&file, self.body_start);
-        Some((file, body))
+    /// The Markdown after the front matter in `file`, a copy of this note's
+    /// file read again after its text was released.
+    pub fn body_in(&self, file: &SourceFile) -> Part {
+        Part::tail(file, self.body_start)
     }
 
     pub fn date(&self) -> Option<Date> {

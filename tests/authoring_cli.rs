@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, kamsite, read};
+use common::{copy_dir, fixture, kamsite, read};
 
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -241,6 +241,50 @@ fn build_warns_on_broken_links_and_strict_fails() {
     assert!(err.contains("build failed: 6 errors"), "{err}");
     assert!(err.contains("nothing was written"));
     assert!(!strict_out.exists(), "nothing written");
+}
+
+#[test]
+fn a_build_places_broken_links_in_notes_read_again_as_the_loader_read_them() {
+    // A build lets go of a note's text once its page is rendered, and the
+    // report reads the note again. An older note that starts with a
+    // byte-order mark (the loader drops it) repeats a broken link of the
+    // newer one: each occurrence belongs to its own note.
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    copy_dir(&fixture("broken-links"), &root);
+    let again = "accounts/acme/notes/2026-10-01-again.md";
+    std::fs::write(
+        root.join(again),
+        "\u{feff}---\ndate: 2026-10-01\ntitle: Again\n---\nAgain: [gone](../gone/).\n",
+    )
+    .unwrap();
+    let want = [
+        "accounts/acme/notes/2026-11-01-links.md:8:16: warning: broken link `../gone/`",
+        "accounts/acme/notes/2026-10-01-again.md:5:15: warning: broken link `../gone/`",
+    ];
+    let o = kamsite()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    for at in want {
+        assert!(err.contains(at), "{at}\n{err}");
+    }
+    assert_eq!(err.matches("broken link `../gone/`").count(), 2, "{err}");
+    // `check` keeps every text and says the same.
+    let o = kamsite().args(["check", "--root"]).arg(&root).output().unwrap();
+    let err = stderr(&o);
+    for at in want {
+        let (place, rest) = at.split_once(": warning: ").unwrap();
+        assert!(
+            err.lines().any(|l| l.contains(place) && l.contains(rest)),
+            "{place}\n{err}"
+        );
+    }
 }
 
 #[test]

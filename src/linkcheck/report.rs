@@ -108,7 +108,15 @@ impl Regions {
             .flat_map(|a| {
                 a.notes
                     .iter()
-                    .filter_map(|n| n.file_and_body(root))
+                    .filter_map(|n| {
+                        // Read as the loader read it (a byte-order mark
+                        // dropped), so the body starts where it did.
+                        let file = n.file.get().or_else(|| {
+                            crate::load::read_source(root, &root.join(&n.file.name), &mut Diagnostics::default())
+                        })?;
+                        let body = n.body_in(&file);
+                        Some((file, body))
+                    })
                     .chain(a.reviews.iter().map(|r| (r.file.clone(), r.body.clone())))
                     .chain(
                         a.plans
