@@ -382,6 +382,11 @@ fn build_site(
         // the warnings need not hold the notes' texts, which are released as
         // their pages render.
         diags.drop_sources();
+        // Nor does anything after validation read account.yaml's text: it
+        // goes now, and analysis reuses its memory (230 MB at 100,000 accounts).
+        for a in &site.accounts {
+            a.file.release();
+        }
     }
 
     let portfolio = analyze::analyze(site, today);
@@ -537,5 +542,40 @@ impl Timings {
         let now = std::time::Instant::now();
         self.laps.push((stage, now - self.last, resident_bytes()));
         self.last = now;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A build validates with account.yaml's text (errors and warnings
+    /// quote it), then lets it go; `serve` keeps it to validate the next
+    /// change. Both write the same site.
+    #[test]
+    fn a_build_lets_account_texts_go_after_validation_and_serve_keeps_them() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let dir = tempfile::tempdir().unwrap();
+        let opts = |out: &str| BuildOptions {
+            root: root.clone(),
+            out: Some(dir.path().join(out)),
+            ..Default::default()
+        };
+        let (built, ws) = build_with(&opts("built"), render::Cache::for_one_build());
+        let built = built.expect("content builds");
+        let accounts = &ws.expect("a loaded site").site.accounts;
+        assert!(accounts.len() > 1);
+        assert!(accounts.iter().all(|a| a.file.get().is_none()));
+        let (served, ws) = build_keeping_site(&opts("served"));
+        let served = served.expect("content builds");
+        let accounts = &ws.expect("a loaded site").site.accounts;
+        assert!(
+            accounts
+                .iter()
+                .all(|a| a.file.get().is_some_and(|f| f.text.contains("name:")))
+        );
+        assert_eq!((built.pages, built.bytes), (served.pages, served.bytes));
+        let page = |out: &str| std::fs::read(dir.path().join(out).join("accounts/alpenmilch/index.html")).unwrap();
+        assert!(page("built") == page("served"));
     }
 }

@@ -55,7 +55,9 @@ pub struct Site {
 #[derive(Debug)]
 pub struct AccountDoc {
     pub slug: String,
-    pub file: SourceFile,
+    /// account.yaml. Its text is released once a build has validated the
+    /// site: nothing after validation reads it (about 2 KB per account).
+    pub file: HeldFile,
     pub account: Account,
     /// Newest first.
     pub notes: Vec<NoteDoc>,

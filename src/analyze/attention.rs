@@ -166,7 +166,7 @@ mod tests {
             .collect();
         AccountDoc {
             slug: slug.into(),
-            file,
+            file: crate::diag::HeldFile::new(file),
             account,
             notes,
             reviews: vec![],

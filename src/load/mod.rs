@@ -264,7 +264,7 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
         reviews.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
         AccountDoc {
             slug,
-            file,
+            file: crate::diag::HeldFile::new(file),
             account,
             notes,
             reviews,

@@ -442,23 +442,26 @@ pub fn render(
         }
     };
 
-    // Accounts list.
+    // Accounts list, and the bytes it takes (see `Engine::render_sized`).
     let accounts_list = || {
         let mut ctx = page("accounts/index.html", "accounts.html", "Accounts", "accounts", &info);
         ctx.insert("accounts", &shared);
         ctx.insert("account_rows", &list_rows);
-        Page {
+        let page = Page {
             path: "accounts/index.html".into(),
             template: "accounts.html",
             context: ctx,
-        }
+        };
+        (page, html_len(&list_rows) + PAGE_MARKUP)
     };
 
     // Matrix.
     let matrix = || {
         let mut ctx = page("matrix/index.html", "matrix.html", "Portfolio matrix", "matrix", &info);
         ctx.insert("matrix", &cfg.matrix);
-        ctx.insert("chart", &matrix_chart(p, "../accounts/", matrix_memo));
+        let chart = matrix_chart(p, "../accounts/", matrix_memo);
+        let size = chart.len() + html_len(&matrix_rows) + PAGE_MARKUP;
+        ctx.insert("chart", &chart);
         let groups: Vec<QuadrantRows> = p
             .quadrants
             .iter()
@@ -474,11 +477,13 @@ pub fn render(
         ctx.insert("quadrants", &groups);
         let unscored: Vec<&Value> = p.unscored.iter().map(|&i| &shared[i]).collect();
         ctx.insert("unscored", &unscored);
-        Page {
+        let page = Page {
             path: "matrix/index.html".into(),
             template: "matrix.html",
             context: ctx,
-        }
+        };
+        // Each unscored account is a link of its own.
+        (page, size + unscored.len() * LINK_MARKUP)
     };
 
     // Tiers.
@@ -494,11 +499,14 @@ pub fn render(
         ctx.insert("stages", &stages);
         ctx.insert("stage_chart", &stage_chart(p));
         ctx.insert("total_revenue", &p.summary.revenue_latest);
-        Page {
+        let page = Page {
             path: "tiers/index.html".into(),
             template: "tiers.html",
             context: ctx,
-        }
+        };
+        // Each account is also a link in its tier and stage's cell.
+        let size = html_len(&tier_html_rows) + p.accounts.len() * LINK_MARKUP + PAGE_MARKUP;
+        (page, size)
     };
 
     let not_found = || Page {
@@ -518,11 +526,15 @@ pub fn render(
     // rendered every profile before them (step 1).
     let one =
         |build: &(dyn Fn() -> Page + Sync)| engine.render_changed(rayon::iter::once(build), |b| b(), sink, contexts);
+    let sized = |build: &(dyn Fn() -> (Page, usize) + Sync)| {
+        let (page, size) = build();
+        engine.render_sized(page, size, sink, contexts)
+    };
     let mut tasks: Vec<Task> = vec![
-        Box::new(|| one(&matrix)),
+        Box::new(|| sized(&matrix)),
         Box::new(|| one(&dashboard)),
-        Box::new(|| one(&accounts_list)),
-        Box::new(|| one(&tiers)),
+        Box::new(|| sized(&accounts_list)),
+        Box::new(|| sized(&tiers)),
         Box::new(|| {
             let mut d = one(&|| super::plans::index_page(p, &info));
             d.extend(engine.render_changed(
@@ -553,6 +565,18 @@ pub fn render(
     diags.extend(put_all(sink, statics.collect()));
     if diags.has_errors() { Err(diags) } else { Ok(()) }
 }
+
+/// The bytes of pre-rendered rows, to size the buffer of the page they go in.
+fn html_len(rows: &[&Value]) -> usize {
+    rows.iter().map(|r| r.as_str().map_or(0, str::len)).sum()
+}
+
+/// Room for a list page's own markup around its rows: head, navigation,
+/// headings, script (about 10 KB in the default theme).
+const PAGE_MARKUP: usize = 64 * 1024;
+
+/// Room for one account's link in a list (`<li><a href="..">name</a></li>`).
+const LINK_MARKUP: usize = 160;
 
 /// Where an account's profile page goes.
 pub(super) fn profile_path(slug: &str) -> String {
@@ -848,6 +872,67 @@ pub fn to_json<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page rendered into a buffer sized ahead (`Engine::render_sized`, the
+    /// lists) is the page tera renders on its own, whether the size given is
+    /// too small or ample, and a template error is reported the same way.
+    #[test]
+    fn a_page_sized_ahead_is_the_page_rendered_unsized() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let (site, diags) = crate::load::load(&root);
+        assert!(!diags.has_errors(), "{diags:?}");
+        let opts = crate::BuildOptions {
+            root,
+            ..Default::default()
+        };
+        let engine = Engine::new(&opts, &site).expect("theme loads");
+        let info = SiteInfo {
+            title: "Sized",
+            company: "Sized",
+            base_url: "/",
+            currency: "EUR",
+            language: "en",
+            today: "2026-11-30".into(),
+            audience: "internal",
+            generator: "kamsite",
+        };
+        let make = |template: &'static str| Page {
+            path: "accounts/index.html".into(),
+            template,
+            context: {
+                let mut ctx = page("accounts/index.html", template, "Accounts", "accounts", &info);
+                ctx.insert("accounts", &Vec::<Value>::new());
+                ctx.insert("account_rows", &vec![Value::safe_string("<tr><td>Row</td></tr>")]);
+                ctx
+            },
+        };
+        let render = |template, size: Option<usize>| {
+            let sink = crate::write::Collect::default();
+            let d = match size {
+                None => engine.render_changed(rayon::iter::once(()), |()| make(template), &sink, None),
+                Some(n) => engine.render_sized(make(template), n, &sink, None),
+            };
+            (sink.into_files(), d)
+        };
+        let (unsized_files, d) = render("accounts.html", None);
+        assert!(d.is_empty(), "{d:?}");
+        let html = String::from_utf8(unsized_files[0].bytes.to_vec()).unwrap();
+        assert!(
+            html.contains("<tr><td>Row</td></tr>") && html.ends_with("</html>\n"),
+            "{html}"
+        );
+        for size in [0, 1, 100, html.len(), 1 << 20] {
+            let (files, d) = render("accounts.html", Some(size));
+            assert!(d.is_empty(), "{d:?}");
+            assert_eq!(files.len(), 1);
+            assert!(files[0].bytes == unsized_files[0].bytes, "size {size}");
+        }
+        let (none, unsized_error) = render("no-such-page.html", None);
+        let (also_none, sized_error) = render("no-such-page.html", Some(1 << 20));
+        assert!(none.is_empty() && also_none.is_empty());
+        assert!(!unsized_error.is_empty());
+        assert_eq!(format!("{sized_error:?}"), format!("{unsized_error:?}"));
+    }
 
     /// A plain build drops the per-account parts of the search index, the
     /// data files and the reviews once they are written; `serve` keeps them

@@ -361,29 +361,70 @@ impl Engine {
         F: Fn(T) -> Page + Sync + Send,
     {
         let errors: Vec<Diagnostic> = items
-            .filter_map(|item| {
-                let p = make(item);
-                if let Some(known) = known
-                    && known.unchanged(&p)
-                {
-                    return None;
-                }
-                let html = match self.tera.render(p.template, &p.context) {
-                    Ok(h) => h,
-                    Err(e) => return Some(template_error(&self.theme, &e)),
-                };
-                let html = if self.live_reload {
-                    inject_live_reload(html)
-                } else {
-                    html
-                };
-                let written = sink.put(OutputFile::new(p.path.clone(), html));
-                if let (Some(known), Ok(())) = (known, &written) {
-                    known.remember(p);
-                }
-                written.err().map(|e| Diagnostic::at_path("write", "output", e))
-            })
+            .filter_map(|item| self.render_page(make(item), None, sink, known))
             .collect();
+        Self::reported(errors)
+    }
+
+    /// One large page (a list of every account), rendered into a buffer of
+    /// `capacity` bytes. Tera's own buffer starts at the template's size and
+    /// doubles as it fills: a 50 MB list at 100,000 accounts would copy
+    /// itself a dozen times and take up to twice its size in fresh memory.
+    /// A larger page still renders whole; the buffer grows as before.
+    pub(crate) fn render_sized(
+        &self,
+        page: Page,
+        capacity: usize,
+        sink: &dyn Sink,
+        known: Option<&Contexts>,
+    ) -> Diagnostics {
+        Self::reported(
+            self.render_page(page, Some(capacity), sink, known)
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    /// Render `p` into `sink` unless `known` has it unchanged; the problem, if any.
+    fn render_page(
+        &self,
+        p: Page,
+        capacity: Option<usize>,
+        sink: &dyn Sink,
+        known: Option<&Contexts>,
+    ) -> Option<Diagnostic> {
+        if let Some(known) = known
+            && known.unchanged(&p)
+        {
+            return None;
+        }
+        let rendered = match capacity {
+            None => self.tera.render(p.template, &p.context),
+            Some(n) => {
+                let mut buf = Vec::with_capacity(n);
+                self.tera
+                    .render_to(p.template, &p.context, &mut buf)
+                    .and_then(|()| String::from_utf8(buf).map_err(tera::Error::from))
+            }
+        };
+        let html = match rendered {
+            Ok(h) => h,
+            Err(e) => return Some(template_error(&self.theme, &e)),
+        };
+        let html = if self.live_reload {
+            inject_live_reload(html)
+        } else {
+            html
+        };
+        let written = sink.put(OutputFile::new(p.path.clone(), html));
+        if let (Some(known), Ok(())) = (known, &written) {
+            known.remember(p);
+        }
+        written.err().map(|e| Diagnostic::at_path("write", "output", e))
+    }
+
+    /// The problems of a group of pages, each template bug once.
+    fn reported(errors: Vec<Diagnostic>) -> Diagnostics {
         let mut diags = Diagnostics::default();
         let mut seen = std::collections::HashSet::new();
         for d in errors {

@@ -155,7 +155,7 @@ pub fn across_accounts(site: &Site) -> Diagnostics {
 
 fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) {
     let cfg = &site.config;
-    let f = &doc.file;
+    let f = &doc.file.source();
     let a = &doc.account;
     let w = WHOLE_FILE;
 
