@@ -288,6 +288,44 @@ fn a_build_places_broken_links_in_notes_read_again_as_the_loader_read_them() {
 }
 
 #[test]
+fn a_broken_link_off_the_profile_is_placed_in_its_template_not_in_a_note() {
+    // Notes render on their account's profile only. The dashboard's broken
+    // `matrx/` is also text in a note (`/matrx/`), but it comes from the
+    // dashboard's template; the note's own link stays with the note.
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    copy_dir(&fixture("broken-links"), &root);
+    let index = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/index.html"),
+    )
+    .unwrap();
+    let index = index.replacen(
+        "{% block content %}",
+        "{% block content %}<a href=\"{{ root }}matrx/\">typo</a>",
+        1,
+    );
+    std::fs::write(root.join("templates/index.html"), index).unwrap();
+    let o = kamsite()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("templates/index.html:2:39: warning: broken link `matrx/` on page /index.html"),
+        "{err}"
+    );
+    assert!(
+        err.contains("accounts/acme/notes/2026-11-01-links.md:10:55: warning: broken link `/matrx/`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("matrx/` on page").count(), 2, "{err}");
+}
+
+#[test]
 fn the_example_site_has_no_broken_links() {
     let o = kamsite()
         .args(["check", "--root"])

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::Broken;
 use crate::diag::{Diagnostic, Diagnostics, Part, Pos, Severity, SourceFile};
-use crate::model::Site;
+use crate::model::{AccountDoc, Site};
 use crate::render::markdown;
 
 /// Where a broken link came from.
@@ -90,6 +90,10 @@ pub fn diagnostics(
 struct Regions {
     /// (page, document) -> byte ranges of the document's HTML on the page.
     spans: HashMap<String, Vec<(usize, usize)>>,
+    /// The notes of the profile page the last broken link was on, with
+    /// their texts (read again from disk once a build has released them):
+    /// the links are in page order, so each profile's notes are read once.
+    notes: Option<(String, Vec<(SourceFile, Part)>)>,
 }
 
 impl Regions {
@@ -100,31 +104,20 @@ impl Regions {
             .strip_prefix("accounts/")
             .and_then(|r| r.split('/').next())
             .filter(|slug| site.accounts.iter().any(|a| a.slug == *slug));
-        // A build has released the notes' texts by now: those are read again.
-        let docs: Vec<(SourceFile, Part)> = site
-            .accounts
-            .iter()
-            .filter(|a| in_account.is_none_or(|s| s == a.slug))
-            .flat_map(|a| {
-                a.notes
+        // Notes render on their account's profile and nowhere else.
+        let profile_of = in_account.filter(|slug| b.page == crate::render::profile_path(slug));
+        let mut docs: Vec<(SourceFile, Part)> = Vec::new();
+        for a in site.accounts.iter().filter(|a| in_account.is_none_or(|s| s == a.slug)) {
+            if profile_of == Some(a.slug.as_str()) {
+                docs.extend(self.notes_of(root, a, &b.page).iter().cloned());
+            }
+            docs.extend(a.reviews.iter().map(|r| (r.file.clone(), r.body.clone())));
+            docs.extend(
+                a.plans
                     .iter()
-                    .filter_map(|n| {
-                        // Read as the loader read it (a byte-order mark
-                        // dropped), so the body starts where it did.
-                        let file = n.file.get().or_else(|| {
-                            crate::load::read_source(root, &root.join(&n.file.name), &mut Diagnostics::default())
-                        })?;
-                        let body = n.body_in(&file);
-                        Some((file, body))
-                    })
-                    .chain(a.reviews.iter().map(|r| (r.file.clone(), r.body.clone())))
-                    .chain(
-                        a.plans
-                            .iter()
-                            .filter_map(|p| p.narrative.as_ref().map(|f| (f.clone(), Part::tail(f, 0)))),
-                    )
-            })
-            .collect();
+                    .filter_map(|p| p.narrative.as_ref().map(|f| (f.clone(), Part::tail(f, 0)))),
+            );
+        }
         let wanted = unprefixed(&b.href, docs.iter().map(|(f, _)| stem(&f.name)));
         let mut fallback = None;
         // Cheap filter first: only documents whose text contains the link can hold it.
@@ -153,6 +146,28 @@ impl Regions {
             fallback.get_or_insert(Origin::Markdown(file, pos));
         }
         fallback
+    }
+
+    /// The notes of `doc`, on whose profile `page` a broken link is, with
+    /// their texts. A build has released them by now: they are read again
+    /// as the loader read them (a byte-order mark dropped), so each body
+    /// starts where it did.
+    fn notes_of(&mut self, root: &Path, doc: &AccountDoc, page: &str) -> &[(SourceFile, Part)] {
+        if self.notes.as_ref().is_none_or(|(p, _)| p != page) {
+            let read = doc
+                .notes
+                .iter()
+                .filter_map(|n| {
+                    let file = n.file.get().or_else(|| {
+                        crate::load::read_source(root, &root.join(&n.file.name), &mut Diagnostics::default())
+                    })?;
+                    let body = n.body_in(&file);
+                    Some((file, body))
+                })
+                .collect();
+            self.notes = Some((page.to_string(), read));
+        }
+        self.notes.as_ref().map(|(_, read)| read.as_slice()).unwrap_or_default()
     }
 }
 

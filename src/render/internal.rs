@@ -579,7 +579,7 @@ const PAGE_MARKUP: usize = 64 * 1024;
 const LINK_MARKUP: usize = 160;
 
 /// Where an account's profile page goes.
-pub(super) fn profile_path(slug: &str) -> String {
+pub(crate) fn profile_path(slug: &str) -> String {
     format!("accounts/{slug}/index.html")
 }
 

@@ -30,6 +30,7 @@ use crate::redact::CustomerSite;
 use crate::write::{Collect, OutputFile, Sink};
 
 pub use customer::render as render_customer;
+pub(crate) use internal::profile_path;
 
 /// What rendering keeps between `serve`'s rebuilds: output that depends on
 /// one account only (and site.yaml), made again only for accounts that change,
@@ -57,16 +58,18 @@ pub struct Cache {
     pub(crate) attention_json: Parts<Vec<u8>>,
     /// The matrix chart as last drawn.
     pub(crate) matrix: charts::MatrixMemo,
-    /// Release each note's text once its account's page is rendered: for a
-    /// build whose loaded site is dropped afterwards ([`Cache::for_one_build`]).
+    /// Release each note's text once its account's page is rendered (and,
+    /// in `lib::build_site`, each account.yaml's text once the site is
+    /// validated): for a build whose loaded site is dropped afterwards
+    /// ([`Cache::for_one_build`]).
     pub(crate) release_texts: bool,
 }
 
 impl Cache {
-    /// A cache for one build of a site that is not rendered again: the
-    /// notes' texts are released as their pages render (most of a gigabyte
-    /// at 100,000 accounts), so a second render of the same site would show
-    /// empty notes.
+    /// A cache for one build of a site that is not rendered or validated
+    /// again: the notes' texts are released as their pages render (most of
+    /// a gigabyte at 100,000 accounts) and account.yaml's after validation,
+    /// so a second render of the same site would show empty notes.
     pub fn for_one_build() -> Cache {
         Cache {
             release_texts: true,
@@ -82,7 +85,8 @@ impl Cache {
         }
     }
 
-    /// Whether the notes' texts are released as their pages render.
+    /// Whether the source texts are released as the build goes (see
+    /// [`Cache::for_one_build`]).
     pub fn releases_texts(&self) -> bool {
         self.release_texts && self.contexts.is_none()
     }
