@@ -21,6 +21,7 @@ pub mod analyze;
 pub mod config;
 pub mod customer;
 pub mod diag;
+mod incremental;
 pub mod linkcheck;
 pub mod load;
 pub mod model;
@@ -208,6 +209,8 @@ pub struct Workspace {
     /// Accounts changed since the pages were last written: a failed rebuild
     /// leaves their pages behind, so the next good one writes them.
     pending: std::collections::HashSet<String>,
+    /// What the pages last written show that other accounts decide.
+    inputs: incremental::CrossInputs,
 }
 
 /// [`build`], also handing back the loaded site (when it loaded), so `serve`
@@ -219,14 +222,16 @@ pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildErr
 fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSummary, BuildError>, Option<Workspace>) {
     let mut timings = Timings::default();
     if opts.audience == Audience::Customer {
-        return (build_site(opts, None, timings, &mut cache), None);
+        return (build_site(opts, None, timings, &mut cache, None), None);
     }
     let (mut site, diags) = load::load(&opts.root);
     timings.lap("load");
     if let Some(url) = &opts.base_url {
         site.config.base_url = url.clone();
     }
-    let result = build_site(opts, Some((&site, diags)), timings, &mut cache);
+    // Only a site rendered again (serve) needs what pages show of other accounts.
+    let mut inputs = (!cache.releases_texts()).then(incremental::CrossInputs::default);
+    let result = build_site(opts, Some((&site, diags)), timings, &mut cache, inputs.as_mut());
     (
         result,
         Some(Workspace {
@@ -235,6 +240,7 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
             cache,
             problems: Default::default(),
             pending: Default::default(),
+            inputs: inputs.unwrap_or_default(),
         }),
     )
 }
@@ -245,13 +251,38 @@ impl Workspace {
     pub fn is_current(&self) -> bool {
         today(&self.site.config) == self.today
     }
+
+    /// Whether the account folder `slug` is known: its account loaded, or
+    /// it has problems (it may not have loaded).
+    pub fn knows(&self, slug: &str) -> bool {
+        self.problems.contains_key(slug)
+            || self
+                .site
+                .accounts
+                .binary_search_by(|a| a.slug.as_str().cmp(slug))
+                .is_ok()
+    }
+
+    /// Every account folder known (see [`Workspace::knows`]), sorted.
+    pub fn known_slugs(&self) -> Vec<String> {
+        let mut slugs: Vec<String> = self.site.accounts.iter().map(|a| a.slug.to_string()).collect();
+        slugs.extend(self.problems.keys().cloned());
+        slugs.sort();
+        slugs.dedup();
+        slugs
+    }
 }
 
 /// Rebuild after changes inside the given account folders only: reload and
 /// check those accounts (and what spans accounts), analyse the whole site
 /// again, and rewrite the aggregate pages and those accounts' pages in place
-/// in `out`. The search index is reassembled from kept parts, with new parts
-/// for the changed accounts only. No link check; `build` does that.
+/// in `out`. An account whose folder is gone is dropped with its pages, and
+/// files in a changed account's folder that no page makes any more (a
+/// removed review or plan) are removed. Unchanged accounts whose pages show
+/// what the change moved (their share of the portfolio's revenue, a rival
+/// that turns out to be us) have those pages made again. The search index
+/// is reassembled from kept parts, with new parts for the changed accounts
+/// only. No link check; `build` does that.
 pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String]) -> Result<BuildSummary, BuildError> {
     let mut timings = Timings::default();
     let out = opts.out_dir();
@@ -260,6 +291,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         cache,
         problems,
         pending,
+        inputs,
         ..
     } = ws;
     for slug in slugs {
@@ -311,6 +343,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         return Err(BuildError::Invalid(diags));
     }
     let portfolio = analyze::analyze(site, today);
+    pending.extend(inputs.affected(&portfolio));
     timings.lap("analyze");
     let sink = write::Collect::default();
     if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, pending, cache) {
@@ -322,8 +355,16 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     timings.lap("render");
     let files = sink.into_files();
     // Site-wide pages no longer made (a quarter or competitor without
-    // reviews now) would stay behind with old numbers: remove them.
-    let gone = cache.gone_pages();
+    // reviews now) would stay behind with old numbers: remove them, and the
+    // changed accounts' files no page makes now.
+    let mut gone = cache.gone_pages();
+    {
+        let written: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let stale =
+            incremental::stale_account_files(&out, pending.iter(), |path| written.contains(path) || cache.made(path));
+        cache.forget_removed(&stale);
+        gone.extend(stale);
+    }
     let written = match &opts.files_lock {
         Some(lock) => {
             let _writing = lock.write();
@@ -339,6 +380,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     })?;
     timings.lap("write");
     pending.clear();
+    *inputs = incremental::CrossInputs::of(&portfolio);
     Ok(BuildSummary {
         out,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -358,6 +400,7 @@ fn build_site(
     loaded: Option<(&model::Site, Diagnostics)>,
     mut timings: Timings,
     cache: &mut render::Cache,
+    inputs: Option<&mut incremental::CrossInputs>,
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
@@ -390,6 +433,9 @@ fn build_site(
     }
 
     let portfolio = analyze::analyze(site, today);
+    if let Some(inputs) = inputs {
+        *inputs = incremental::CrossInputs::of(&portfolio);
+    }
     timings.lap("analyze");
 
     // Pages go to disk as they render (a staging folder beside the output),

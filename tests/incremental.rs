@@ -190,3 +190,131 @@ fn pages_of_a_quarter_or_competitor_with_no_review_left_are_removed() {
         "incremental output differs from a full build in {differ:?}"
     );
 }
+
+/// Compare the served folder with a full build of the same files.
+fn assert_same_as_a_full_build(root: &Path, out: &Path, tmp: &Path) {
+    let fresh = tmp.join("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    full_build(root, &fresh);
+    let (got, want) = (tree(out), tree(&fresh));
+    let keys = |t: &std::collections::BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&got), keys(&want));
+    let differ: Vec<&String> = want.keys().filter(|k| got.get(*k) != want.get(*k)).collect();
+    assert!(
+        differ.is_empty(),
+        "incremental output differs from a full build in {differ:?}"
+    );
+}
+
+/// The text of the "Share of portfolio" figure on an account's profile.
+fn share_on_profile(out: &Path, slug: &str) -> String {
+    let page = std::fs::read_to_string(out.join(format!("accounts/{slug}/index.html"))).unwrap();
+    let at = page.find("Share of portfolio").expect("the profile shows its share");
+    let dd = &page[at..];
+    let start = dd.find("<dd>").unwrap() + 4;
+    dd[start..start + dd[start..].find("</dd>").unwrap()].to_string()
+}
+
+/// One account's revenue moves every account's share of the portfolio:
+/// the other profiles are made again too.
+#[test]
+fn a_revenue_change_updates_every_profile_share() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&example(), &root);
+    let out = tmp.path().join("out");
+    let (mut ws, _) = full_build(&root, &out);
+    let before = share_on_profile(&out, "havbris-energi");
+
+    edit(
+        &root,
+        "accounts/alpenmilch/account.yaml",
+        "revenue: 860000,",
+        "revenue: 90860000,",
+    );
+    rebuild_accounts(&options(&root, &out, true), &mut ws, &["alpenmilch".into()])
+        .unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    let after = share_on_profile(&out, "havbris-energi");
+    assert_ne!(before, after, "another account's share did not move");
+    assert_same_as_a_full_build(&root, &out, tmp.path());
+}
+
+/// A won deal whose winner is a name not among its competitors makes that
+/// name ours: another account's review that named it as the winner no
+/// longer lists it as a rival.
+#[test]
+fn a_name_that_becomes_ours_leaves_other_accounts_rivals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&example(), &root);
+    let review = |opportunity: &str, outcome: &str| {
+        format!(
+            "---\nopportunity: {opportunity}\noutcome: {outcome}\ndate: 2026-04-02\nvalue: 50000\n\
+             competitors:\n  - Halden Controls\nwinner: Zeta Rivals\nreasons:\n  - price\n---\nWhat happened.\n"
+        )
+    };
+    let write = |rel: &str, text: String| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "accounts/alpenmilch/reviews/2026-04-02-cheese-line.md",
+        review("Cheese line", "lost"),
+    );
+    let out = tmp.path().join("out");
+    let (mut ws, _) = full_build(&root, &out);
+    let page = out.join("accounts/alpenmilch/reviews/2026-04-02-cheese-line/index.html");
+    let rival = "reviews/competitors/zeta-rivals/";
+    assert!(std::fs::read_to_string(&page).unwrap().contains(rival));
+
+    write(
+        "accounts/helios-pharma/reviews/2026-04-02-clean-room.md",
+        review("Clean room", "won"),
+    );
+    rebuild_accounts(&options(&root, &out, true), &mut ws, &["helios-pharma".into()])
+        .unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    assert!(
+        !std::fs::read_to_string(&page).unwrap().contains(rival),
+        "Zeta Rivals is us now"
+    );
+    assert_same_as_a_full_build(&root, &out, tmp.path());
+}
+
+/// An account folder renamed is two accounts changed: the old one's pages
+/// go, the new one's come; a review removed takes its page along, and the
+/// same review put back gets its page again.
+#[test]
+fn renamed_folders_and_removed_files_leave_no_pages_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&example(), &root);
+    let out = tmp.path().join("out");
+    let (mut ws, _) = full_build(&root, &out);
+    let opts = options(&root, &out, true);
+
+    std::fs::rename(
+        root.join("accounts/kessler-werke"),
+        root.join("accounts/kessler-gruppe"),
+    )
+    .unwrap();
+    rebuild_accounts(&opts, &mut ws, &["kessler-gruppe".into(), "kessler-werke".into()])
+        .unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    assert!(!out.join("accounts/kessler-werke").exists());
+    assert!(out.join("accounts/kessler-gruppe/plans/2026/index.html").is_file());
+    assert_same_as_a_full_build(&root, &out, tmp.path());
+
+    let review = root.join("accounts/kessler-gruppe/reviews/2026-06-30-mes-brno.md");
+    let text = std::fs::read(&review).unwrap();
+    std::fs::remove_file(&review).unwrap();
+    let slug = ["kessler-gruppe".to_string()];
+    rebuild_accounts(&opts, &mut ws, &slug).unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    let page = out.join("accounts/kessler-gruppe/reviews/2026-06-30-mes-brno/index.html");
+    assert!(!page.exists());
+    assert_same_as_a_full_build(&root, &out, tmp.path());
+
+    std::fs::write(&review, text).unwrap();
+    rebuild_accounts(&opts, &mut ws, &slug).unwrap_or_else(|e| panic!("rebuild failed: {e}"));
+    assert!(page.is_file(), "the review's page is written again");
+    assert_same_as_a_full_build(&root, &out, tmp.path());
+}

@@ -105,6 +105,28 @@ impl Cache {
         self.contexts.as_ref().map(Contexts::gone).unwrap_or_default()
     }
 
+    /// Whether the last render made the page at `path` or found its context
+    /// unchanged (its file as written before is right); only pages rendered
+    /// with kept contexts (`serve`) are known here.
+    pub fn made(&self, path: &str) -> bool {
+        self.contexts
+            .as_ref()
+            .is_some_and(|c| c.made.lock().is_ok_and(|m| m.contains(path)))
+    }
+
+    /// Forget the contexts of pages whose files were removed: were the same
+    /// page made again, its context would be found unchanged and its file
+    /// not written.
+    pub fn forget_removed(&mut self, paths: &[String]) {
+        if let Some(c) = &self.contexts
+            && let Ok(mut known) = c.known.lock()
+        {
+            for p in paths {
+                known.remove(p);
+            }
+        }
+    }
+
     /// Forget what was made from an account: it changed, or is gone.
     pub fn forget(&mut self, slug: &str) {
         self.rows.forget(slug);
