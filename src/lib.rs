@@ -263,13 +263,11 @@ impl Workspace {
                 .is_ok()
     }
 
-    /// Every account folder known (see [`Workspace::knows`]), sorted.
-    pub fn known_slugs(&self) -> Vec<String> {
-        let mut slugs: Vec<String> = self.site.accounts.iter().map(|a| a.slug.to_string()).collect();
-        slugs.extend(self.problems.keys().cloned());
-        slugs.sort();
-        slugs.dedup();
-        slugs
+    /// Every account folder known (see [`Workspace::knows`]); a slug may
+    /// come twice.
+    pub fn known_slugs(&self) -> impl Iterator<Item = &str> {
+        let loaded = self.site.accounts.iter().map(|a| a.slug.as_str());
+        loaded.chain(self.problems.keys().map(String::as_str))
     }
 }
 

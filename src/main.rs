@@ -89,9 +89,13 @@ enum Command {
     Serve {
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Port on 127.0.0.1 (0 picks a free one).
+        /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Address to listen on. Anything but a loopback address (127.0.0.1,
+        /// ::1) lets other computers read the internal portal.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
     },
     /// Create a small working site in DIR.
     Init { dir: PathBuf },
@@ -156,9 +160,9 @@ fn main() -> ExitCode {
             pdf(&opts, period.as_deref(), out.as_deref())
         }
         Command::Check { root } => check(&root),
-        Command::Serve { root, port } => {
+        Command::Serve { root, port, interface } => {
             kamsite::allocator::keep_freed_memory();
-            cli::serve(root, port)
+            cli::serve(root, port, interface)
         }
         Command::Init { dir } => cli::init(&dir),
         Command::New { root, what } => cli::new(&root, what),

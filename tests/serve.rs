@@ -1,10 +1,17 @@
 //! `kamsite serve`: live reload at the protocol level, the error state,
-//! path-traversal refusal, 404s and Ctrl-C.
+//! path-traversal refusal, 404s and Ctrl-C; which hosts it answers, what
+//! held connections cost, and the watcher following folders moved.
 
 mod authoring;
 mod common;
 
-use authoring::{Events, Serve, edit, get, init_site};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use authoring::{Events, Serve, WAIT, edit, get, init_site, request};
 
 #[test]
 fn live_reload_follows_edits_errors_and_fixes() {
@@ -82,6 +89,20 @@ fn serves_only_the_output_folder() {
     let (code, head, _) = get(&serve.addr, "/accounts");
     assert_eq!(code, 301);
     assert!(head.contains("Location: /accounts/"), "{head}");
+    // A browser reads `//accounts/` as the host `accounts`: extra slashes
+    // are collapsed before any redirect.
+    for path in ["//accounts", "///accounts", "//accounts/../", "/.//accounts"] {
+        let (code, head, _) = get(&serve.addr, path);
+        assert!(!head.contains("Location: //"), "{path}: {head}");
+        if code == 301 {
+            assert!(
+                head.contains("Location: /accounts/\r\n") || head.ends_with("Location: /accounts/"),
+                "{path}: {head}"
+            );
+        }
+    }
+    let (code, head, _) = get(&serve.addr, "//accounts");
+    assert_eq!(code, 301, "{head}");
     let (code, head, body) = get(&serve.addr, "/style.css");
     assert_eq!(code, 200);
     assert!(head.contains("text/css"));
@@ -186,4 +207,266 @@ fn account_edits_rebuild_their_pages_and_the_aggregates() {
     );
 
     assert!(serve.interrupt().success());
+}
+
+/// The head of the answer to a request that may stay open (an event
+/// stream): read up to the blank line.
+fn answer_head(addr: &str, head: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let mut byte = [0u8; 1];
+    while !got.ends_with(b"\r\n\r\n") {
+        match s.read(&mut byte) {
+            Ok(1) => got.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+/// A page elsewhere can point a name of its own at 127.0.0.1 (DNS
+/// rebinding): serve answers only requests that name this computer, and
+/// only its own pages on the live-reload stream.
+#[test]
+fn answers_only_requests_addressed_to_this_computer() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let serve = Serve::start(&root);
+    let port = serve.addr.rsplit(':').next().unwrap().to_string();
+    let ask = |host: &str| request(&serve.addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+    for host in ["127.0.0.1", "localhost", "LOCALHOST", "[::1]", "portal.localhost"] {
+        let (code, _, body) = ask(&format!("{host}:{port}"));
+        assert_eq!(code, 200, "{host}");
+        assert!(body.contains("My key accounts"), "{host}: the dashboard");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        "localhost".to_string(),
+        "127.0.0.1:1".to_string(),
+    ] {
+        let (code, _, body) = ask(&host);
+        assert_eq!(code, 403, "{host}: {body}");
+        assert!(
+            body.contains("answers only requests for localhost, 127.0.0.1 or [::1]"),
+            "{body}"
+        );
+        assert!(
+            body.contains(&format!("http://127.0.0.1:{port}/")),
+            "says what to open: {body}"
+        );
+        assert!(!body.contains("My key accounts"), "{host}: nothing of the site");
+    }
+    let (code, _, body) = request(&serve.addr, "GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(code, 400, "{body}");
+    assert!(body.contains("Host header is required"));
+
+    // The live-reload stream and the status, from a page of another site.
+    let events = |origin: &str| {
+        answer_head(
+            &serve.addr,
+            &format!(
+                "GET /__kamsite/events HTTP/1.1\r\nHost: {}\r\nOrigin: {origin}\r\n\r\n",
+                serve.addr
+            ),
+        )
+    };
+    for origin in ["http://evil.example", "null", &format!("https://127.0.0.1:{port}")] {
+        let head = events(origin);
+        assert!(head.starts_with("HTTP/1.1 403"), "{origin}: {head}");
+    }
+    let head = events(&format!("http://127.0.0.1:{port}"));
+    assert!(
+        head.starts_with("HTTP/1.1 200") && head.contains("text/event-stream"),
+        "{head}"
+    );
+    let (code, _, body) = request(
+        &serve.addr,
+        &format!(
+            "GET /__kamsite/status HTTP/1.1\r\nHost: {}\r\nOrigin: http://evil.example\r\n\r\n",
+            serve.addr
+        ),
+    );
+    assert_eq!(code, 403);
+    assert!(!body.contains("generation"));
+}
+
+/// `--interface 0.0.0.0` listens on every address, with a warning; requests
+/// must still name an address (a name could be rebound), not a host name.
+#[test]
+fn another_interface_is_announced_and_still_checks_hosts() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let serve = Serve::start_with(&root, &["--interface", "0.0.0.0"]);
+    let out = serve.output();
+    assert!(
+        out.contains("warning: serving on 0.0.0.0: anyone who can reach this address can read the internal portal"),
+        "{out}"
+    );
+    assert!(out.contains("(listening on 0.0.0.0)"), "{out}");
+    let port = serve.addr.rsplit(':').next().unwrap().to_string();
+    let ask = |host: &str| request(&serve.addr, &format!("GET / HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n")).0;
+    assert_eq!(ask("127.0.0.1"), 200);
+    assert_eq!(ask("192.0.2.7"), 200, "an address of this computer as typed in");
+    assert_eq!(ask("evil.example"), 403);
+
+    let local = Serve::start(&root);
+    assert!(local.output().contains("(this computer only)"));
+    assert!(!local.output().contains("warning"));
+}
+
+/// Held connections cost no thread: silent ones, ones sending half a
+/// request, and open pages' event streams. Past the limits the oldest
+/// silent connection, or the newest page, is answered 503, and a normal
+/// request is still answered.
+#[cfg(target_os = "linux")]
+#[test]
+fn held_connections_take_no_threads() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let serve = Serve::start(&root);
+    let before = serve.threads();
+    let mut held = Vec::new();
+    for i in 0..400 {
+        let mut s = TcpStream::connect(&serve.addr).unwrap();
+        if i % 2 == 1 {
+            write!(s, "GET / HTTP/1.1\r\nHost: {}\r\nX-Slow: ", serve.addr).unwrap();
+        }
+        held.push(s);
+    }
+    let mut pages: Vec<Events> = (0..32).map(|_| Events::open(&serve.addr)).collect();
+    let head = answer_head(
+        &serve.addr,
+        &format!("GET /__kamsite/events HTTP/1.1\r\nHost: {}\r\n\r\n", serve.addr),
+    );
+    assert!(head.starts_with("HTTP/1.1 503"), "a 33rd open page: {head}");
+    let (code, _, body) = get(&serve.addr, "/");
+    assert_eq!(code, 200);
+    assert!(body.contains("My key accounts"));
+    let during = serve.threads();
+    assert!(
+        during <= before,
+        "{during} threads with 400 idle connections and 32 open pages, {before} before"
+    );
+    // The oldest silent connections were told and closed to make room.
+    let mut first = held.remove(0);
+    first.set_read_timeout(Some(WAIT)).unwrap();
+    let mut answer = String::new();
+    let _ = first.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    // The open pages still follow rebuilds.
+    edit(
+        &root.join("accounts/acme-industrial/account.yaml"),
+        "name: Acme Industrial AS",
+        "name: Acme Industrial Group",
+    );
+    pages[0].expect("reload");
+    pages[31].expect("reload");
+}
+
+/// Serve's output matches a full build of the files now: every file the
+/// full build writes is served with the same bytes, and each of `gone`
+/// (pages of an earlier state that are not in it) is a 404. Waits for the
+/// rebuilds the watcher starts, up to WAIT.
+fn wait_for_full_build_output(
+    serve: &Serve,
+    root: &Path,
+    scratch: &Path,
+    gone: &[String],
+) -> BTreeMap<String, Vec<u8>> {
+    let fresh = scratch.join("fresh");
+    let _ = std::fs::remove_dir_all(&fresh);
+    let opts = kamsite::BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(fresh.clone()),
+        live_reload: true,
+        ..kamsite::BuildOptions::default()
+    };
+    kamsite::build(&opts).unwrap_or_else(|e| panic!("full build failed: {e}"));
+    let want = common::tree(&fresh);
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let mut differ = Vec::new();
+        for (path, bytes) in &want {
+            if path.ends_with(".html") || path.ends_with(".json") {
+                let (code, _, body) = get(&serve.addr, &format!("/{path}"));
+                if code != 200 || body.as_bytes() != bytes.as_slice() {
+                    differ.push(format!("{path} ({code})"));
+                }
+            }
+        }
+        for path in gone.iter().filter(|p| !want.contains_key(*p)) {
+            let (code, _, _) = get(&serve.addr, &format!("/{path}"));
+            if code != 404 {
+                differ.push(format!("{path} still there ({code})"));
+            }
+        }
+        if differ.is_empty() {
+            return want;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve's output still differs from a full build in {differ:?}\n{}",
+            serve.output()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The file watcher as it is, with folders moved at once: an account folder
+/// renamed, a notes folder moved out of the site, into another account and
+/// back, an account folder removed and copied back.
+#[test]
+fn follows_folders_moved_removed_and_put_back() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    common::copy_dir(&common::example(), &root);
+    let serve = Serve::start(&root);
+    let accounts = root.join("accounts");
+    let mut seen = wait_for_full_build_output(&serve, &root, t.path(), &[]);
+    let mut step = |change: &dyn Fn()| {
+        change();
+        let gone: Vec<String> = seen.keys().cloned().collect();
+        seen = wait_for_full_build_output(&serve, &root, t.path(), &gone);
+    };
+    let mv = |from: PathBuf, to: PathBuf| move || std::fs::rename(&from, &to).unwrap();
+    step(&mv(accounts.join("kessler-werke"), accounts.join("kessler-gruppe")));
+    let outside = t.path().join("notes-outside");
+    step(&mv(accounts.join("havbris-energi/notes"), outside.clone()));
+    step(&mv(
+        accounts.join("lindqvist-retail/notes"),
+        accounts.join("lindqvist-retail/old-notes"),
+    ));
+    step(&mv(outside.clone(), accounts.join("lindqvist-retail/notes")));
+    step(&mv(
+        accounts.join("lindqvist-retail/notes"),
+        accounts.join("havbris-energi/notes"),
+    ));
+    step(&|| std::fs::remove_dir_all(accounts.join("helios-pharma")).unwrap());
+    step(&|| {
+        common::copy_dir(
+            &common::example().join("accounts/helios-pharma"),
+            &accounts.join("helios-pharma"),
+        )
+    });
+    // Removed and put back at once, before the watcher settles.
+    step(&|| {
+        std::fs::remove_dir_all(accounts.join("alpenmilch")).unwrap();
+        common::copy_dir(
+            &common::example().join("accounts/alpenmilch"),
+            &accounts.join("alpenmilch"),
+        );
+    });
+    step(&mv(accounts.join("kessler-gruppe"), accounts.join("kessler-werke")));
+    let out = serve.output();
+    assert!(
+        out.lines().filter(|l| l.starts_with("rebuilt in ")).count() >= 9,
+        "{out}"
+    );
 }

@@ -46,8 +46,13 @@ enum Op {
     Rename(u8),
     /// account.yaml: a new latest revenue (every account's share moves).
     Revenue(u8, u8),
-    /// account.yaml: broken YAML, or fixed again.
-    ToggleBroken(u8),
+    /// account.yaml: an unknown key, an error.
+    Break(u8),
+    /// Every account.yaml broken by `Break` fixed again.
+    Fix,
+    /// site.yaml: a new title (everything is built again, into the other
+    /// output folder, and later edits rebuild in place there).
+    Retitle,
     AddNote(u8, u8),
     AddReview(u8, u8, u8),
     AddPlan(u8, u8),
@@ -79,7 +84,9 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => n().prop_map(Op::Rename),
         3 => (n(), n()).prop_map(|(a, v)| Op::Revenue(a, v)),
-        2 => n().prop_map(Op::ToggleBroken),
+        2 => n().prop_map(Op::Break),
+        5 => Just(Op::Fix),
+        1 => Just(Op::Retitle),
         2 => (n(), n()).prop_map(|(a, i)| Op::AddNote(a, i)),
         2 => (n(), n(), n()).prop_map(|(a, i, w)| Op::AddReview(a, i, w)),
         1 => (n(), n()).prop_map(|(a, p)| Op::AddPlan(a, p)),
@@ -238,12 +245,24 @@ impl Site {
                     None => t.to_string(),
                 });
             }
-            Op::ToggleBroken(a) => {
-                let Some(a) = self.account(a) else { return };
-                self.edit(&a.join("account.yaml"), |t| match t.strip_suffix("oops: [\n") {
-                    Some(fixed) => fixed.to_string(),
-                    None => format!("{t}oops: [\n"),
+            Op::Retitle => {
+                let site = self.root.join("site.yaml");
+                self.edit(&site, |t| {
+                    let title = t.lines().find(|l| l.starts_with("title:")).unwrap_or("title:");
+                    t.replacen(title, &format!("title: Portal {n}"), 1)
                 });
+            }
+            Op::Break(a) => {
+                let Some(a) = self.account(a) else { return };
+                self.edit(&a.join("account.yaml"), |t| format!("{t}oops: [\n"));
+            }
+            Op::Fix => {
+                for a in self.accounts() {
+                    let yaml = self.root.join("accounts").join(a).join("account.yaml");
+                    if std::fs::read_to_string(&yaml).is_ok_and(|t| t.contains("oops: [\n")) {
+                        self.edit(&yaml, |t| t.replace("oops: [\n", ""));
+                    }
+                }
             }
             Op::AddNote(a, i) => {
                 let Some(a) = self.account(a) else { return };
@@ -474,14 +493,14 @@ fn run_case(steps: &[Vec<Op>], tally: &mut Tally) -> Result<(), TestCaseError> {
 #[test]
 fn served_output_equals_a_full_build_after_random_edits() {
     let config = Config {
-        cases: 20,
+        cases: 24,
         failure_persistence: None,
         max_shrink_iters: 64,
         ..Config::default()
     };
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let steps = prop::collection::vec(prop::collection::vec(op(), 1..=3), 1..=6);
+    let steps = prop::collection::vec(prop::collection::vec(op(), 1..=3), 1..=8);
     let tally = std::cell::RefCell::new(Tally::default());
     let result = runner.run(&steps, |steps| run_case(&steps, &mut tally.borrow_mut()));
     if let Err(e) = result {
@@ -494,7 +513,87 @@ fn served_output_equals_a_full_build_after_random_edits() {
     );
     // The property is only worth something if the incremental path ran
     // and the outputs were compared, and failures were met too.
-    assert!(tally.incremental >= 50, "{} incremental rebuilds", tally.incremental);
-    assert!(tally.compared >= 35, "{} compared", tally.compared);
-    assert!(tally.failed_both >= 5, "{} failed both ways", tally.failed_both);
+    assert!(tally.incremental >= 80, "{} incremental rebuilds", tally.incremental);
+    assert!(tally.compared >= 50, "{} compared", tally.compared);
+    assert!(tally.failed_both >= 10, "{} failed both ways", tally.failed_both);
+}
+
+/// Which changes take the incremental path, for which accounts.
+#[test]
+fn which_changes_rebuild_which_accounts() {
+    use kamsite::serve::rebuild::{Plan, changed_paths, plan};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_fixture(&root);
+    let opts = BuildOptions {
+        root: root.clone(),
+        out: Some(tmp.path().join("out")),
+        ..BuildOptions::default()
+    };
+    let (built, ws) = kamsite::build_keeping_site(&opts);
+    built.unwrap_or_else(|e| panic!("{e}"));
+    let ws = ws.expect("the site loaded");
+    let accounts = |slugs: &[&str]| Plan::Accounts(slugs.iter().map(|s| s.to_string()).collect());
+    let paths = |ps: &[&str]| ps.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    let plan_of = |ps: &[&str]| plan(&root, Some(&ws), &paths(ps));
+
+    assert_eq!(
+        plan_of(&["accounts/alpenmilch/notes/x.md", "accounts/havbris-energi/account.yaml"]),
+        accounts(&["alpenmilch", "havbris-energi"])
+    );
+    // A folder renamed, as the watcher names it, and removed: the folder is gone.
+    std::fs::rename(root.join("accounts/alpenmilch"), root.join("accounts/alpen")).unwrap();
+    assert_eq!(
+        plan_of(&["accounts/alpenmilch", "accounts/alpen"]),
+        accounts(&["alpen", "alpenmilch"])
+    );
+    // The watcher named only a note: the folders on disk still tell.
+    assert_eq!(
+        plan_of(&["accounts/helios-pharma/notes/x.md"]),
+        accounts(&["alpen", "alpenmilch", "helios-pharma"])
+    );
+    std::fs::rename(root.join("accounts/alpen"), root.join("accounts/alpenmilch")).unwrap();
+    for everything in [
+        &["site.yaml"][..],
+        &["templates/account.html"],
+        &["static/logo.svg"],
+        &["accounts"],
+        &["accounts/Not A Slug/account.yaml"],
+        &["accounts/alpenmilch/notes/x.md", "site.yaml"],
+    ] {
+        assert_eq!(plan_of(everything), Plan::Full, "{everything:?}");
+    }
+    // A folder whose name a full build refuses, whatever the watcher said.
+    std::fs::create_dir(root.join("accounts/Bad Name")).unwrap();
+    assert_eq!(plan_of(&["accounts/alpenmilch/notes/x.md"]), Plan::Full);
+    std::fs::remove_dir(root.join("accounts/Bad Name")).unwrap();
+    // After a failed full build there is nothing to rebuild in part.
+    assert_eq!(
+        plan(&root, None, &paths(&["accounts/alpenmilch/account.yaml"])),
+        Plan::Full
+    );
+
+    // Reads, hidden and editor files are no changes; a rescan is everything.
+    let at = |p: &str| root.join(p);
+    let events = vec![
+        Event::new(EventKind::Access(notify_debouncer_full::notify::event::AccessKind::Any)).add_path(at("site.yaml")),
+        Event::new(EventKind::Create(CreateKind::File)).add_path(at("accounts/alpenmilch/.account.yaml.swp")),
+        Event::new(EventKind::Modify(ModifyKind::Data(DataChange::Any))).add_path(at("accounts/alpenmilch/notes/a.md")),
+        Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(at("accounts/alpenmilch"))
+            .add_path(at("accounts/alpen")),
+    ];
+    assert_eq!(
+        changed_paths(&root, &events),
+        (
+            paths(&[
+                "accounts/alpen",
+                "accounts/alpenmilch",
+                "accounts/alpenmilch/notes/a.md"
+            ]),
+            false
+        )
+    );
+    let rescan = Event::new(EventKind::Other).set_flag(notify_debouncer_full::notify::event::Flag::Rescan);
+    assert_eq!(changed_paths(&root, &[rescan]), (Vec::new(), true));
 }

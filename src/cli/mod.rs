@@ -40,10 +40,17 @@ pub enum NewCommand {
     },
 }
 
-pub fn serve(root: PathBuf, port: u16) -> ExitCode {
+pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr) -> ExitCode {
     if !root.is_dir() {
         eprintln!("error: site folder {} does not exist", root.display());
         return ExitCode::from(2);
+    }
+    let local = kamsite::serve::is_loopback(interface);
+    if !local {
+        eprintln!(
+            "warning: serving on {interface}: anyone who can reach this address can read the internal portal, \
+             internal fields included, without a password; use the default 127.0.0.1 unless that is what you want"
+        );
     }
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -54,10 +61,12 @@ pub fn serve(root: PathBuf, port: u16) -> ExitCode {
     }
     let mut report = |event: Event| match event {
         Event::Listening { url } => {
-            eprintln!(
-                "serving {} at {url} (127.0.0.1 only); press Ctrl-C to stop",
-                root.display()
-            );
+            let reach = if local {
+                "this computer only".to_string()
+            } else {
+                format!("listening on {interface}")
+            };
+            eprintln!("serving {} at {url} ({reach}); press Ctrl-C to stop", root.display());
         }
         Event::Changed { paths } => {
             let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
@@ -116,8 +125,8 @@ pub fn serve(root: PathBuf, port: u16) -> ExitCode {
         Event::WatchError(e) => eprintln!("warning: file watcher: {e}"),
     };
     let opts = ServeOptions {
-        root: root.clone(),
-        port,
+        interface,
+        ..ServeOptions::new(root.clone(), port)
     };
     match kamsite::serve::run(&opts, &stop, &mut report) {
         Ok(()) => {

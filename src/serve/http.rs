@@ -4,57 +4,79 @@
 //! segment is refused, and the file found is canonicalised and must lie
 //! inside the served output folder (symbolic links cannot lead out).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use std::sync::Arc;
 
 use super::Shared;
+use super::hosts::Hosts;
 use super::live;
+use super::message::{Request, Response};
+use super::net::{Handler, Route};
 
-/// Keep-alive comment interval on the event stream; a write to a closed page ends its thread.
-const PING: Duration = Duration::from_secs(15);
+/// The live-reload event stream.
+const EVENTS: &str = "/__kamsite/events";
 
-pub(super) fn accept(server: &Server, shared: &std::sync::Arc<Shared>) {
-    for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(request, &shared));
+/// What `serve` answers: the refusals on the network thread, the rest on
+/// a worker.
+pub(super) struct Site {
+    shared: Arc<Shared>,
+    hosts: Hosts,
+}
+
+impl Site {
+    pub(super) fn new(shared: Arc<Shared>, hosts: Hosts) -> Site {
+        Site { shared, hosts }
     }
 }
 
-fn handle(request: Request, shared: &Shared) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(text(405, "405 Method Not Allowed: kamsite serve is read-only\n"));
-        return;
+impl Handler for Site {
+    fn route(&self, request: &Request) -> Route {
+        if let Some(refusal) = self.hosts.refuse(request) {
+            return Route::Now(refusal);
+        }
+        if !matches!(request.method.as_str(), "GET" | "HEAD") {
+            return Route::Now(Response::text(
+                405,
+                "405 Method Not Allowed: kamsite serve is read-only\n",
+            ));
+        }
+        if request.method == "GET" && path_of(&request.target) == EVENTS {
+            return Route::Stream(stream_start(&self.shared));
+        }
+        Route::Worker
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("").to_string();
-    match path.as_str() {
-        "/__kamsite/events" => events(request, shared),
-        "/__kamsite/live.js" => {
-            let generation = shared.state.lock().map(|s| s.generation).unwrap_or(0);
-            let _ = request.respond(bytes(200, live::script(generation).into_bytes(), "text/javascript"));
-        }
-        "/__kamsite/status" => {
-            let json = shared.state.lock().map(|s| s.json()).unwrap_or_default();
-            let _ = request.respond(bytes(200, json.into_bytes(), "application/json"));
-        }
-        _ => {
-            let served = shared.served.read().ok().and_then(|s| s.clone());
-            let response = match served {
-                Some(out) => {
-                    // A rebuild overwrites files in place under the write lock:
-                    // read whole files under the read lock.
-                    let _reading = shared.files.read();
-                    file_response(&out, &path)
+
+    fn respond(&self, request: &Request) -> Response {
+        let shared = &self.shared;
+        match path_of(&request.target) {
+            EVENTS => Response::new(200, "text/event-stream; charset=utf-8", Vec::new()),
+            "/__kamsite/live.js" => {
+                let generation = shared.state.lock().map(|s| s.generation).unwrap_or(0);
+                Response::new(200, "text/javascript", live::script(generation).into_bytes())
+            }
+            "/__kamsite/status" => {
+                let json = shared.state.lock().map(|s| s.json()).unwrap_or_default();
+                Response::new(200, "application/json", json.into_bytes())
+            }
+            path => {
+                let served = shared.served.read().ok().and_then(|s| s.clone());
+                match served {
+                    Some(out) => {
+                        // A rebuild overwrites files in place under the write lock:
+                        // read whole files under the read lock.
+                        let _reading = shared.files.read();
+                        file_response(&out, path)
+                    }
+                    None => Response::new(503, "text/html; charset=utf-8", NO_BUILD_YET.as_bytes().to_vec()),
                 }
-                None => bytes(503, NO_BUILD_YET.as_bytes().to_vec(), "text/html; charset=utf-8"),
-            };
-            let _ = request.respond(response);
+            }
         }
     }
+}
+
+/// The path of a request target, without query or fragment.
+fn path_of(target: &str) -> &str {
+    target.split(['?', '#']).next().unwrap_or("")
 }
 
 /// Shown while there has been no good build: the live script shows the problems.
@@ -63,35 +85,14 @@ const NO_BUILD_YET: &str = "<!doctype html><html lang=\"en\"><head><meta charset
 <p>The problems are listed in the terminal. Fix them and save: this page reloads by itself.</p>\
 <script src=\"/__kamsite/live.js\"></script></body></html>";
 
-/// The server-sent event stream of one open page.
-fn events(request: Request, shared: &Shared) {
-    let (tx, rx) = mpsc::channel::<String>();
+/// The start of a page's event stream: the response head, then the
+/// current state. Later events follow as builds end (see `Shared::publish`).
+fn stream_start(shared: &Shared) -> Vec<u8> {
     let initial = shared.state.lock().map(|s| s.event_named("status")).unwrap_or_default();
-    if let Ok(mut clients) = shared.clients.lock() {
-        clients.push(tx);
-    }
-    // tiny_http buffers response bodies; an event stream needs each event flushed.
-    let mut w = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
                 Cache-Control: no-store\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n\
                 retry: 500\n\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.write_all(initial.as_bytes()))
-        .and_then(|_| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let chunk = match rx.recv_timeout(PING) {
-            Ok(event) => event,
-            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(chunk.as_bytes()).and_then(|_| w.flush()).is_err() {
-            return;
-        }
-    }
+    format!("{head}{initial}").into_bytes()
 }
 
 /// Where a request path leads inside the output folder.
@@ -112,22 +113,41 @@ pub(super) fn resolve(out: &Path, path: &str) -> Target {
     let Some(decoded) = crate::linkcheck::percent_decode(rest) else {
         return Target::Refused;
     };
-    if decoded.contains(['\0', '\\']) {
+    if decoded.contains(['\0', '\\']) || decoded.chars().any(char::is_control) {
         return Target::Refused;
     }
     let mut file = out.to_path_buf();
+    let mut segments: Vec<&str> = Vec::new();
     for segment in decoded.split('/') {
         match segment {
             "" | "." => {}
             ".." => return Target::Refused,
             s if s.contains(':') => return Target::Refused,
-            s => file.push(s),
+            s => {
+                segments.push(s);
+                file.push(s);
+            }
         }
     }
-    if file.is_dir() {
-        if !decoded.is_empty() && !decoded.ends_with('/') {
-            return Target::Redirect(format!("{path}/"));
-        }
+    let is_dir = file.is_dir();
+    // `//accounts`, `/./accounts/` and `/accounts//acme` name the same
+    // page as their plain form: send the browser there (relative links
+    // need it), never to a `Location` a browser reads as another host.
+    let parts = decoded.split('/').count();
+    let messy = decoded
+        .split('/')
+        .enumerate()
+        .any(|(i, s)| s == "." || (s.is_empty() && i + 1 < parts));
+    let folder = is_dir && !segments.is_empty();
+    if messy || (folder && !decoded.ends_with('/')) {
+        let to = canonical_path(&segments, folder);
+        return if is_safe_location(&to) {
+            Target::Redirect(to)
+        } else {
+            Target::Refused
+        };
+    }
+    if is_dir {
         file.push("index.html");
     }
     let (Ok(real), Ok(base)) = (file.canonicalize(), out.canonicalize()) else {
@@ -143,48 +163,56 @@ pub(super) fn resolve(out: &Path, path: &str) -> Target {
     }
 }
 
-fn file_response(out: &Path, path: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+/// `/` and the segments, percent-encoded where a path needs it, with a
+/// trailing `/` for a folder.
+fn canonical_path(segments: &[&str], folder: bool) -> String {
+    let mut path = String::from("/");
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            path.push('/');
+        }
+        for b in segment.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&b) {
+                path.push(b as char);
+            } else {
+                path.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    if folder {
+        path.push('/');
+    }
+    path
+}
+
+/// A `Location` that stays on this server: one leading `/`, no scheme, no
+/// backslash or control character.
+fn is_safe_location(location: &str) -> bool {
+    location.starts_with('/')
+        && !location.starts_with("//")
+        && !location.contains("://")
+        && !location.contains('\\')
+        && !location.chars().any(char::is_control)
+}
+
+fn file_response(out: &Path, path: &str) -> Response {
     match resolve(out, path) {
         Target::File(f) => match std::fs::read(&f) {
-            Ok(b) => bytes(200, b, content_type(&f)),
+            Ok(b) => Response::new(200, content_type(&f), b),
             Err(_) => not_found(out),
         },
-        Target::Redirect(to) => {
-            let mut r = text(301, &format!("Moved to {to}\n"));
-            if let Ok(h) = Header::from_bytes("Location", to.as_bytes()) {
-                r.add_header(h);
-            }
-            r
-        }
+        Target::Redirect(to) => Response::text(301, &format!("Moved to {to}\n")).with_header("Location", to),
         Target::NotFound => not_found(out),
-        Target::Refused => text(403, "403 Forbidden: the path leads outside the site\n"),
+        Target::Refused => Response::text(403, "403 Forbidden: the path leads outside the site\n"),
     }
 }
 
 /// The site's 404 page with status 404.
-fn not_found(out: &Path) -> Response<std::io::Cursor<Vec<u8>>> {
+fn not_found(out: &Path) -> Response {
     match std::fs::read(out.join("404.html")) {
-        Ok(b) => bytes(404, b, "text/html; charset=utf-8"),
-        Err(_) => text(404, "404 Not Found\n"),
+        Ok(b) => Response::new(404, "text/html; charset=utf-8", b),
+        Err(_) => Response::text(404, "404 Not Found\n"),
     }
-}
-
-fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    bytes(status, body.as_bytes().to_vec(), "text/plain; charset=utf-8")
-}
-
-fn bytes(status: u16, body: Vec<u8>, mime: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let mut r = Response::from_data(body).with_status_code(StatusCode(status));
-    for (k, v) in [
-        ("Content-Type", mime),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-    ] {
-        if let Ok(h) = Header::from_bytes(k, v) {
-            r.add_header(h);
-        }
-    }
-    r
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -251,6 +279,58 @@ mod tests {
         ] {
             assert_eq!(resolve(&out, bad), Target::Refused, "{bad}");
         }
+    }
+
+    /// A path with empty or `.` segments redirects to its plain form, and
+    /// no redirect goes to a `Location` a browser reads as another host.
+    #[test]
+    fn redirects_collapse_slashes_and_stay_on_this_server() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("out");
+        std::fs::create_dir_all(out.join("accounts/acme")).unwrap();
+        std::fs::create_dir_all(out.join("a b")).unwrap();
+        std::fs::write(out.join("index.html"), "home").unwrap();
+        std::fs::write(out.join("style.css"), "css").unwrap();
+        std::fs::write(out.join("accounts/acme/index.html"), "acme").unwrap();
+        let redirect = |p: &str| Target::Redirect(p.to_string());
+        for (from, to) in [
+            ("//accounts", "/accounts/"),
+            ("//accounts/", "/accounts/"),
+            ("///accounts", "/accounts/"),
+            ("/accounts//acme", "/accounts/acme/"),
+            ("/./accounts/", "/accounts/"),
+            ("/%2F%2Faccounts", "/accounts/"),
+            ("//", "/"),
+            ("//style.css", "/style.css"),
+            ("/a%20b", "/a%20b/"),
+        ] {
+            assert_eq!(resolve(&out, from), redirect(to), "{from}");
+        }
+        assert_eq!(
+            resolve(&out, "/accounts/acme/"),
+            Target::File(out.canonicalize().unwrap().join("accounts/acme/index.html"))
+        );
+        for hostile in [
+            "//evil.example",
+            "//evil.example/",
+            "///evil.example",
+            "/%2Fevil.example",
+            "//accounts@evil.example",
+            "/\\evil.example",
+            "//%5Cevil.example",
+            "/http://evil.example",
+            "/%0d%0aLocation:%20x",
+        ] {
+            if let Target::Redirect(to) = resolve(&out, hostile) {
+                assert!(
+                    is_safe_location(&to) && to.starts_with('/') && !to.starts_with("//"),
+                    "{hostile} -> {to}"
+                );
+            }
+        }
+        assert!(!is_safe_location("//evil.example/"));
+        assert!(!is_safe_location("/\\evil.example"));
+        assert!(!is_safe_location("http://evil.example/"));
     }
 
     #[cfg(unix)]

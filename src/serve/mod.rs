@@ -2,20 +2,25 @@
 //!
 //! The site folder is watched recursively with a debounced watcher (editors
 //! that save by writing a temporary file and renaming it over the original
-//! produce a burst of events; the debouncer folds it into one change). Each
-//! change rebuilds the whole site with live reload enabled, into one of two
-//! output folders in turn, so the folder being served is never half written.
-//! Open pages learn about rebuilds over server-sent events: a good build
-//! reloads them, a failed one shows an overlay with the diagnostics on every
-//! page while the last good build stays served. The library reports what
-//! happens through a callback; the CLI prints it.
+//! produce a burst of events; the debouncer folds it into one change). A
+//! change rebuilds the accounts it touches in place, or the whole site into
+//! the other of two output folders (see [`rebuild`]). Open pages learn
+//! about rebuilds over server-sent events: a good build reloads them, a
+//! failed one shows an overlay with the diagnostics on every page while the
+//! last good build stays served. Requests are answered only when addressed
+//! to this computer ([`hosts`]), on a fixed number of threads ([`net`]).
+//! The library reports what happens through a callback; the CLI prints it.
 
+mod hosts;
 mod http;
 mod live;
+mod message;
+pub mod net;
 pub mod rebuild;
 
 pub use rebuild::{Outcome, Plan, Rebuilder};
 
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -37,6 +42,24 @@ pub struct ServeOptions {
     pub root: PathBuf,
     /// 0 picks a free port.
     pub port: u16,
+    /// The address to listen on: 127.0.0.1 unless the portal is to be
+    /// reachable from elsewhere.
+    pub interface: IpAddr,
+}
+
+impl ServeOptions {
+    pub fn new(root: PathBuf, port: u16) -> ServeOptions {
+        ServeOptions {
+            root,
+            port,
+            interface: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        }
+    }
+}
+
+/// Whether `ip` is this computer's own: only this computer can connect.
+pub fn is_loopback(ip: IpAddr) -> bool {
+    hosts::is_loopback(ip)
 }
 
 /// What the server reports to its caller.
@@ -70,19 +93,19 @@ pub(crate) struct Shared {
     files: Arc<RwLock<()>>,
     /// Build generation and, when the last build failed, its problems.
     state: Mutex<live::State>,
-    /// One sender per open page (server-sent events stream).
-    clients: Mutex<Vec<mpsc::Sender<String>>>,
+    /// Sends to every open page's event stream.
+    streams: net::Broadcast,
 }
 
 impl Shared {
+    /// The state changes first: a page connecting meanwhile gets the new
+    /// state as its `status`, and the event again (it reloads once).
     fn publish(&self, state: live::State) {
         let message = state.event();
         if let Ok(mut s) = self.state.lock() {
             *s = state;
         }
-        if let Ok(mut clients) = self.clients.lock() {
-            clients.retain(|tx| tx.send(message.clone()).is_ok());
-        }
+        self.streams.send(&message);
     }
 }
 
@@ -95,19 +118,20 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
         .map_err(|e| format!("cannot open site folder {}: {e}", opts.root.display()))?;
     let work = WorkDir::create()?;
 
-    let server = tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|e| {
+    let addr = SocketAddr::new(opts.interface, opts.port);
+    let listener = net::Listener::bind(addr).map_err(|e| {
         format!(
-            "cannot listen on 127.0.0.1:{}: {e}; choose another port with --port",
+            "cannot listen on {}:{}: {e}; choose another port with --port",
+            hosts::bracketed(opts.interface),
             opts.port
         )
     })?;
-    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(opts.port);
-    let server = Arc::new(server);
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(opts.port);
     let shared = Arc::new(Shared {
         served: RwLock::new(None),
         files: Arc::default(),
         state: Mutex::new(live::State::default()),
-        clients: Mutex::new(Vec::new()),
+        streams: listener.broadcaster(),
     });
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
@@ -119,12 +143,18 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
     publish(&shared, &builder, generation, outcome, report, true);
     builder.prime();
 
-    {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || http::accept(&server, &shared));
-    }
+    let site = http::Site::new(shared.clone(), hosts::Hosts::new(opts.interface, port));
+    let server = listener
+        .serve(net::Limits::default(), Arc::new(site))
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    // All interfaces: this computer's own address is the one to open.
+    let shown = match opts.interface {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
     report(Event::Listening {
-        url: format!("http://127.0.0.1:{port}/"),
+        url: format!("http://{}:{port}/", hosts::bracketed(shown)),
     });
 
     while !stop.load(Ordering::SeqCst) {
@@ -152,7 +182,7 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
         report(Event::Changed { paths });
         publish(&shared, &builder, generation, outcome, report, false);
     }
-    server.unblock();
+    drop(server);
     Ok(())
 }
 

@@ -74,7 +74,7 @@ pub fn plan(root: &Path, ws: Option<&Workspace>, changed: &[String]) -> Plan {
     let Ok(entries) = std::fs::read_dir(root.join("accounts")) else {
         return Plan::Full;
     };
-    let mut on_disk = std::collections::HashSet::new();
+    let mut on_disk: std::collections::HashSet<String> = std::collections::HashSet::new();
     for entry in entries.flatten() {
         let is_dir = match entry.file_type() {
             Ok(t) if !t.is_symlink() => t.is_dir(),
@@ -92,7 +92,7 @@ pub fn plan(root: &Path, ws: Option<&Workspace>, changed: &[String]) -> Plan {
         }
         on_disk.insert(name);
     }
-    slugs.extend(ws.known_slugs().into_iter().filter(|s| !on_disk.contains(s)));
+    slugs.extend(ws.known_slugs().filter(|s| !on_disk.contains(*s)).map(str::to_string));
     slugs.sort();
     slugs.dedup();
     if slugs.is_empty() {

@@ -38,9 +38,15 @@ pub struct Serve {
 
 impl Serve {
     pub fn start(root: &Path) -> Serve {
+        Serve::start_with(root, &[])
+    }
+
+    /// `kamsite serve` with more arguments (`--interface ADDR`).
+    pub fn start_with(root: &Path, args: &[&str]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kamsite"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(args)
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -84,6 +90,18 @@ impl Serve {
                 Err(_) => panic!("timed out waiting for a line; output so far:\n{}", self.output()),
             }
         }
+    }
+
+    /// The process id of serve.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The threads serve runs now (Linux).
+    pub fn threads(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/task", self.pid()))
+            .map(|d| d.count())
+            .unwrap_or_else(|e| panic!("cannot count serve's threads: {e}"))
     }
 
     pub fn output(&self) -> String {
@@ -141,9 +159,17 @@ impl Drop for Serve {
 
 /// A raw HTTP/1.1 GET of `path` exactly as given (no client-side normalising).
 pub fn get(addr: &str, path: &str) -> (u16, String, String) {
+    request(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Send `head` as it is; the status, head and body of the answer.
+pub fn request(addr: &str, head: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(WAIT)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    s.write_all(head.as_bytes()).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
