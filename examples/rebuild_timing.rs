@@ -1,10 +1,13 @@
 //! Time serve's incremental rebuild: one full build, then N rebuilds of one
 //! account, each printed with its per-stage timings.
 //!
-//! cargo run --release --example rebuild_timing -- --root /tmp/kamsite-bench/site-10000 [--slug SLUG] [--runs 5] [--pause 3]
+//! cargo run --release --example rebuild_timing -- --root /tmp/kamsite-bench/site-10000 [--slug SLUG] [--runs 5] [--pause 3] [--edit name|revenue]
 //!
 //! `--pause SECONDS` waits before each edit, as a user does between saves
 //! (serve's process is idle then); without it the rebuilds run back to back.
+//! `--edit revenue` changes the account's latest revenue instead of its
+//! name: every account's share of the portfolio moves, so every profile is
+//! rendered again.
 
 use std::path::PathBuf;
 
@@ -20,6 +23,7 @@ fn main() {
     let mut slug = None;
     let mut runs = 5usize;
     let mut pause = 0.0f64;
+    let mut revenue = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
@@ -28,6 +32,11 @@ fn main() {
             "--slug" => slug = Some(val()),
             "--runs" => runs = val().parse().unwrap_or_else(|_| usage("--runs takes a number")),
             "--pause" => pause = val().parse().unwrap_or_else(|_| usage("--pause takes seconds")),
+            "--edit" => match val().as_str() {
+                "name" => revenue = false,
+                "revenue" => revenue = true,
+                _ => usage("--edit takes name or revenue"),
+            },
             other => usage(&format!("unknown argument {other}")),
         }
     }
@@ -72,13 +81,29 @@ fn main() {
     println!("prime: {} ms", t.elapsed().as_millis());
     for run in 1..=runs {
         std::thread::sleep(std::time::Duration::from_secs_f64(pause));
-        let edited: String = original
-            .lines()
-            .map(|l| match l.strip_prefix("name:") {
-                Some(name) => format!("name:{name} (edit {run})\n"),
-                None => format!("{l}\n"),
-            })
-            .collect();
+        let edited: String = if revenue {
+            // The last `revenue: N` is the latest year's (financials are listed oldest first).
+            match original.rfind("revenue: ") {
+                Some(at) => {
+                    let digits = original[at + 9..].bytes().take_while(u8::is_ascii_digit).count();
+                    format!(
+                        "{}revenue: {}{}",
+                        &original[..at],
+                        1000 * run,
+                        &original[at + 9 + digits..]
+                    )
+                }
+                None => usage("the account has no revenue to edit"),
+            }
+        } else {
+            original
+                .lines()
+                .map(|l| match l.strip_prefix("name:") {
+                    Some(name) => format!("name:{name} (edit {run})\n"),
+                    None => format!("{l}\n"),
+                })
+                .collect()
+        };
         std::fs::write(&yaml, edited).unwrap_or_else(|e| usage(&format!("{}: {e}", yaml.display())));
         let t = Instant::now();
         match kamsite::rebuild_accounts(&opts, &mut ws, std::slice::from_ref(&slug)) {
@@ -103,6 +128,8 @@ fn main() {
 }
 
 fn usage(msg: &str) -> ! {
-    eprintln!("error: {msg}\nusage: rebuild_timing --root DIR [--slug SLUG] [--runs N] [--pause SECONDS]");
+    eprintln!(
+        "error: {msg}\nusage: rebuild_timing --root DIR [--slug SLUG] [--runs N] [--pause SECONDS] [--edit name|revenue]"
+    );
     std::process::exit(2)
 }
