@@ -440,8 +440,14 @@ impl Network {
                 );
             }
         };
+        let head_only = request.method == "HEAD";
         match self.handler.route(&request) {
-            Route::Now(response) => answer_now(&mut p.stream, &response),
+            Route::Now(mut response) => {
+                if head_only {
+                    response.body.clear();
+                }
+                answer_now(&mut p.stream, &response)
+            }
             Route::Stream(start) => {
                 if self.streams.len() >= self.limits.max_streams {
                     return answer_now(
