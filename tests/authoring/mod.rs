@@ -262,6 +262,21 @@ impl Events {
     }
 }
 
+/// Ask for `path` until its body contains `needle` (a rebuild may take
+/// more than one reload event to show, e.g. a folder made and then filled);
+/// the last body seen is returned either way, for the caller's assertion.
+#[allow(dead_code)]
+pub fn wait_for(addr: &str, path: &str, needle: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let (_, _, body) = get(addr, path);
+        if body.contains(needle) || Instant::now() > deadline {
+            return body;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Replace `from` with `to` in a file, the way editors that save by rename do.
 pub fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
