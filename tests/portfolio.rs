@@ -118,7 +118,7 @@ fn attention_items_follow_the_rules() {
     assert!(dashboard.contains("Needs attention <span class=\"count\">10</span>"));
     assert!(dashboard.contains("Bjorn Quiet (cfo) last contacted 2026-08-24, 91 days ago"));
     assert!(dashboard.contains("Account review was due 2026-11-22 (1 day ago)"));
-    assert!(dashboard.contains("href=\"accounts/gamma/\""));
+    assert!(dashboard.contains("href=\"accounts/gamma/index.html\""));
     // Key-account capacity: 3 active key accounts is below the 15-35 guidance.
     assert!(
         dashboard.contains("You manage 3 active key accounts"),

@@ -152,6 +152,10 @@ pub fn render(
         title: &cfg.title,
         company: &cfg.company,
         base_url: &cfg.base_url,
+        links: match cfg.links {
+            crate::config::Links::Files => "files",
+            crate::config::Links::Folders => "folders",
+        },
         currency: &cfg.currency,
         language: &cfg.language,
         today: p.today.to_string(),
@@ -216,8 +220,18 @@ pub fn render(
                 if let Ok(mut made) = search_made.lock() {
                     search_parts.extend(std::mem::take(&mut *made));
                 }
+                let as_script = cfg.links == crate::config::Links::Files;
                 let written = super::search::write_index(site, p, search_parts, &mut |pieces| {
-                    sink.put_pieces(super::search::INDEX_PATH, pieces)
+                    let json = sink.put_pieces(super::search::INDEX_PATH, pieces);
+                    // Opened from disk, a page cannot fetch the index; it loads this script.
+                    if json.is_err() || !as_script {
+                        return json;
+                    }
+                    let mut script: Vec<&[u8]> = Vec::with_capacity(pieces.len() + 2);
+                    script.push(super::search::SCRIPT_HEAD);
+                    script.extend_from_slice(pieces);
+                    script.push(b";\n");
+                    sink.put_pieces(super::search::SCRIPT_PATH, &script)
                 });
                 if !keep {
                     search_parts.clear();
@@ -890,6 +904,7 @@ mod tests {
             title: "Sized",
             company: "Sized",
             base_url: "/",
+            links: "folders",
             currency: "EUR",
             language: "en",
             today: "2026-11-30".into(),
