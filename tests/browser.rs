@@ -267,3 +267,48 @@ fn customer_site_opened_from_disk_follows_its_links() {
     let errors = b.console_errors();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
+
+/// At a phone's 400 px, no stat card's text runs out of its card and no page
+/// is wider than the screen.
+#[test]
+fn stat_cards_fit_a_400_px_screen() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let mut b = Browser::launch();
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 400, "height": 900, "deviceScaleFactor": 1, "mobile": true }),
+    );
+    let pages = [
+        "index.html",
+        "reviews/index.html",
+        "reviews/competitors/halden-controls/index.html",
+        "accounts/kessler-werke/index.html",
+        "accounts/kessler-werke/plans/2026/index.html",
+        "tiers/index.html",
+    ];
+    for page in pages {
+        let url = format!("file://{}/{page}", out.display());
+        b.goto(&url);
+        let stats = b.eval("document.querySelectorAll('.stat').length");
+        // Elements (in cards) whose content is wider than their box, and the page's width.
+        let over = b.eval(
+            "[...document.querySelectorAll('.stat, .stat *')]\
+             .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 400 + 1)\
+             .map(e => e.className + ': ' + e.textContent.trim().slice(0, 40))",
+        );
+        assert_eq!(over, serde_json::json!([]), "{page}: stat cards overflow at 400 px");
+        let width = b.eval("document.documentElement.scrollWidth");
+        let wide = b.eval(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 400 + 1              && !(e.parentElement && e.parentElement.getBoundingClientRect().right > 400 + 1))             .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+        );
+        assert!(
+            width.as_f64().unwrap() <= 400.0,
+            "{page} is {width} px wide at 400 px: {wide}"
+        );
+        b.screenshot(&format!("400px-{}", page.replace('/', "_")));
+        if page == "index.html" {
+            assert!(stats.as_u64().unwrap() >= 6, "{page}: {stats} stat cards");
+        }
+    }
+}

@@ -117,7 +117,7 @@ fn the_analysis_page_shows_the_same_numbers() {
         "No tier 50 % (1 of 2) 0 of 2",
         "Retail 67 % (2 of 3)",
         "Won 2,300 EUR in 4 deals · lost 700 EUR in 3 deals",
-        "1 reviews give no value",
+        "1 review gives no value",
     ] {
         assert!(page.contains(expected), "missing `{expected}` in:\n{page}");
     }

@@ -510,7 +510,19 @@ pub fn render(
             .first()
             .map(|r| r.cells.iter().map(|c| c.stage.as_str()).collect())
             .unwrap_or_default();
+        // The same columns with what each stage means (site.yaml `description`).
+        let stage_details: Vec<serde_json::Value> = stages
+            .iter()
+            .map(|name| {
+                let stage = p.config.stages.iter().find(|s| s.name == *name);
+                serde_json::json!({
+                    "name": name,
+                    "description": stage.and_then(|s| s.description.as_deref()),
+                })
+            })
+            .collect();
         ctx.insert("stages", &stages);
+        ctx.insert("stage_details", &stage_details);
         ctx.insert("stage_chart", &stage_chart(p));
         ctx.insert("total_revenue", &p.summary.revenue_latest);
         let page = Page {
@@ -701,6 +713,7 @@ struct TierRowView<'a> {
     id: Option<&'a str>,
     name: &'a str,
     key: bool,
+    description: Option<&'a str>,
     count: usize,
     revenue: f64,
     revenue_share: Option<f64>,
@@ -727,6 +740,7 @@ fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [Value], html: Option<&[&'a Value]>
             id: r.id.as_deref(),
             name: &r.name,
             key: r.key,
+            description: r.description.as_deref(),
             count: r.accounts.len(),
             revenue: r.revenue,
             revenue_share: r.revenue_share,
