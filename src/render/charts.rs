@@ -407,7 +407,9 @@ pub fn bars(labels: &[String], parts: &[Part], stacked: bool, label: &str) -> St
     } else {
         parts.iter().flat_map(|p| p.data.iter().copied()).fold(0.0, f64::max)
     };
-    let (max, split) = nice_axis(top);
+    // Side by side, each bar's value is printed above it: leave it room
+    // (stacked, the values are inside the bars).
+    let (max, split) = nice_axis(if stacked { top } else { top * LABEL_HEADROOM });
     let mut series = stacked_series(parts, labels.len() <= 16);
     if !stacked {
         for s in &mut series {
