@@ -547,13 +547,15 @@ pub fn matrix_with(points: &[MatrixPoint], spec: &MatrixSpec, memo: &MatrixMemo)
     chart.bubble_min_size = 5.0;
     chart.bubble_max_size = 28.0;
     chart.width = 760.0;
-    chart.height = 580.0;
+    chart.height = 594.0;
     chart.font_family = FONT.into();
+    // Room below the plot for the horizontal axis's name, which is drawn
+    // under the tick labels (`annotate_matrix`).
     chart.margin = Margin {
         left: 8.0,
         top: 8.0,
         right: 20.0,
-        bottom: 8.0,
+        bottom: 22.0,
     };
     chart.legend.position = Some(Position::Top);
     chart.series.colors = vec![
