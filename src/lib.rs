@@ -205,6 +205,12 @@ pub fn check(root: &Path) -> Diagnostics {
                 }
             }
         }
+    } else if site.config.theme.as_deref().is_none_or(render::theme::is_theme_name) {
+        // Rendering reads the templates and static files; with errors that
+        // stop it, read them anyway: check reports their problems too.
+        if let Err(d) = render::theme::load(root, site.config.theme.as_deref()) {
+            diags.extend(d);
+        }
     }
     diags
 }
