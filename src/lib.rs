@@ -270,7 +270,7 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
     let (mut site, diags) = load::load(&opts.root);
     timings.lap("load");
     if let Some(url) = &opts.base_url {
-        site.config.base_url = url.clone();
+        site.config.set_base_url(url);
     }
     // Only a site rendered again (serve) needs what pages show of other accounts.
     let mut inputs = (!cache.releases_texts()).then(incremental::CrossInputs::default);
