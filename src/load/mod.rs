@@ -6,6 +6,7 @@
 //! rest still loads, so one run reports every problem.
 
 mod frontmatter;
+mod recover;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -60,6 +61,16 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
 fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
     let path = root.join("site.yaml");
     if !path.exists() {
+        if root.join("site.yml").is_file() {
+            diags.push(
+                Diagnostic::at_path(
+                    "ignored-file",
+                    "site.yml",
+                    "`site.yml` is not read: the settings file is site.yaml",
+                )
+                .help("rename `site.yml` to `site.yaml`"),
+            );
+        }
         return SiteConfig::default();
     }
     let Some(file) = read_source(root, &path, diags) else {
@@ -70,8 +81,8 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
             crate::validate::config(&file, &raw, diags);
             SiteConfig::resolve(raw)
         }
-        Err(d) => {
-            diags.push(d);
+        Err(ds) => {
+            ds.into_iter().for_each(|d| diags.push(d));
             SiteConfig::default()
         }
     }
@@ -229,12 +240,22 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
                     a.shrink_to_fit();
                     Some((file, a))
                 }
-                Err(d) => {
-                    diags.push(d);
+                Err(ds) => {
+                    ds.into_iter().for_each(|d| diags.push(d));
                     None
                 }
             }
         })
+    } else if dir.join("account.yml").is_file() {
+        diags.push(
+            Diagnostic::at_path(
+                "missing-account-file",
+                &format!("{rel}/account.yml"),
+                "account folder has no account.yaml: `account.yml` is not read",
+            )
+            .help("rename `account.yml` to `account.yaml`: kamsite reads account files ending in `.yaml`"),
+        );
+        None
     } else {
         diags.push(
             Diagnostic::at_path(
@@ -246,6 +267,17 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
         );
         None
     };
+    if account.is_some() && dir.join("account.yml").is_file() {
+        diags.push(Diagnostic {
+            severity: crate::diag::Severity::Warning,
+            ..Diagnostic::at_path(
+                "ignored-file",
+                &format!("{rel}/account.yml"),
+                "`account.yml` is ignored: the account is read from account.yaml",
+            )
+            .help("merge what it holds into account.yaml and delete it")
+        });
+    }
 
     let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
         let meta: NoteMeta = fm
@@ -288,7 +320,7 @@ fn load_docs<T>(
     files: Vec<PathBuf>,
     ahead: &mut Ahead,
     diags: &mut Diagnostics,
-    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Diagnostic>,
+    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Vec<Diagnostic>>,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(files.len());
     for path in files {
@@ -306,7 +338,7 @@ fn load_docs<T>(
                 id,
             ) {
                 Ok(doc) => out.push(doc),
-                Err(d) => diags.push(d),
+                Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
             },
             Err(d) => diags.push(d),
         }
@@ -325,8 +357,8 @@ fn load_plans(root: &Path, files: Vec<PathBuf>, ahead: &mut Ahead, diags: &mut D
         };
         let plan = match yaml::parse(&file, &file.text, Fragment::default()) {
             Ok(p) => p,
-            Err(d) => {
-                diags.push(d);
+            Err(ds) => {
+                ds.into_iter().for_each(|d| diags.push(d));
                 continue;
             }
         };
