@@ -28,6 +28,22 @@ fn at<T>(s: &Spanned<T>, frag: Fragment) -> Pos {
 
 /// Checks on site.yaml itself.
 pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
+    if let Some(theme) = raw
+        .theme
+        .as_ref()
+        .filter(|t| !crate::render::theme::is_theme_name(&t.value))
+    {
+        let mut d = Diagnostic::error(
+            "invalid-theme",
+            file,
+            crate::load::yaml::pos_of_value(theme, Default::default()),
+            format!("theme `{}` is not a folder name under themes/", theme.value),
+        );
+        d.len = theme.value.len().max(1);
+        diags.push(d.help(
+            "a theme comes from the site's themes/ folder: write the folder's name (e.g. `theme: corporate` for themes/corporate/), or remove `theme:` to use the built-in theme",
+        ));
+    }
     let mut seen = HashSet::new();
     for t in raw.tiers.iter().flatten() {
         if !seen.insert(t.id.as_str()) {
