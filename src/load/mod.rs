@@ -449,7 +449,7 @@ const HELD_OPEN: usize = 16;
 /// not cached (a site not read for a while), every read waits for the disk;
 /// asked for together, an account's files come from the disk side by side
 /// and its reader waits about once instead of once per file. A 10,000-account
-/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (README,
+/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (bench/RESULTS.md,
 /// Performance). The first [`HELD_OPEN`] files stay open for their reads.
 struct Ahead(Vec<(PathBuf, Option<std::fs::File>)>);
 
