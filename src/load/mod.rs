@@ -7,6 +7,7 @@
 
 pub mod files;
 mod frontmatter;
+mod recover;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +72,16 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
     // Not even a link: no site.yaml. Anything else there is read (and a
     // FIFO, a folder or a link out of the site refused by name).
     if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        if root.join("site.yml").is_file() {
+            diags.push(
+                Diagnostic::at_path(
+                    "ignored-file",
+                    "site.yml",
+                    "`site.yml` is not read: the settings file is site.yaml",
+                )
+                .help("rename `site.yml` to `site.yaml`"),
+            );
+        }
         return SiteConfig::default();
     }
     let Some(file) = read_source(root, &path, diags) else {
@@ -81,8 +92,8 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
             crate::validate::config(&file, &raw, diags);
             SiteConfig::resolve(raw)
         }
-        Err(d) => {
-            diags.push(d);
+        Err(ds) => {
+            ds.into_iter().for_each(|d| diags.push(d));
             SiteConfig::default()
         }
     }
@@ -259,12 +270,22 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
                     a.shrink_to_fit();
                     Some((file, a))
                 }
-                Err(d) => {
-                    diags.push(d);
+                Err(ds) => {
+                    ds.into_iter().for_each(|d| diags.push(d));
                     None
                 }
             }
         })
+    } else if dir.join("account.yml").is_file() {
+        diags.push(
+            Diagnostic::at_path(
+                "missing-account-file",
+                &format!("{rel}/account.yml"),
+                "account folder has no account.yaml: `account.yml` is not read",
+            )
+            .help("rename `account.yml` to `account.yaml`: kamsite reads account files ending in `.yaml`"),
+        );
+        None
     } else {
         diags.push(
             Diagnostic::at_path(
@@ -276,6 +297,17 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
         );
         None
     };
+    if account.is_some() && dir.join("account.yml").is_file() {
+        diags.push(Diagnostic {
+            severity: crate::diag::Severity::Warning,
+            ..Diagnostic::at_path(
+                "ignored-file",
+                &format!("{rel}/account.yml"),
+                "`account.yml` is ignored: the account is read from account.yaml",
+            )
+            .help("merge what it holds into account.yaml and delete it")
+        });
+    }
 
     let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
         let meta: NoteMeta = fm
@@ -318,7 +350,7 @@ fn load_docs<T>(
     files: Vec<PathBuf>,
     ahead: &mut Ahead,
     diags: &mut Diagnostics,
-    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Diagnostic>,
+    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Vec<Diagnostic>>,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(files.len());
     for path in files {
@@ -336,7 +368,7 @@ fn load_docs<T>(
                 id,
             ) {
                 Ok(doc) => out.push(doc),
-                Err(d) => diags.push(d),
+                Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
             },
             Err(d) => diags.push(d),
         }
@@ -355,8 +387,8 @@ fn load_plans(root: &Path, files: Vec<PathBuf>, ahead: &mut Ahead, diags: &mut D
         };
         let plan = match yaml::parse(&file, &file.text, Fragment::default()) {
             Ok(p) => p,
-            Err(d) => {
-                diags.push(d);
+            Err(ds) => {
+                ds.into_iter().for_each(|d| diags.push(d));
                 continue;
             }
         };
@@ -417,7 +449,7 @@ const HELD_OPEN: usize = 16;
 /// not cached (a site not read for a while), every read waits for the disk;
 /// asked for together, an account's files come from the disk side by side
 /// and its reader waits about once instead of once per file. A 10,000-account
-/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (README,
+/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (bench/RESULTS.md,
 /// Performance). The first [`HELD_OPEN`] files stay open for their reads.
 struct Ahead(Vec<(PathBuf, Option<std::fs::File>)>);
 
