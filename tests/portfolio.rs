@@ -206,6 +206,42 @@ fn dashboard_lists_the_largest_accounts_of_each_attention_kind() {
     assert_eq!(overdue, 22);
 }
 
+#[test]
+fn a_mistyped_factor_is_an_error_and_another_presets_factor_is_not() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path();
+    std::fs::write(site.join("site.yaml"), "matrix:\n  preset: mcdonald\n").unwrap();
+    let account = |slug: &str, scores: &str| {
+        std::fs::create_dir_all(site.join(format!("accounts/{slug}"))).unwrap();
+        std::fs::write(
+            site.join(format!("accounts/{slug}/account.yaml")),
+            format!(
+                "name: {slug}\nscores:\n  profitability: 6\n  reference_value: 5\n  relationship: 5\n  price_position: 5\n  delivery_record: 5\n{scores}"
+            ),
+        )
+        .unwrap();
+    };
+    account("typo", "  growht: 7\n");
+    let (code, err) = common::check_site(site);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("× accounts/typo/account.yaml:8:11: score `growht` is not a factor of the portfolio matrix; did you mean `growth`?"),
+        "{err}"
+    );
+    assert!(err.contains("check failed: 1 error,"), "{err}");
+
+    // A CPM factor under McDonald, and an id close to nothing: not errors.
+    std::fs::remove_dir_all(site.join("accounts/typo")).unwrap();
+    account("other", "  growth: 7\n  cost_to_serve: 4\n  headcount: 3\n");
+    let (code, err) = common::check_site(site);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("account.yaml:9:"), "no word about `cost_to_serve`: {err}");
+    assert!(
+        err.contains("⚠ accounts/other/account.yaml:10:14: score `headcount` is not a factor of the portfolio matrix and is ignored"),
+        "{err}"
+    );
+}
+
 /// A copy of the portfolio fixture with `edit` applied to its site.yaml.
 fn site_with(dir: &std::path::Path, name: &str, edit: impl Fn(String) -> String) -> std::path::PathBuf {
     let site = dir.join(name);

@@ -135,7 +135,12 @@ impl Regions {
             if profile_of == Some(a.slug.as_str()) {
                 docs.extend(self.notes_of(root, a, &b.page).iter().cloned());
             }
-            docs.extend(a.reviews.iter().map(|r| (r.file.clone(), r.body.clone())));
+            docs.extend(
+                a.reviews
+                    .iter()
+                    .filter(|r| !r.meta.draft)
+                    .map(|r| (r.file.clone(), r.body.clone())),
+            );
             docs.extend(
                 a.plans
                     .iter()

@@ -97,7 +97,7 @@ pub(crate) fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
             format!("{} {}", view.attendees.join(" "), excerpt(&note.body(), EXCERPT_CHARS)),
         ));
     }
-    for r in &doc.reviews {
+    for r in doc.reviews.iter().filter(|r| !r.meta.draft) {
         let m = &r.meta;
         let opportunity = m.opportunity.as_ref().map(|o| o.value.as_str()).unwrap_or(&r.id);
         // A review names an opportunity id when it can; search by its title.
