@@ -7,6 +7,7 @@
 
 pub mod files;
 mod frontmatter;
+mod recover;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +72,16 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
     // Not even a link: no site.yaml. Anything else there is read (and a
     // FIFO, a folder or a link out of the site refused by name).
     if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        if root.join("site.yml").is_file() {
+            diags.push(
+                Diagnostic::at_path(
+                    "ignored-file",
+                    "site.yml",
+                    "`site.yml` is not read: the settings file is site.yaml",
+                )
+                .help("rename `site.yml` to `site.yaml`"),
+            );
+        }
         return SiteConfig::default();
     }
     let Some(file) = read_source(root, &path, diags) else {
@@ -81,8 +92,8 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
             crate::validate::config(&file, &raw, diags);
             SiteConfig::resolve(raw)
         }
-        Err(d) => {
-            diags.push(d);
+        Err(ds) => {
+            ds.into_iter().for_each(|d| diags.push(d));
             SiteConfig::default()
         }
     }
@@ -124,7 +135,8 @@ fn read_opened(root: &Path, path: &Path, opened: Option<std::fs::File>, diags: &
     }
 }
 
-/// A slug is lower-case ASCII letters, digits and `-` (SPEC 1).
+/// A slug is lower-case ASCII letters, digits and `-` (SPEC 1). This and
+/// [`slugify`] are the one place the rule lives.
 pub fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -133,29 +145,34 @@ pub fn is_valid_slug(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
-/// Turn a name into a slug: "Acme Industrial AS" -> "acme-industrial-as".
+/// Turn a name in any script into a slug: "Acme Industrial AS" ->
+/// "acme-industrial-as", "Škoda Łódź Çelik" -> "skoda-lodz-celik",
+/// "Газпром нефть" -> "gazprom-neft". Letters are transliterated to ASCII
+/// (deunicode), every run of other characters becomes one `-`. Empty when
+/// nothing in the name transliterates to a letter or digit.
 pub fn slugify(s: &str) -> String {
-    let mut slug = String::new();
+    let mut slug = String::with_capacity(s.len());
     let mut pending_dash = false;
-    for c in s.chars() {
-        let mapped: String = match c {
-            'æ' | 'Æ' => "ae".into(),
-            'ø' | 'Ø' | 'ö' | 'Ö' => "o".into(),
-            'å' | 'Å' | 'ä' | 'Ä' | 'á' | 'à' | 'â' => "a".into(),
-            'ü' | 'Ü' => "u".into(),
-            'é' | 'è' | 'ê' | 'É' => "e".into(),
-            'ß' => "ss".into(),
-            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase().to_string(),
-            _ => String::new(),
-        };
-        if mapped.is_empty() {
-            pending_dash = !slug.is_empty();
-        } else {
-            if pending_dash {
+    let mut push = |c: char, slug: &mut String| {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
                 slug.push('-');
-                pending_dash = false;
             }
-            slug.push_str(&mapped);
+            pending_dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            push(c, &mut slug);
+        } else {
+            // A symbol with no letters (an emoji's name, say) is a separator.
+            match deunicode::deunicode_char(c) {
+                Some(t) if c.is_alphanumeric() => t.chars().for_each(|t| push(t, &mut slug)),
+                _ => push(' ', &mut slug),
+            }
         }
     }
     slug
@@ -253,12 +270,22 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
                     a.shrink_to_fit();
                     Some((file, a))
                 }
-                Err(d) => {
-                    diags.push(d);
+                Err(ds) => {
+                    ds.into_iter().for_each(|d| diags.push(d));
                     None
                 }
             }
         })
+    } else if dir.join("account.yml").is_file() {
+        diags.push(
+            Diagnostic::at_path(
+                "missing-account-file",
+                &format!("{rel}/account.yml"),
+                "account folder has no account.yaml: `account.yml` is not read",
+            )
+            .help("rename `account.yml` to `account.yaml`: kamsite reads account files ending in `.yaml`"),
+        );
+        None
     } else {
         diags.push(
             Diagnostic::at_path(
@@ -270,6 +297,17 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
         );
         None
     };
+    if account.is_some() && dir.join("account.yml").is_file() {
+        diags.push(Diagnostic {
+            severity: crate::diag::Severity::Warning,
+            ..Diagnostic::at_path(
+                "ignored-file",
+                &format!("{rel}/account.yml"),
+                "`account.yml` is ignored: the account is read from account.yaml",
+            )
+            .help("merge what it holds into account.yaml and delete it")
+        });
+    }
 
     let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
         let meta: NoteMeta = fm
@@ -312,7 +350,7 @@ fn load_docs<T>(
     files: Vec<PathBuf>,
     ahead: &mut Ahead,
     diags: &mut Diagnostics,
-    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Diagnostic>,
+    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Vec<Diagnostic>>,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(files.len());
     for path in files {
@@ -330,7 +368,7 @@ fn load_docs<T>(
                 id,
             ) {
                 Ok(doc) => out.push(doc),
-                Err(d) => diags.push(d),
+                Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
             },
             Err(d) => diags.push(d),
         }
@@ -349,8 +387,8 @@ fn load_plans(root: &Path, files: Vec<PathBuf>, ahead: &mut Ahead, diags: &mut D
         };
         let plan = match yaml::parse(&file, &file.text, Fragment::default()) {
             Ok(p) => p,
-            Err(d) => {
-                diags.push(d);
+            Err(ds) => {
+                ds.into_iter().for_each(|d| diags.push(d));
                 continue;
             }
         };
@@ -411,7 +449,7 @@ const HELD_OPEN: usize = 16;
 /// not cached (a site not read for a while), every read waits for the disk;
 /// asked for together, an account's files come from the disk side by side
 /// and its reader waits about once instead of once per file. A 10,000-account
-/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (README,
+/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (bench/RESULTS.md,
 /// Performance). The first [`HELD_OPEN`] files stay open for their reads.
 struct Ahead(Vec<(PathBuf, Option<std::fs::File>)>);
 
@@ -493,6 +531,17 @@ mod tests {
         assert_eq!(slugify("Acme Industrial AS"), "acme-industrial-as");
         assert_eq!(slugify("Bjørnstad & Sønner"), "bjornstad-sonner");
         assert_eq!(slugify("  Müller GmbH "), "muller-gmbh");
+        assert_eq!(slugify("Škoda Łódź Çelik"), "skoda-lodz-celik");
+        assert_eq!(slugify("Газпром нефть"), "gazprom-neft");
+        assert_eq!(slugify("Ærø Ålesund Straße"), "aero-alesund-strasse");
+        assert_eq!(slugify("İstanbul Şişecam"), "istanbul-sisecam");
+        assert_eq!(slugify("Ελληνικά"), "ellenika");
+        assert_eq!(slugify("A/S -- B"), "a-s-b");
+        assert_eq!(slugify("★ ☆ !!"), "");
+        for name in ["東京電力", "Škoda", "Ωmega 7", "日本 Steel"] {
+            let s = slugify(name);
+            assert!(is_valid_slug(&s), "{name} -> {s}");
+        }
     }
 
     #[test]

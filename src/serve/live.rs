@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, cut_long_line};
 
 /// Most problems listed in the overlay; the terminal has them all.
 const MAX_SHOWN: usize = 30;
@@ -94,15 +94,21 @@ fn problem(d: &Diagnostic) -> Problem {
 }
 
 /// Two lines either side of `line`, numbered, with a caret under `column`.
+/// Lines longer than [`LONG_LINE`](crate::diag::LONG_LINE) characters are cut to a window around
+/// the column, as in the terminal.
 pub fn snippet(text: &str, line: usize, column: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
     let first = line.saturating_sub(3);
-    let last = (line + 2).min(lines.len());
+    let shown: Vec<(usize, &str)> = text.lines().enumerate().skip(first).take(line + 2 - first).collect();
+    let last = shown.last().map_or(0, |(i, _)| i + 1);
     let width = last.to_string().len();
     let mut out = String::new();
-    for (i, l) in lines.iter().enumerate().take(last).skip(first) {
+    for (i, l) in shown {
         let n = i + 1;
         let mark = if n == line { ">" } else { " " };
+        let (l, column) = match cut_long_line(l, column) {
+            Some((cut, col)) => (std::borrow::Cow::Owned(cut), col),
+            None => (std::borrow::Cow::Borrowed(l), column),
+        };
         out.push_str(&format!("{mark} {n:>width$} | {l}\n"));
         if n == line {
             let pad: String = l
@@ -132,6 +138,17 @@ mod tests {
     fn snippets_point_at_the_column() {
         let s = snippet("a: 1\nb: [\nc: 3\n", 2, 4);
         assert_eq!(s, "  1 | a: 1\n> 2 | b: [\n    |    ^\n  3 | c: 3\n");
+    }
+
+    #[test]
+    fn snippets_of_long_lines_are_cut_around_the_column() {
+        let text = format!("a: 1\nb: {}x\n", " ".repeat(100_000));
+        let s = snippet(&text, 2, 100_004);
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines.len(), 3, "{s}");
+        assert!(lines[1].starts_with("> 2 | …") && lines[1].ends_with('x'), "{s}");
+        assert_eq!(lines[2].len(), lines[1].chars().count(), "the caret under the x: {s}");
+        assert!(lines[2].ends_with('^'));
     }
 
     #[test]

@@ -1,0 +1,142 @@
+//! Hostile input that once crashed kamsite: lines too long for a snippet,
+//! graphs too deep for recursion. Each gives a located error or a correct
+//! result, never a panic.
+
+mod authoring;
+mod common;
+
+use std::path::Path;
+
+use authoring::{Serve, get, init_site};
+use common::{check_site, kamsite};
+
+const ACCOUNT: &str = "accounts/acme-industrial/account.yaml";
+const NOTE: &str = "accounts/acme-industrial/notes/2026-11-26-quarterly-review.md";
+
+/// 100,000 spaces: a value after them sits past column 65,535, which
+/// miette's snippet drawing cannot format.
+fn pad() -> String {
+    " ".repeat(100_000)
+}
+
+fn replace(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// A starter site with a value past column 100,000 in account.yaml, a note
+/// and site.yaml, and in the note a 100,000-character line just before its error.
+fn long_line_site(root: &Path) {
+    init_site(root);
+    let p = pad();
+    replace(root, ACCOUNT, "tier: foundation", &format!("tier: {p}diamnod"));
+    replace(root, NOTE, "kind: meeting", &format!("kind: {p}meetingg"));
+    replace(
+        root,
+        NOTE,
+        "title: Quarterly review with operations",
+        &format!("title: \"{}\"", "x".repeat(100_000)),
+    );
+    replace(
+        root,
+        "site.yaml",
+        "stale_after_days: 90",
+        &format!("stale_after_days: {p}lots"),
+    );
+}
+
+/// Where each error is: the line is found in the file, the column is past the padding.
+fn long_line_locations(root: &Path) -> Vec<String> {
+    let line_of = |file: &str, needle: &str| {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    };
+    vec![
+        format!(
+            "{ACCOUNT}:{}:100007: unknown tier `diamnod`",
+            line_of(ACCOUNT, "diamnod")
+        ),
+        format!("{NOTE}:{}:100007: unknown value `meetingg`", line_of(NOTE, "meetingg")),
+        format!("site.yaml:{}:100019:", line_of("site.yaml", "lots")),
+    ]
+}
+
+/// Every line kamsite printed is short: long lines are shown as a window.
+fn assert_snippets_cut(out: &str) {
+    assert!(!out.contains("panicked"), "{out}");
+    for line in out.lines() {
+        assert!(line.chars().count() < 400, "a {}-character line", line.chars().count());
+    }
+    // The cut line shows the word at the column, with an ellipsis for what was cut.
+    assert!(out.contains("…"), "{out}");
+    assert!(out.lines().any(|l| l.contains("│ …") && l.contains("diamnod")), "{out}");
+    // A long line around it is cut at the same columns, to stay aligned.
+    assert!(
+        out.lines().any(|l| l.contains("│ …xxxx") && l.ends_with("xx\"")),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_and_build_show_errors_past_column_65535_as_a_window() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    long_line_site(&root);
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(1), "{out}");
+    for location in long_line_locations(&root) {
+        assert!(out.contains(&location), "{location} missing:\n{out}");
+    }
+    assert_snippets_cut(&out);
+    // The header of each snippet names the column in the file, not in the window.
+    assert!(out.contains(&format!("[{ACCOUNT}:")), "{out}");
+
+    let o = kamsite()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains(&long_line_locations(&root)[0]), "{out}");
+    assert_snippets_cut(&out);
+    assert!(!t.path().join("out").exists());
+}
+
+#[test]
+fn serve_starts_on_a_site_with_errors_past_column_65535_and_shows_them_cut() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    long_line_site(&root);
+    let mut serve = Serve::start(&root);
+    let (code, _, state) = get(&serve.addr, "/__kamsite/status");
+    assert_eq!(code, 200);
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    let errors = state["errors"].as_array().expect("the build failed");
+    let tier = errors
+        .iter()
+        .find(|e| e["message"].as_str().unwrap().contains("unknown tier `diamnod`"))
+        .unwrap_or_else(|| panic!("{state}"));
+    assert!(tier["location"].as_str().unwrap().ends_with(":100007"), "{tier}");
+    let snippet = tier["snippet"].as_str().unwrap();
+    let marked = snippet.lines().find(|l| l.starts_with('>')).unwrap();
+    assert!(marked.contains("| …") && marked.contains("diamnod  "), "{snippet}");
+    // The caret sits under the word's first letter.
+    let caret = snippet.lines().find(|l| l.trim_end().ends_with('^')).unwrap();
+    assert_eq!(
+        caret.trim_end().chars().count() - 1,
+        marked.chars().position(|c| c == 'd').unwrap(),
+        "{snippet}"
+    );
+    for e in errors {
+        for line in e["snippet"].as_str().unwrap_or_default().lines() {
+            assert!(line.chars().count() < 200, "{line}");
+        }
+    }
+    assert!(serve.interrupt().success(), "{}", serve.output());
+    assert!(!serve.output().contains("panicked"), "{}", serve.output());
+}
