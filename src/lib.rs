@@ -28,6 +28,7 @@ pub mod model;
 pub mod pdf;
 pub mod redact;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;

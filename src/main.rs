@@ -37,6 +37,14 @@ enum AudienceArg {
     Customer,
 }
 
+/// How `check` prints problems.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into an output folder (atomically).
@@ -84,6 +92,10 @@ enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// `human` (snippets, on stderr), `json` (one JSON object per problem
+        /// per line, on stdout) or `github` (GitHub Actions annotations, on stdout).
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
     },
     /// Preview the site on 127.0.0.1 with live reload; rebuilds on every change.
     Serve {
@@ -160,7 +172,7 @@ fn main() -> ExitCode {
             };
             pdf(&opts, period.as_deref(), out.as_deref())
         }
-        Command::Check { root } => check(&root),
+        Command::Check { root, format } => check(&root, format),
         Command::Serve { root, port, interface } => {
             kamsite::allocator::keep_freed_memory();
             cli::serve(root, port, interface)
@@ -271,13 +283,35 @@ fn summary_line(errors: usize, warnings: usize) -> String {
     format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-fn check(root: &std::path::Path) -> ExitCode {
+fn check(root: &std::path::Path, format: CheckFormat) -> ExitCode {
     if !root.is_dir() {
-        eprintln!("error: site folder {} does not exist", root.display());
+        let message = format!("site folder {} does not exist", root.display());
+        if format == CheckFormat::Github {
+            println!("{}", kamsite::report::github_plain_error(&message));
+        }
+        eprintln!("error: {message}");
         return ExitCode::from(2);
     }
     let diags = kamsite::check(root);
-    let (errors, warnings) = print_diagnostics(diags);
+    let (errors, warnings) = match format {
+        CheckFormat::Human => print_diagnostics(diags),
+        CheckFormat::Json | CheckFormat::Github => {
+            let (errors, warnings) = (diags.error_count(), diags.warning_count());
+            let cwd = std::env::current_dir().ok();
+            let prefix = kamsite::report::path_prefix(root, cwd.as_deref());
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for d in diags.into_sorted() {
+                let line = if format == CheckFormat::Json {
+                    kamsite::report::json_line(&prefix, &d)
+                } else {
+                    kamsite::report::github_line(&prefix, &d)
+                };
+                let _ = writeln!(out, "{line}");
+            }
+            let _ = out.flush();
+            (errors, warnings)
+        }
+    };
     if errors > 0 {
         eprintln!("check failed: {}", summary_line(errors, warnings));
         ExitCode::from(1)
