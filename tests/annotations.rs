@@ -226,3 +226,91 @@ fn a_clean_site_prints_nothing_but_the_summary() {
         assert!(stderr.starts_with("check passed: 0 errors"), "{stderr}");
     }
 }
+
+/// The steps of a job in a parsed workflow.
+fn steps<'a>(workflow: &'a serde_json::Value, job: &str) -> &'a Vec<serde_json::Value> {
+    workflow["jobs"][job]["steps"]
+        .as_array()
+        .unwrap_or_else(|| panic!("job {job} has steps: {workflow}"))
+}
+
+#[test]
+fn init_writes_a_github_workflow_that_checks_pull_requests_and_publishes_main() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let o = kamsite().arg("init").arg(&site).output().unwrap();
+    assert!(o.status.success());
+    let path = site.join(".github/workflows/kamsite.yml");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains(&path.display().to_string()),
+        "init lists the workflow it wrote"
+    );
+    let text = common::read(&path);
+    let w: serde_json::Value = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("not YAML: {e}"));
+    // Runs on pull requests and on pushes to main.
+    assert!(w["on"].as_object().unwrap().contains_key("pull_request"), "{w}");
+    assert_eq!(w["on"]["push"]["branches"], serde_json::json!(["main"]));
+    assert_eq!(w["permissions"], serde_json::json!({ "contents": "read" }));
+
+    let check = steps(&w, "check");
+    let runs: Vec<&str> = check.iter().filter_map(|s| s["run"].as_str()).collect();
+    let annotate = check
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.trim() == "kamsite check --format github")
+        })
+        .unwrap_or_else(|| panic!("a step runs `kamsite check --format github`: {runs:?}"));
+    assert!(annotate.get("if").is_none(), "the check runs on pull requests too");
+    let install = runs.iter().find(|r| r.contains("cargo install")).unwrap();
+    assert!(install.contains("--git \"$KAMSITE_GIT\""), "{install}");
+    assert!(w["env"]["KAMSITE_GIT"].as_str().unwrap().contains("YOUR-ORG"));
+    assert!(text.contains("# REPLACE"), "the placeholder says to replace it");
+    // Build and upload only on main, after the check.
+    let on_main = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'";
+    let build = check
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("kamsite build --out public"))
+        })
+        .unwrap();
+    let checked = check.iter().position(|s| std::ptr::eq(s, annotate)).unwrap();
+    assert!(checked < build);
+    assert_eq!(check[build]["if"], on_main);
+    let upload = check
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
+        })
+        .unwrap();
+    assert_eq!(upload["with"]["path"], "public");
+    assert_eq!(upload["if"], on_main);
+    // The deploy job publishes to Pages with the permissions that needs, on main only.
+    let deploy = &w["jobs"]["deploy"];
+    assert_eq!(deploy["if"], on_main);
+    assert_eq!(deploy["needs"], "check");
+    assert_eq!(deploy["permissions"]["pages"], "write");
+    assert_eq!(deploy["permissions"]["id-token"], "write");
+    assert!(steps(&w, "deploy").iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/deploy-pages@"))
+    }));
+    assert!(text.contains("PUBLIC BY DEFAULT"), "the caveat is in the file");
+    // The site still checks clean with the workflow in it.
+    let (code, _, stderr) = run_check(&site, "github", None);
+    assert_eq!(code, Some(0), "{stderr}");
+    // A second init refuses, naming the workflow among the files it would overwrite.
+    let o = kamsite().arg("init").arg(&site).output().unwrap();
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(".github/workflows/kamsite.yml"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -147,6 +147,11 @@ pub fn init(dir: &Path) -> ExitCode {
             print_created(&created);
             println!("\nNext:\n  kamsite serve --root {}", dir.display());
             println!("  kamsite new account \"Customer Name\" --root {}", dir.display());
+            println!(
+                "\nBefore pushing to GitHub, set KAMSITE_GIT in {} and read its note on\n\
+                 GitHub Pages: a Pages site is public unless made private.",
+                dir.join(kamsite::scaffold::GITHUB_WORKFLOW).display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -25,8 +25,13 @@ pub struct Created {
     pub files: Vec<PathBuf>,
 }
 
+/// Where `init` writes the GitHub Actions workflow: `check --format github`
+/// on pull requests, build and publish to GitHub Pages on main (see docs/ci.md).
+pub const GITHUB_WORKFLOW: &str = ".github/workflows/kamsite.yml";
+
 /// Create a small working site in `dir`: site.yaml with the frameworks spelled
-/// out, two accounts, a note, a review, a plan and the editor schemas.
+/// out, two accounts, a note, a review, a plan, the editor schemas and a
+/// GitHub Actions workflow.
 pub fn init(dir: &Path, today: Date) -> Result<Created, String> {
     if dir.is_file() {
         return Err(format!("{} is a file; give a folder for the new site", dir.display()));
@@ -52,6 +57,7 @@ pub fn init(dir: &Path, today: Date) -> Result<Created, String> {
         ),
         (format!("accounts/acme-industrial/plans/{year}.yaml"), acme_plan(today)),
         ("accounts/borealis-foods/account.yaml".into(), borealis_account(today)),
+        (GITHUB_WORKFLOW.into(), include_str!("kamsite.yml").into()),
     ];
     let existing: Vec<String> = files
         .iter()
