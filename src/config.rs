@@ -46,6 +46,11 @@ pub struct RawConfig {
     pub win_loss: Option<RawWinLoss>,
     /// Days without a note or contact after which an account or contact counts as stale (default 90).
     pub stale_after_days: Option<u32>,
+    /// Ask search engines not to index the internal portal: `robots.txt`
+    /// with `Disallow: /` and a `noindex` meta tag in every page (default
+    /// true). Set false only for a portal that is meant to be public.
+    /// Customer sites are never indexed.
+    pub noindex: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -200,6 +205,9 @@ pub struct SiteConfig {
     pub stages: Vec<Stage>,
     pub win_loss: WinLoss,
     pub stale_after_days: u32,
+    /// site.yaml `noindex`: `robots.txt` disallowing everything and a
+    /// `noindex` meta tag in every page of the internal portal.
+    pub noindex: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -275,6 +283,7 @@ impl SiteConfig {
                 target: win_loss.target.unwrap_or(0.8),
             },
             stale_after_days: raw.stale_after_days.unwrap_or(90),
+            noindex: raw.noindex.unwrap_or(true),
         }
     }
 

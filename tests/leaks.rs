@@ -323,6 +323,7 @@ fn allowed_file(path: &str) -> bool {
     path == ".kamsite"
         || path == "index.html"
         || path == "customer.css"
+        || path == "robots.txt"
         || path == "plans.css"
         || path == "fonts/Roboto-Regular.ttf"
         || path == "fonts/LICENSE.txt"

@@ -140,6 +140,7 @@ fn customer_build_is_the_plan_without_the_internals() {
             "plans.css",
             "plans/2025/index.html",
             "plans/2026/index.html",
+            "robots.txt",
         ]
     );
     let index = text(&read(&out.join("index.html")));

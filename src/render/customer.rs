@@ -133,6 +133,11 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
             files.push(OutputFile::new(name.clone(), bytes.clone()));
         }
     }
+    // Customer plans are private: never indexed, whatever site.yaml says.
+    files.push(OutputFile::new(
+        super::ROBOTS_TXT,
+        super::DISALLOW_ALL.as_bytes().to_vec(),
+    ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

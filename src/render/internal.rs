@@ -161,6 +161,7 @@ pub fn render(
         today: p.today.to_string(),
         audience: "internal",
         generator: concat!("kamsite ", env!("CARGO_PKG_VERSION")),
+        noindex: cfg.noindex,
     };
     let super::Cache {
         contexts,
@@ -584,11 +585,18 @@ pub fn render(
         diags.extend(d);
     }
     diags.extend(profiles);
-    let statics = engine
+    let mut statics: Vec<OutputFile> = engine
         .static_files()
         .iter()
-        .map(|(name, bytes)| OutputFile::new(name.clone(), bytes.clone()));
-    diags.extend(put_all(sink, statics.collect()));
+        .map(|(name, bytes)| OutputFile::new(name.clone(), bytes.clone()))
+        .collect();
+    if cfg.noindex && !engine.static_files().contains_key(super::ROBOTS_TXT) {
+        statics.push(OutputFile::new(
+            super::ROBOTS_TXT,
+            super::DISALLOW_ALL.as_bytes().to_vec(),
+        ));
+    }
+    diags.extend(put_all(sink, statics));
     if diags.has_errors() { Err(diags) } else { Ok(()) }
 }
 
@@ -924,6 +932,7 @@ mod tests {
             today: "2026-11-30".into(),
             audience: "internal",
             generator: "kamsite",
+            noindex: true,
         };
         let make = |template: &'static str| Page {
             path: "accounts/index.html".into(),

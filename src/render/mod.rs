@@ -298,6 +298,13 @@ pub fn customer(opts: &BuildOptions, site: &Site, view: &CustomerSite) -> Result
     customer::render(&engine, view)
 }
 
+/// The file that tells crawlers what not to fetch, at the site's root.
+pub const ROBOTS_TXT: &str = "robots.txt";
+
+/// `robots.txt` of a site no search engine should index: the internal
+/// portal (unless site.yaml says `noindex: false`) and every customer site.
+pub const DISALLOW_ALL: &str = "# kamsite: this site is private; do not index it.\nUser-agent: *\nDisallow: /\n";
+
 /// Site-wide values every template sees as `site`.
 #[derive(Serialize)]
 pub struct SiteInfo<'a> {
@@ -312,6 +319,8 @@ pub struct SiteInfo<'a> {
     pub today: String,
     pub audience: &'static str,
     pub generator: &'static str,
+    /// site.yaml `noindex`: pages carry `<meta name="robots" content="noindex, nofollow">`.
+    pub noindex: bool,
 }
 
 /// A Tera instance with the theme loaded, and what it needs for diagnostics.

@@ -26,7 +26,9 @@ pub(super) fn site_yaml(cfg: &SiteConfig) -> String {
          currency: EUR             # all money values are plain numbers in this currency\n\
          language: en\n\
          # today: 2026-01-31       # pin \"today\" for reproducible builds; default: the build date\n\
-         stale_after_days: 90      # no note / contact for longer than this: stale\n\n\
+         stale_after_days: 90      # no note / contact for longer than this: stale\n\
+         # noindex: true           # robots.txt `Disallow: /` and a noindex tag in every page;\n\
+         #                         # false only for a portal meant to be public\n\n\
          # The portfolio matrix (McDonald & Rogers by default). Each axis is the weighted\n\
          # mean of factor scores (0..10) from account.yaml `scores`; weights are\n\
          # normalised. A score at or above `threshold` is high (top / right).\n\
