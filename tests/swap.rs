@@ -211,7 +211,7 @@ fn kill_9_at_random_moments_leaves_a_whole_old_or_new_site() {
     let site = t.path().join("site");
     gen_corpus::generate(&gen_corpus::Args {
         accounts: 200,
-        notes: 2,
+        notes: 1,
         seed: 11,
         out: site.clone(),
         hugo: None,
