@@ -140,3 +140,25 @@ fn serve_starts_on_a_site_with_errors_past_column_65535_and_shows_them_cut() {
     assert!(serve.interrupt().success(), "{}", serve.output());
     assert!(!serve.output().contains("panicked"), "{}", serve.output());
 }
+
+/// An org chart 30,000 contacts deep: once a stack overflow (exit 134) in
+/// the stakeholder map. `check` passes and `build` draws every card.
+#[test]
+fn a_reports_to_chain_of_30000_contacts_checks_and_builds() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let chain: String = (0..30_000)
+        .map(|k| match k {
+            0 => "  - { id: c0, name: Contact 0 }\n".to_string(),
+            k => format!("  - {{ id: c{k}, name: Contact {k}, reports_to: c{} }}\n", k - 1),
+        })
+        .collect();
+    replace(&root, ACCOUNT, "contacts:\n", &format!("contacts:\n{chain}"));
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(0), "{out}");
+    let site = common::build_to(&root, &t.path().join("out"));
+    let page = common::read(&site.join("accounts/acme-industrial/index.html"));
+    assert!(page.matches("<g class=\"contact\"").count() > 30_000);
+    assert!(page.contains("Contact 29999"));
+}

@@ -461,7 +461,7 @@ pub fn unknown_id(f: &SourceFile, pos: Pos, what: &str, value: &str, ids: &[&str
     match did_you_mean(value, ids.iter().copied()) {
         Some(s) => d.help(format!(
             "did you mean `{s}`? Defined in {defined_in}: {}",
-            ids.join(", ")
+            crate::diag::list_of(ids)
         )),
         None if ids.is_empty() => d.help(format!("nothing is defined in {defined_in}")),
         None => d.help(format!("use {} (defined in {defined_in})", one_of(ids))),
