@@ -162,3 +162,63 @@ fn a_reports_to_chain_of_30000_contacts_checks_and_builds() {
     assert!(page.matches("<g class=\"contact\"").count() > 30_000);
     assert!(page.contains("Contact 29999"));
 }
+
+/// 40 plans in one account: each plan page links the five nearest periods
+/// either side and the account's list, not all 39 others.
+#[test]
+fn a_plan_page_links_the_nearest_periods_only() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let plans = root.join("accounts/acme-industrial/plans");
+    let template = std::fs::read_to_string(plans.join("2026.yaml")).unwrap();
+    std::fs::remove_file(plans.join("2026.yaml")).unwrap();
+    for year in 2000..2040 {
+        let text = template
+            .replace("period: \"2026\"", &format!("period: \"{year}\""))
+            .replace(
+                "title: Joint business plan 2026",
+                &format!("title: Joint business plan {year}"),
+            );
+        std::fs::write(plans.join(format!("{year}.yaml")), text).unwrap();
+    }
+    let site = common::build_to(&root, &t.path().join("out"));
+    let page = common::read(&site.join("accounts/acme-industrial/plans/2020/index.html"));
+    let periods = page
+        .split("class=\"periods\">")
+        .nth(1)
+        .unwrap()
+        .split("</span>")
+        .next()
+        .unwrap();
+    let linked: Vec<&str> = periods
+        .split("/plans/")
+        .skip(1)
+        .map(|s| s.split('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        linked,
+        [
+            "2025", "2024", "2023", "2022", "2021", "2019", "2018", "2017", "2016", "2015"
+        ]
+    );
+    assert!(periods.contains("all 40 plans"), "{periods}");
+    // The newest links the five before it; the account page still lists all.
+    let newest = common::read(&site.join("accounts/acme-industrial/plans/2039/index.html"));
+    assert_eq!(
+        newest
+            .split("class=\"periods\">")
+            .nth(1)
+            .unwrap()
+            .split("</span>")
+            .next()
+            .unwrap()
+            .matches("/plans/")
+            .count(),
+        5
+    );
+    let account = common::read(&site.join("accounts/acme-industrial/index.html"));
+    for year in 2000..2040 {
+        assert!(account.contains(&format!("plans/{year}/")), "{year}");
+    }
+}
