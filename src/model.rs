@@ -442,6 +442,11 @@ impl Outcome {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewMeta {
+    /// A review still being written: it counts nowhere (no page, no win
+    /// rate, no reason ranking) and `check` asks for nothing missing until
+    /// this is removed. `kamsite new review` writes drafts.
+    #[serde(default)]
+    pub draft: bool,
     /// An opportunity id of the account, or a free title.
     #[schemars(with = "Option<String>")]
     pub opportunity: Option<Spanned<String>>,

@@ -68,7 +68,9 @@ pub struct SharedNote {
     pub title: String,
     pub kind: &'static str,
     pub attendees: Vec<String>,
-    /// Markdown source; rendered and sanitised by the render stage.
+    /// Markdown source; rendered and sanitised by the render stage. Not
+    /// serialised: templates get the rendered HTML only.
+    #[serde(skip_serializing)]
     pub body: String,
 }
 
@@ -123,8 +125,14 @@ pub struct CustomerPlan {
     pub kpis: Vec<CustomerKpi>,
     pub milestones: Vec<Milestone>,
     pub governance: CustomerGovernance,
-    /// The plan's Markdown narrative, if any.
+    /// The plan's Markdown narrative, if any. Not serialised: templates
+    /// get the rendered HTML only.
+    #[serde(skip_serializing)]
     pub narrative: Option<String>,
+    /// The narrative's file, for diagnostics about it (`kamsite pdf`); never
+    /// serialised, like every file name.
+    #[serde(skip)]
+    pub narrative_file: Option<crate::diag::SourceFile>,
     /// Against the previous plan of this view (never against an internal
     /// item or a plan the view leaves out).
     pub changes: Option<PlanChanges>,
@@ -177,13 +185,24 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
             .map(|n| SharedNote {
                 id: ids.next(&n.date().map(|d| d.to_string()).unwrap_or_default(), "note"),
                 date: n.date(),
-                title: n.meta.title.clone().unwrap_or_else(|| n.id.clone()),
+                title: n.meta.title.clone().unwrap_or_else(|| untitled(n.meta.kind, n.date())),
                 kind: note_kind(n.meta.kind),
                 attendees: n.meta.attendees.clone(),
                 body: without_comments(&n.body()),
             })
             .collect(),
     }
+}
+
+/// The title of a shared note that has none: its kind and date ("Meeting,
+/// 15 September 2026"), never its file name.
+fn untitled(kind: Option<crate::model::NoteKind>, date: Option<Date>) -> String {
+    let kind = note_kind(kind);
+    let mut title: String = kind[..1].to_ascii_uppercase() + &kind[1..];
+    if let Some(d) = date {
+        title.push_str(&format!(", {}", d.strftime("%-d %B %Y")));
+    }
+    title
 }
 
 /// Ids unique within one list: `base`, then `base-2`, `base-3`, ...
@@ -256,6 +275,7 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, id: String, today: Date) -> CustomerPlan 
                 .collect(),
         },
         narrative: p.narrative.as_ref().map(|f| without_comments(&f.text)),
+        narrative_file: p.narrative.clone(),
         changes: None,
     }
 }
@@ -264,10 +284,14 @@ fn texts(list: &[String]) -> Vec<(&str, bool)> {
     list.iter().map(|t| (t.as_str(), false)).collect()
 }
 
-/// Markdown without its HTML comments (`<!-- ... -->`, an unclosed one to the
-/// end): authors keep remarks there that are not for the customer. The
-/// sanitiser would drop them from the HTML too; here they never enter the view.
+/// Markdown without its comments: HTML comments (`<!-- ... -->`, an
+/// unclosed one to the end) and the `[//]: # (...)` lines Markdown authors
+/// use for remarks (a link definition no text uses). Authors keep remarks
+/// there that are not for the customer. Neither shows in the rendered HTML;
+/// here they never enter the view.
 fn without_comments(md: &str) -> String {
+    let md = without_comment_lines(md);
+    let md = md.as_str();
     let mut out = String::with_capacity(md.len());
     let mut rest = md;
     while let Some(start) = rest.find("<!--") {
@@ -279,6 +303,22 @@ fn without_comments(md: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `md` without its `[//]: #`, `[//]: <>` and `[comment]: #` lines.
+fn without_comment_lines(md: &str) -> String {
+    let is_comment = |line: &str| {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        let lower = t.to_ascii_lowercase();
+        indent <= 3
+            && ["[//]:", "[comment]:", "[#]:"].iter().any(|l| {
+                lower
+                    .strip_prefix(l)
+                    .is_some_and(|rest| rest.trim_start().starts_with('#') || rest.trim_start().starts_with("<>"))
+            })
+    };
+    md.split_inclusive('\n').filter(|l| !is_comment(l)).collect()
 }
 
 /// The comparison outline of an already redacted plan.
@@ -337,7 +377,14 @@ mod tests {
         for doc in &site.accounts {
             for drafts in [false, true] {
                 let view = customer(&site.config, doc, today, drafts);
-                let json = serde_json::to_string(&view).unwrap();
+                let mut json = serde_json::to_string(&view).unwrap();
+                // Held for rendering, not serialised: checked too.
+                for text in view.plans.iter().filter_map(|p| p.narrative.as_ref()) {
+                    json.push_str(text);
+                }
+                for n in &view.notes {
+                    json.push_str(&n.body);
+                }
                 assert!(
                     !json.contains("CANARY") && !json.contains("canary"),
                     "{}: {json}",
@@ -358,6 +405,12 @@ mod tests {
         assert_eq!(without_comments("a<!--x-->b<!--y-->c"), "abc");
         assert_eq!(without_comments("a <!-- unclosed secret"), "a ");
         assert_eq!(without_comments("no comment -->"), "no comment -->");
+        assert_eq!(
+            without_comments("a\n[//]: # (secret)\n  [comment]: <> (more)\nb\n[//]: #\n"),
+            "a\nb\n"
+        );
+        // A link definition that is no comment stays.
+        assert_eq!(without_comments("[docs]: https://e.com\n"), "[docs]: https://e.com\n");
     }
 
     #[test]

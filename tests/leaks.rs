@@ -142,6 +142,11 @@ const CANARIES: &[(&str, Class, bool)] = &[
     ("SHARED_ACME_NOTE_BODY", Shared(ACME), true),
     ("SHARED_ACME_NOTE_FOOTNOTE", Shared(ACME), true),
     ("CANARY_ACME_SHARED_NOTE_HTML_COMMENT", Internal, false),
+    // A shared note without a title: titled from its kind and date, never
+    // from its file name; its Markdown comment is for the author only.
+    ("canary-acme-untitled-note-file", Internal, true),
+    ("SHARED_ACME_UNTITLED_NOTE_BODY", Shared(ACME), true),
+    ("CANARY_ACME_NOTE_MARKDOWN_COMMENT", Internal, false),
     // acme reviews.
     ("canary-acme-review-file", Internal, false),
     ("CANARY_ACME_REVIEW_OPPORTUNITY", Internal, false),
@@ -178,6 +183,7 @@ const CANARIES: &[(&str, Class, bool)] = &[
     ("SHARED_ACME_NARRATIVE_HEADING", Shared(ACME), true),
     ("SHARED_ACME_NARRATIVE_BODY", Shared(ACME), true),
     ("CANARY_ACME_NARRATIVE_HTML_COMMENT", Internal, false),
+    ("CANARY_ACME_NARRATIVE_MARKDOWN_COMMENT", Internal, false),
     ("CANARY_ACME_2025_INTERNAL_OBJECTIVE", Internal, true),
     ("CANARY_ACME_2025_INTERNAL_PRIORITY", Internal, true),
     ("CANARY_ACME_2025_INTERNAL_INITIATIVE", Internal, true),
@@ -456,6 +462,71 @@ fn customer_builds_hold_no_canary() {
             assert_clean_shape(slug, &files);
         }
     }
+}
+
+/// What customer templates are given, not only what the default ones print:
+/// templates that print their whole context show no canary either, and no
+/// raw Markdown (the narrative and notes reach them rendered and redacted).
+#[test]
+fn customer_templates_get_no_canary_and_no_raw_markdown() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&fixture("canary"), &site);
+    std::fs::create_dir_all(site.join("templates/customer")).unwrap();
+    for page in ["index.html", "plan.html"] {
+        std::fs::write(
+            site.join("templates/customer").join(page),
+            "<pre>{{ __tera_context }}</pre>",
+        )
+        .unwrap();
+    }
+    let out = t.path().join("out");
+    let o = kamsite()
+        .args([
+            "build",
+            "--audience",
+            "customer",
+            "--account",
+            ACME,
+            "--drafts",
+            "--root",
+        ])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let files = tree(&out);
+    let context: String = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(_, b)| String::from_utf8_lossy(b).replace("&#x2F;", "/"))
+        .collect();
+    assert!(context.contains("SHARED_ACME_UNTITLED_NOTE_BODY"), "{context}");
+    for (canary, class, _) in CANARIES {
+        if !allowed(*class, ACME, true) {
+            assert!(!context.contains(canary), "customer template context holds {canary}");
+        }
+    }
+    // Rendered HTML is there; the Markdown source is not.
+    assert!(context.contains("SHARED_ACME_NARRATIVE_HEADING"), "{context}");
+    assert!(
+        !context.contains("## SHARED_ACME_NARRATIVE_HEADING"),
+        "raw narrative Markdown in the context"
+    );
+    assert!(!context.contains("[//]"), "a Markdown comment line in the context");
+}
+
+/// A shared note without a title is titled from its kind and date.
+#[test]
+fn an_untitled_shared_note_is_titled_from_its_date() {
+    let t = tempfile::tempdir().unwrap();
+    let files = customer_build(ACME, false, &t.path().join("out"));
+    let index = String::from_utf8_lossy(&files["index.html"]).into_owned();
+    assert!(index.contains("Meeting, 15 September 2026"), "{index}");
+    assert!(index.contains("SHARED_ACME_UNTITLED_NOTE_BODY"), "{index}");
+    assert!(!index.contains("untitled-note-file"), "{index}");
 }
 
 #[test]

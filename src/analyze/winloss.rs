@@ -247,7 +247,7 @@ pub fn analyze<'a>(site: &'a Site, accounts: &[AccountView<'a>]) -> WinLoss<'a> 
     let taxonomy = &site.config.win_loss.reasons;
     let mut reviews: Vec<ReviewView<'a>> = Vec::new();
     for (doc, a) in site.accounts.iter().zip(accounts) {
-        for r in &doc.reviews {
+        for r in doc.reviews.iter().filter(|r| !r.meta.draft) {
             let m = &r.meta;
             let opp_text = m.opportunity.as_ref().map(|o| o.value.as_str());
             let linked = opp_text.and_then(|t| doc.account.opportunities.iter().find(|o| o.id.value == t));

@@ -9,6 +9,27 @@ pub type Split<'a> = (Option<(&'a str, Fragment)>, &'a str);
 pub fn split<'a>(file: &SourceFile, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
+        // Front matter after blank lines is read as Markdown: say so.
+        let blank = text.len() - text.trim_start().len();
+        let rest = &text[blank..];
+        let starts = rest.lines().next().is_some_and(|l| l.trim_end() == "---");
+        if blank > 0 && text[..blank].contains('\n') && starts && rest.lines().skip(1).any(|l| l.trim_end() == "---") {
+            let line = text[..blank].matches('\n').count() + 1;
+            return Err(Diagnostic::error(
+                "front-matter-not-first",
+                file,
+                Pos::new(line, 1),
+                format!(
+                    "front matter must start on line 1, but {} before its `---`",
+                    if line == 2 {
+                        "line 1 is blank".to_string()
+                    } else {
+                        format!("lines 1 to {} are blank", line - 1)
+                    }
+                ),
+            )
+            .help("delete the blank line(s) above `---`: as written, the front matter is read as Markdown text"));
+        }
         return Ok((None, text));
     }
     let mut offset = first_end;
@@ -45,6 +66,18 @@ mod tests {
         assert_eq!(body, "# No front matter\n");
         let (fm, _) = split(&f, "---\r\ntitle: x\r\n---\r\nbody").unwrap();
         assert_eq!(fm.unwrap().0, "title: x\r\n");
+    }
+
+    #[test]
+    fn front_matter_after_a_blank_line_is_named() {
+        let f = SourceFile::new("n.md", "\n\n---\ndate: 2026-01-01\n---\nBody\n");
+        let err = split(&f, &f.text.clone()).unwrap_err();
+        assert_eq!(err.code, "front-matter-not-first");
+        assert_eq!(err.pos, Pos::new(3, 1));
+        assert!(err.message.contains("lines 1 to 2 are blank"), "{}", err.message);
+        // A body that only has a rule after a blank line is a body.
+        let (fm, _) = split(&f, "\n---\nText\n").unwrap();
+        assert!(fm.is_none());
     }
 
     #[test]

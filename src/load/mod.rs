@@ -5,7 +5,9 @@
 //! a diagnostic. A file that fails to parse is left out of the model; the
 //! rest still loads, so one run reports every problem.
 
+pub mod files;
 mod frontmatter;
+mod recover;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +23,7 @@ use yaml::Fragment;
 const READERS_PER_CORE: usize = 8;
 
 /// Largest input file kamsite reads; larger files are reported, not loaded.
-const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+const MAX_FILE_BYTES: u64 = files::TEXT_LIMIT;
 
 /// Load the site at `root`. Problems are returned beside the model.
 pub fn load(root: &Path) -> (Site, Diagnostics) {
@@ -30,20 +32,28 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
 
     let accounts_dir = root.join("accounts");
     let mut dirs: Vec<PathBuf> = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&accounts_dir) {
-        for entry in entries.flatten() {
-            if entry_is(&entry, std::fs::FileType::is_dir) {
-                dirs.push(entry.path());
-            }
-        }
+    let mut refused = Vec::new();
+    let listed = files::check_dir(root, &accounts_dir).and_then(|exists| match exists {
+        true => files::list(root, &accounts_dir, &mut refused),
+        false => Ok(None),
+    });
+    match listed {
+        Ok(entries) => dirs.extend(
+            entries
+                .into_iter()
+                .flatten()
+                .filter(|e| e.kind == files::Kind::Dir)
+                .map(|e| e.path),
+        ),
+        Err(d) => diags.push(d),
     }
-    dirs.sort();
+    refused.into_iter().for_each(|d| diags.push(d));
 
     // When the files are not in the page cache, reading is mostly waiting
     // for the disk: more readers than cores keep it busy (parsing still
     // shares the cores). With the files cached this costs nothing.
     let read_all =
-        || -> Vec<(Option<AccountDoc>, Diagnostics)> { dirs.par_iter().map(|dir| load_account(root, dir)).collect() };
+        || -> Vec<(Option<AccountDoc>, Diagnostics)> { dirs.par_iter().map(|dir| read_account(root, dir)).collect() };
     let readers = rayon::current_num_threads() * READERS_PER_CORE;
     let loaded = match rayon::ThreadPoolBuilder::new().num_threads(readers).build() {
         Ok(pool) => pool.install(read_all),
@@ -59,7 +69,19 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
 
 fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
     let path = root.join("site.yaml");
-    if !path.exists() {
+    // Not even a link: no site.yaml. Anything else there is read (and a
+    // FIFO, a folder or a link out of the site refused by name).
+    if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+        if root.join("site.yml").is_file() {
+            diags.push(
+                Diagnostic::at_path(
+                    "ignored-file",
+                    "site.yml",
+                    "`site.yml` is not read: the settings file is site.yaml",
+                )
+                .help("rename `site.yml` to `site.yaml`"),
+            );
+        }
         return SiteConfig::default();
     }
     let Some(file) = read_source(root, &path, diags) else {
@@ -70,8 +92,8 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
             crate::validate::config(&file, &raw, diags);
             SiteConfig::resolve(raw)
         }
-        Err(d) => {
-            diags.push(d);
+        Err(ds) => {
+            ds.into_iter().for_each(|d| diags.push(d));
             SiteConfig::default()
         }
     }
@@ -84,40 +106,14 @@ pub fn read_source(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<
 
 /// [`read_source`] from `opened`, the file at `path` if it is already open.
 fn read_opened(root: &Path, path: &Path, opened: Option<std::fs::File>, diags: &mut Diagnostics) -> Option<SourceFile> {
+    let bytes = match files::read(root, path, opened, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(r) => {
+            diags.push(r.at(root, path));
+            return None;
+        }
+    };
     let name = display_path(root, path);
-    let unreadable = |e: std::io::Error| Diagnostic::at_path("unreadable", &name, format!("cannot read file: {e}"));
-    // One open, one fstat, the reads: a site has many small files.
-    let file = match opened {
-        Some(f) => Ok(f),
-        None => std::fs::File::open(path),
-    };
-    let read = file.and_then(|mut f| {
-        let len = f.metadata()?.len();
-        if len > MAX_FILE_BYTES {
-            return Ok(Err(len));
-        }
-        let mut bytes = Vec::with_capacity(len as usize + 1);
-        std::io::Read::read_to_end(&mut f, &mut bytes)?;
-        Ok(Ok(bytes))
-    });
-    let bytes = match read {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(len)) => {
-            diags.push(
-                Diagnostic::at_path(
-                    "too-large",
-                    &name,
-                    format!("file is {len} bytes, larger than the 8 MiB limit"),
-                )
-                .help("split the content over several files"),
-            );
-            return None;
-        }
-        Err(e) => {
-            diags.push(unreadable(e));
-            return None;
-        }
-    };
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -139,7 +135,8 @@ fn read_opened(root: &Path, path: &Path, opened: Option<std::fs::File>, diags: &
     }
 }
 
-/// A slug is lower-case ASCII letters, digits and `-` (SPEC 1).
+/// A slug is lower-case ASCII letters, digits and `-` (SPEC 1). This and
+/// [`slugify`] are the one place the rule lives.
 pub fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
@@ -148,29 +145,34 @@ pub fn is_valid_slug(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
-/// Turn a name into a slug: "Acme Industrial AS" -> "acme-industrial-as".
+/// Turn a name in any script into a slug: "Acme Industrial AS" ->
+/// "acme-industrial-as", "Škoda Łódź Çelik" -> "skoda-lodz-celik",
+/// "Газпром нефть" -> "gazprom-neft". Letters are transliterated to ASCII
+/// (deunicode), every run of other characters becomes one `-`. Empty when
+/// nothing in the name transliterates to a letter or digit.
 pub fn slugify(s: &str) -> String {
-    let mut slug = String::new();
+    let mut slug = String::with_capacity(s.len());
     let mut pending_dash = false;
-    for c in s.chars() {
-        let mapped: String = match c {
-            'æ' | 'Æ' => "ae".into(),
-            'ø' | 'Ø' | 'ö' | 'Ö' => "o".into(),
-            'å' | 'Å' | 'ä' | 'Ä' | 'á' | 'à' | 'â' => "a".into(),
-            'ü' | 'Ü' => "u".into(),
-            'é' | 'è' | 'ê' | 'É' => "e".into(),
-            'ß' => "ss".into(),
-            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase().to_string(),
-            _ => String::new(),
-        };
-        if mapped.is_empty() {
-            pending_dash = !slug.is_empty();
-        } else {
-            if pending_dash {
+    let mut push = |c: char, slug: &mut String| {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !slug.is_empty() {
                 slug.push('-');
-                pending_dash = false;
             }
-            slug.push_str(&mapped);
+            pending_dash = false;
+            slug.push(c.to_ascii_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            push(c, &mut slug);
+        } else {
+            // A symbol with no letters (an emoji's name, say) is a separator.
+            match deunicode::deunicode_char(c) {
+                Some(t) if c.is_alphanumeric() => t.chars().for_each(|t| push(t, &mut slug)),
+                _ => push(' ', &mut slug),
+            }
         }
     }
     slug
@@ -178,15 +180,40 @@ pub fn slugify(s: &str) -> String {
 
 /// Load one account folder (also used by serve to reload a changed account).
 pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
+    // `load` checks the folder while listing accounts/; serve names it.
+    if let Err(d) = files::check_dir(root, dir) {
+        let mut diags = Diagnostics::default();
+        diags.push(d);
+        return (None, diags);
+    }
+    read_account(root, dir)
+}
+
+/// [`load_account`] of a folder known to lie inside the site.
+fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
     let mut diags = Diagnostics::default();
     let slug = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let rel = display_path(root, dir);
+    // One listing of the folder says which of account.yaml, notes/,
+    // reviews/ and plans/ are there, and what they are.
+    let mut refused = Vec::new();
+    let entries = match files::list(root, dir, &mut refused) {
+        Ok(entries) => entries.unwrap_or_default(),
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    refused.into_iter().for_each(|d| diags.push(d));
+    let entry = |name: &str| entries.iter().find(|e| e.path.file_name().is_some_and(|n| n == name));
+    let account_path = dir.join("account.yaml");
+    let has_account = entry("account.yaml").is_some();
     if !is_valid_slug(&slug) {
         // Point at the account file when there is one: editors open it.
-        let target = if dir.join("account.yaml").is_file() {
+        let target = if has_account {
             format!("{rel}/account.yaml")
         } else {
             format!("{rel}/")
@@ -201,34 +228,64 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
         );
     }
 
-    let account_path = dir.join("account.yaml");
-    let note_files = files_with_ext(&dir.join("notes"), "md");
-    let review_files = files_with_ext(&dir.join("reviews"), "md");
-    let plan_files = files_in(&dir.join("plans"));
+    let mut folder = |name: &str| -> Vec<PathBuf> {
+        match entry(name) {
+            None => Vec::new(),
+            Some(e) if e.kind == files::Kind::Dir => files_in(root, &e.path, &mut diags),
+            Some(e) => {
+                diags.push(
+                    Diagnostic::at_path(
+                        "not-a-folder",
+                        &display_path(root, &e.path),
+                        format!("`{rel}/{name}` is not a folder"),
+                    )
+                    .help(format!("kamsite reads the files in {rel}/{name}/: make it a folder")),
+                );
+                Vec::new()
+            }
+        }
+    };
+    let mut note_files = folder("notes");
+    let mut review_files = folder("reviews");
+    let plan_files = folder("plans");
+    note_files.retain(|p| p.extension().is_some_and(|e| e == "md"));
+    review_files.retain(|p| p.extension().is_some_and(|e| e == "md"));
     // Only the files load reads: anything else in plans/ (a PDF, say) is
     // not worth reading into the cache.
     let plan_texts = plan_files
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "md"));
     let mut ahead = Ahead::open(
+        root,
         std::iter::once(&account_path)
+            .filter(|_| has_account)
             .chain(&note_files)
             .chain(&review_files)
             .chain(plan_texts),
     );
-    let account = if account_path.is_file() {
+    let account = if has_account {
         read_ahead(root, &account_path, &mut ahead, &mut diags).and_then(|file| {
             match yaml::parse::<Account>(&file, &file.text, Fragment::default()) {
                 Ok(mut a) => {
                     a.shrink_to_fit();
                     Some((file, a))
                 }
-                Err(d) => {
-                    diags.push(d);
+                Err(ds) => {
+                    ds.into_iter().for_each(|d| diags.push(d));
                     None
                 }
             }
         })
+    } else if dir.join("account.yml").is_file() {
+        diags.push(
+            Diagnostic::at_path(
+                "missing-account-file",
+                &format!("{rel}/account.yml"),
+                "account folder has no account.yaml: `account.yml` is not read",
+            )
+            .help("rename `account.yml` to `account.yaml`: kamsite reads account files ending in `.yaml`"),
+        );
+        None
     } else {
         diags.push(
             Diagnostic::at_path(
@@ -240,6 +297,17 @@ pub fn load_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics
         );
         None
     };
+    if account.is_some() && dir.join("account.yml").is_file() {
+        diags.push(Diagnostic {
+            severity: crate::diag::Severity::Warning,
+            ..Diagnostic::at_path(
+                "ignored-file",
+                &format!("{rel}/account.yml"),
+                "`account.yml` is ignored: the account is read from account.yaml",
+            )
+            .help("merge what it holds into account.yaml and delete it")
+        });
+    }
 
     let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
         let meta: NoteMeta = fm
@@ -282,7 +350,7 @@ fn load_docs<T>(
     files: Vec<PathBuf>,
     ahead: &mut Ahead,
     diags: &mut Diagnostics,
-    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Diagnostic>,
+    make: impl Fn(SourceFile, FrontMatter<'_>, Part, String) -> Result<T, Vec<Diagnostic>>,
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(files.len());
     for path in files {
@@ -300,7 +368,7 @@ fn load_docs<T>(
                 id,
             ) {
                 Ok(doc) => out.push(doc),
-                Err(d) => diags.push(d),
+                Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
             },
             Err(d) => diags.push(d),
         }
@@ -319,8 +387,8 @@ fn load_plans(root: &Path, files: Vec<PathBuf>, ahead: &mut Ahead, diags: &mut D
         };
         let plan = match yaml::parse(&file, &file.text, Fragment::default()) {
             Ok(p) => p,
-            Err(d) => {
-                diags.push(d);
+            Err(ds) => {
+                ds.into_iter().for_each(|d| diags.push(d));
                 continue;
             }
         };
@@ -381,16 +449,18 @@ const HELD_OPEN: usize = 16;
 /// not cached (a site not read for a while), every read waits for the disk;
 /// asked for together, an account's files come from the disk side by side
 /// and its reader waits about once instead of once per file. A 10,000-account
-/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (README,
+/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (bench/RESULTS.md,
 /// Performance). The first [`HELD_OPEN`] files stay open for their reads.
 struct Ahead(Vec<(PathBuf, Option<std::fs::File>)>);
 
 impl Ahead {
-    fn open<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> Ahead {
+    fn open<'a>(root: &Path, paths: impl Iterator<Item = &'a PathBuf>) -> Ahead {
         let mut opened: Vec<_> = paths
             .enumerate()
             .map(|(i, path)| {
-                let file = std::fs::File::open(path).ok();
+                // A file that cannot be opened is opened again to be read,
+                // and the reason reported then.
+                let file = files::open(root, path).ok();
                 #[cfg(target_os = "linux")]
                 if let Some(f) = &file {
                     use std::os::fd::AsRawFd;
@@ -420,33 +490,24 @@ fn read_ahead(root: &Path, path: &Path, ahead: &mut Ahead, diags: &mut Diagnosti
     read_opened(root, path, ahead.take(path), diags)
 }
 
-fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut files = files_in(dir);
-    files.retain(|p| p.extension().is_some_and(|e| e == ext));
-    files
-}
-
-/// The files in `dir` (following symbolic links), sorted.
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+/// The files in `dir` that are not folders (links inside the site
+/// followed), sorted; a FIFO or device is listed, to be refused when read.
+fn files_in(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut refused = Vec::new();
+    let files = match files::list(root, dir, &mut refused) {
         Ok(entries) => entries
+            .into_iter()
             .flatten()
-            .filter(|e| entry_is(e, std::fs::FileType::is_file))
-            .map(|e| e.path())
+            .filter(|e| e.kind != files::Kind::Dir)
+            .map(|e| e.path)
             .collect(),
-        Err(_) => Vec::new(),
+        Err(d) => {
+            diags.push(d);
+            Vec::new()
+        }
     };
-    files.sort();
+    refused.into_iter().for_each(|d| diags.push(d));
     files
-}
-
-/// The kind of a folder entry, from the listing where the file system
-/// gives it (no extra system call), else from the file (symbolic links).
-fn entry_is(entry: &std::fs::DirEntry, kind: fn(&std::fs::FileType) -> bool) -> bool {
-    match entry.file_type() {
-        Ok(t) if !t.is_symlink() => kind(&t),
-        _ => std::fs::metadata(entry.path()).is_ok_and(|m| kind(&m.file_type())),
-    }
 }
 
 fn stem(path: &Path) -> String {
@@ -470,6 +531,17 @@ mod tests {
         assert_eq!(slugify("Acme Industrial AS"), "acme-industrial-as");
         assert_eq!(slugify("Bjørnstad & Sønner"), "bjornstad-sonner");
         assert_eq!(slugify("  Müller GmbH "), "muller-gmbh");
+        assert_eq!(slugify("Škoda Łódź Çelik"), "skoda-lodz-celik");
+        assert_eq!(slugify("Газпром нефть"), "gazprom-neft");
+        assert_eq!(slugify("Ærø Ålesund Straße"), "aero-alesund-strasse");
+        assert_eq!(slugify("İstanbul Şişecam"), "istanbul-sisecam");
+        assert_eq!(slugify("Ελληνικά"), "ellenika");
+        assert_eq!(slugify("A/S -- B"), "a-s-b");
+        assert_eq!(slugify("★ ☆ !!"), "");
+        for name in ["東京電力", "Škoda", "Ωmega 7", "日本 Steel"] {
+            let s = slugify(name);
+            assert!(is_valid_slug(&s), "{name} -> {s}");
+        }
     }
 
     #[test]
@@ -480,7 +552,7 @@ mod tests {
         let gone = t.path().join("gone.md");
         std::fs::write(&a, "alpha").unwrap();
         std::fs::write(&b, "beta").unwrap();
-        let mut ahead = Ahead::open([&b, &gone, &a].into_iter());
+        let mut ahead = Ahead::open(t.path(), [&b, &gone, &a].into_iter());
         assert!(ahead.take(&a).is_some());
         assert!(ahead.take(&a).is_none(), "handed out once");
         assert!(ahead.take(&gone).is_none());
@@ -512,7 +584,7 @@ mod tests {
                 p
             })
             .collect();
-        let ahead = Ahead::open(notes.iter());
+        let ahead = Ahead::open(t.path(), notes.iter());
         assert_eq!(ahead.0.iter().filter(|(_, f)| f.is_some()).count(), HELD_OPEN);
 
         let (doc, diags) = load_account(t.path(), &dir);

@@ -7,6 +7,7 @@
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
 
+use super::recover::{Fault, MAX_ERRORS, Mend};
 use crate::diag::{Diagnostic, Pos, SourceFile, did_you_mean, one_of};
 
 /// Where a YAML fragment sits inside its file (front matter starts after `---`).
@@ -16,11 +17,119 @@ pub struct Fragment {
 }
 
 /// Parse `yaml` (the whole of `file`, or the part of it at `at`) into `T`.
-pub fn parse<T: DeserializeOwned>(file: &SourceFile, yaml: &str, at: Fragment) -> Result<T, Diagnostic> {
+/// On error, every error in it: parsing goes on past a bad value or key
+/// (see [`super::recover`]), so one `check` lists them all.
+pub fn parse<T: DeserializeOwned>(file: &SourceFile, yaml: &str, at: Fragment) -> Result<T, Vec<Diagnostic>> {
+    let first = match run::<T>(yaml) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    Err(every_error(file, yaml, at, first, |text| run::<T>(text).err()))
+}
+
+fn run<T: DeserializeOwned>(yaml: &str) -> Result<T, Error> {
     let options = serde_saphyr::options! { with_snippet: false };
     // An empty document is an empty mapping, so an empty site.yaml works.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_saphyr::from_str_with_options::<T>(yaml, options).map_err(|e| to_diagnostic(file, &e, at))
+    serde_saphyr::from_str_with_options::<T>(yaml, options)
+}
+
+/// Where `err` is, as 1-based line and column of the text parsed.
+fn place(err: &Error) -> Option<(usize, usize)> {
+    err.without_snippet()
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| (l.line() as usize, (l.column() as usize).max(1)))
+}
+
+/// `first` and the errors after it in `yaml`, mending the text past each.
+fn every_error(
+    file: &SourceFile,
+    yaml: &str,
+    at: Fragment,
+    first: Error,
+    run: impl Fn(&str) -> Option<Error>,
+) -> Vec<Diagnostic> {
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let mut mend = Mend::new(yaml);
+    let mut err = first;
+    loop {
+        let here = place(&err);
+        let pos = match here {
+            Some((line, column)) => shift(Pos::new(mend.origin(line), column), at),
+            None => shift(Pos::START, at),
+        };
+        let d = to_diagnostic(file, &err, pos);
+        let fault = match (d.code, err.without_snippet()) {
+            ("unknown-key" | "duplicate-key", _) => Some(Fault::Key),
+            ("missing-key", Error::SerdeMissingField { field, .. }) => Some(Fault::Missing(field)),
+            ("unknown-value", Error::SerdeUnknownVariant { expected, .. }) => {
+                Some(Fault::Value(expected.first().copied()))
+            }
+            ("wrong-type" | "unknown-value" | "invalid-date", _) => Some(Fault::Value(None)),
+            _ => None,
+        };
+        let Some(fault) = fault else {
+            if found.is_empty() {
+                found.push(d);
+            } else if let Some(e) = run(yaml).filter(syntax) {
+                // A syntax error of the file itself (not one a mend made):
+                // the parser met it only now.
+                let at_pos = place(&e)
+                    .map(|(l, c)| shift(Pos::new(l, c), at))
+                    .unwrap_or(shift(Pos::START, at));
+                found.push(to_diagnostic(file, &e, at_pos));
+            }
+            break;
+        };
+        found.push(d);
+        let Some((line, column)) = here else { break };
+        if found.len() >= MAX_ERRORS {
+            break;
+        }
+        let mut next = None;
+        let past = |text: &str, mended: (usize, usize), next: &mut Option<Error>| match run(text) {
+            None => {
+                *next = None;
+                true
+            }
+            Some(e) => {
+                let p = place(&e);
+                let beyond = match (fault, p) {
+                    // The key added on the next line must be passed too.
+                    (Fault::Missing(_), Some((l, c))) => l > line + 1 || (l == line && c > column),
+                    (_, Some(p)) => p > mended,
+                    (_, None) => false,
+                };
+                *next = Some(e);
+                beyond
+            }
+        };
+        if !mend.fix(line, column, fault, |text, mended| past(text, mended, &mut next)) {
+            break;
+        }
+        match next {
+            Some(e) => err = e,
+            None => break,
+        }
+    }
+    found
+}
+
+/// Whether `err` is about the text's YAML syntax rather than its values.
+fn syntax(err: &Error) -> bool {
+    place(err).is_some()
+        && !matches!(
+            err.without_snippet(),
+            Error::SerdeUnknownField { .. }
+                | Error::SerdeUnknownVariant { .. }
+                | Error::SerdeInvalidType { .. }
+                | Error::SerdeInvalidValue { .. }
+                | Error::SerdeMissingField { .. }
+                | Error::InvalidScalar { .. }
+                | Error::Unexpected { .. }
+                | Error::NullIntoString { .. }
+        )
 }
 
 /// Shift a position inside a fragment to a position in its file.
@@ -38,21 +147,46 @@ pub fn pos_of_value<T>(v: &crate::model::Spanned<T>, at: Fragment) -> Pos {
     shift(Pos::new(v.line as usize, v.column as usize), at)
 }
 
-fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
+fn to_diagnostic(file: &SourceFile, err: &Error, pos: Pos) -> Diagnostic {
+    let d = describe(file, err, pos);
+    // Keys whose values have a range the type does not say.
+    if d.code == "wrong-type" && key_before(file, pos) == Some("stance") {
+        return d.help("a stance runs from -3 (blocker) to +3 (advocate): write a whole number, e.g. -1 or 2");
+    }
+    d
+}
+
+/// The key whose value starts at `pos` (`stance` in `stance: high`).
+fn key_before(file: &SourceFile, pos: Pos) -> Option<&str> {
+    let line = line_text(file, pos.line);
+    let at = line.char_indices().nth(pos.column.saturating_sub(1)).map(|(b, _)| b)?;
+    let before = line[..at].trim_end().strip_suffix(':')?;
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    Some(&before[start..])
+}
+
+fn describe(file: &SourceFile, err: &Error, pos: Pos) -> Diagnostic {
     let err = err.without_snippet();
-    let pos = err
-        .location()
-        .filter(|l| l.line() > 0)
-        .map(|l| pos_of(&l, at))
-        .unwrap_or(shift(Pos::START, at));
     match err {
         Error::SerdeUnknownField { field, expected, .. } => {
             let mut d = Diagnostic::error("unknown-key", file, pos, format!("unknown key `{field}`"));
             d.len = field.len();
-            let help = match did_you_mean(field, expected.iter().copied()) {
+            let mut help = match did_you_mean(field, expected.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? Allowed keys here: {}", expected.join(", ")),
                 None => format!("allowed keys here: {}", expected.join(", ")),
             };
+            // A key less indented than the entry above it has left that entry.
+            if let Some((here, above, line)) = indentation(file, pos)
+                && here < above
+            {
+                help = format!(
+                    "check the indentation: if `{field}` belongs to the entry on line {line}, indent it \
+                     {above} spaces to line up with its keys. Otherwise: {help}"
+                );
+            }
             d.help(help)
         }
         Error::SerdeUnknownVariant { variant, expected, .. } => {
@@ -71,6 +205,7 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
             Diagnostic::error("wrong-type", file, pos, msg).help(type_help(&expected))
         }
         Error::SerdeMissingField { field, .. } => {
+            let pos = mapping_start(file, pos);
             Diagnostic::error("missing-key", file, pos, format!("missing required key `{field}`"))
                 .help(format!("add `{field}:` to this mapping"))
         }
@@ -93,6 +228,10 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
             );
             d.len = found.len().max(1);
             d.help(type_help(expected))
+        }
+        Error::NullIntoString { .. } => {
+            Diagnostic::error("wrong-type", file, pos, "wrong type: expected text, found nothing")
+                .help("write the text after the `:`, or remove the key")
         }
         Error::DuplicateMappingKey { .. } => {
             let msg = UserMessageFormatter.format_message(err);
@@ -124,24 +263,120 @@ fn to_diagnostic(file: &SourceFile, err: &Error, at: Fragment) -> Diagnostic {
         }
         _ => {
             let msg = UserMessageFormatter.format_message(err).into_owned();
-            if is_date_error(&msg) {
+            if matches!(err, Error::Message { .. }) && is_date_error(&msg) {
                 let found = scalar_at(file, pos);
-                let reason = msg.rsplit(": ").next().unwrap_or(&msg);
-                return Diagnostic::error("invalid-date", file, pos, format!("invalid date `{found}`: {reason}"))
-                    .help("write dates as YYYY-MM-DD, e.g. 2026-03-31");
+                let mut d = Diagnostic::error(
+                    "invalid-date",
+                    file,
+                    pos,
+                    format!("invalid date `{found}`: {}", date_problem(&found)),
+                );
+                d.len = found.len().max(1);
+                return d.help("write dates as YYYY-MM-DD, e.g. 2026-03-31");
             }
-            Diagnostic::error("yaml-syntax", file, pos, format!("invalid YAML: {msg}"))
-                .help("check indentation, `key: value` spacing and quoting around this point")
+            let help = match indentation(file, pos) {
+                Some((here, above, line)) if here != above => format!(
+                    "check the indentation: this line is indented {here} space{}, the keys on line {line} \
+                     by {above}; keys of one mapping must line up exactly, indented with spaces",
+                    if here == 1 { "" } else { "s" }
+                ),
+                _ if line_text(file, pos.line).starts_with(|c: char| c.is_whitespace() && c != ' ') => {
+                    "indent with spaces: YAML does not allow tabs for indentation".into()
+                }
+                _ => "check indentation, `key: value` spacing and quoting around this point".into(),
+            };
+            Diagnostic::error("yaml-syntax", file, pos, format!("invalid YAML: {msg}")).help(help)
         }
     }
 }
 
-/// jiff's messages for a date that does not parse.
+/// jiff's messages for a date that does not parse (the only custom
+/// messages the model's types give).
 fn is_date_error(msg: &str) -> bool {
-    ["year", "month", "day", "date", "civil"]
+    ["year", "month", "day", "date", "civil", "digit"]
         .iter()
         .any(|w| msg.contains(w))
-        && (msg.contains("parse") || msg.contains("range") || msg.contains("invalid"))
+}
+
+/// What is wrong with `found` as a date, in words (not the parser's).
+fn date_problem(found: &str) -> String {
+    let parts: Vec<&str> = found.trim_matches(['"', '\'']).split('-').collect();
+    let numbers: Option<Vec<i32>> = match parts.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => parts.iter().map(|p| p.parse().ok()).collect(),
+        _ => None,
+    };
+    let Some(&[year, month, day]) = numbers.as_deref() else {
+        return "not a date in the form YYYY-MM-DD".into();
+    };
+    if !(1..=12).contains(&month) {
+        return format!("there is no month {month}; months run from 01 to 12");
+    }
+    let first = jiff::civil::Date::new(year as i16, month as i8, 1);
+    match first {
+        Ok(first) if day < 1 || day > i32::from(first.days_in_month()) => {
+            format!("{} {year} has {} days", first.strftime("%B"), first.days_in_month())
+        }
+        _ => "not a date in the form YYYY-MM-DD".into(),
+    }
+}
+
+/// The first key of the block mapping whose key at `pos` the parser names
+/// (it names the last one): up over its other keys and their values.
+fn mapping_start(file: &SourceFile, pos: Pos) -> Pos {
+    let keys = pos.column.saturating_sub(1);
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let mut line = pos.line;
+    while line > 1 {
+        let here = line_text(file, line);
+        // A list item's first key: `- ` puts it at the keys' column.
+        if indent(here) + 2 == keys && here.trim_start().starts_with("- ") {
+            break;
+        }
+        let above = line_text(file, line - 1);
+        let t = above.trim();
+        if t.is_empty() || t.starts_with('#') || indent(above) > keys || indent(above) == keys {
+            line -= 1;
+            continue;
+        }
+        if indent(above) + 2 == keys && t.starts_with("- ") {
+            line -= 1;
+        }
+        break;
+    }
+    // Only a line whose keys start at the column is the mapping's start.
+    let start = line_text(file, line);
+    let first = start.len() - start.trim_start_matches([' ', '-']).len();
+    if first == keys { Pos::new(line, pos.column) } else { pos }
+}
+
+/// Line `n` (1-based) of `file`, without its end of line.
+fn line_text(file: &SourceFile, n: usize) -> &str {
+    file.text.lines().nth(n.saturating_sub(1)).unwrap_or("")
+}
+
+/// For the line at `pos`: its indentation, the column (less one) where the
+/// keys of the closest line above start (after any `- `), and that line's
+/// number. None when there is no line above.
+fn indentation(file: &SourceFile, pos: Pos) -> Option<(usize, usize, usize)> {
+    let here = line_text(file, pos.line);
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let mut n = pos.line.checked_sub(1)?;
+    while n >= 1 {
+        let l = line_text(file, n);
+        let t = l.trim();
+        if !t.is_empty() && !t.starts_with('#') && t != "---" {
+            let mut keys = indent(l);
+            let mut rest = &l[keys..];
+            while let Some(r) = rest.strip_prefix("- ") {
+                let r2 = r.trim_start_matches(' ');
+                keys += 2 + (r.len() - r2.len());
+                rest = r2;
+            }
+            return Some((indent(here), keys, n));
+        }
+        n -= 1;
+    }
+    None
 }
 
 /// The scalar text starting at `pos`, up to the end of its line or flow item.
@@ -149,13 +384,19 @@ fn scalar_at(file: &SourceFile, pos: Pos) -> String {
     let off = file.offset_of(pos.line, pos.column);
     let rest = file.text.get(off..).unwrap_or("");
     let line = rest.lines().next().unwrap_or("");
-    let end = line.find([',', '}', ']', '#']).unwrap_or(line.len());
+    let end = if line.starts_with(['[', '{', '"', '\'']) {
+        super::recover::token_end(line, 0, false)
+    } else {
+        line.find([',', '}', ']', '#']).unwrap_or(line.len())
+    };
     line[..end].trim().to_string()
 }
 
 fn type_help(msg: &str) -> String {
     if msg.contains("text:") {
         "write the item as plain text, or as `{ text: ..., internal: true }`".into()
+    } else if msg.trim() == "text" || msg.contains("a string") {
+        "write plain text here, in quotes if it holds `:`, `#`, `[` or `{`".into()
     } else if msg.contains("date") || msg.contains("Date") {
         "write dates as YYYY-MM-DD, e.g. 2026-03-31".into()
     } else if msg.contains("sequence") || msg.contains("list") {

@@ -407,7 +407,9 @@ pub fn bars(labels: &[String], parts: &[Part], stacked: bool, label: &str) -> St
     } else {
         parts.iter().flat_map(|p| p.data.iter().copied()).fold(0.0, f64::max)
     };
-    let (max, split) = nice_axis(top);
+    // Side by side, each bar's value is printed above it: leave it room
+    // (stacked, the values are inside the bars).
+    let (max, split) = nice_axis(if stacked { top } else { top * LABEL_HEADROOM });
     let mut series = stacked_series(parts, labels.len() <= 16);
     if !stacked {
         for s in &mut series {
@@ -522,11 +524,17 @@ pub fn matrix_with(points: &[MatrixPoint], spec: &MatrixSpec, memo: &MatrixMemo)
     let mut series: Vec<Series> = Vec::new();
     let mut order: Vec<Vec<usize>> = vec![Vec::new(); 4];
     for (g, name) in spec.group_names.iter().enumerate() {
-        let mut data = Vec::new();
-        for (i, p) in points.iter().enumerate().filter(|(_, p)| p.group == g) {
-            data.extend([p.x as f32, p.y as f32, p.revenue.max(min_rev) as f32]);
-            order[g].push(i);
+        // Largest first, the order charts-rs draws bubbles in (so small ones
+        // lie on top); each circle is still matched to its point by the
+        // values it carries (`annotate_matrix`), never by position alone.
+        let mut members: Vec<usize> = (0..points.len()).filter(|&i| points[i].group == g).collect();
+        members.sort_by(|&a, &b| points[b].revenue.total_cmp(&points[a].revenue).then(a.cmp(&b)));
+        let mut data = Vec::with_capacity(members.len() * 3);
+        for &i in &members {
+            let p = &points[i];
+            data.extend([p.x as f32, p.y as f32, bubble_size(p, min_rev)]);
         }
+        order[g] = members;
         series.push(Series::new((*name).to_string(), data));
     }
     // Two invisible points at the axis corners reveal the plot's pixel mapping.
@@ -539,13 +547,15 @@ pub fn matrix_with(points: &[MatrixPoint], spec: &MatrixSpec, memo: &MatrixMemo)
     chart.bubble_min_size = 5.0;
     chart.bubble_max_size = 28.0;
     chart.width = 760.0;
-    chart.height = 580.0;
+    chart.height = 594.0;
     chart.font_family = FONT.into();
+    // Room below the plot for the horizontal axis's name, which is drawn
+    // under the tick labels (`annotate_matrix`).
     chart.margin = Margin {
         left: 8.0,
         top: 8.0,
         right: 20.0,
-        bottom: 8.0,
+        bottom: 22.0,
     };
     chart.legend.position = Some(Position::Top);
     chart.series.colors = vec![
@@ -585,8 +595,21 @@ pub fn matrix_with(points: &[MatrixPoint], spec: &MatrixSpec, memo: &MatrixMemo)
             svg
         }
     };
-    let svg = annotate_matrix(&svg, points, &order, spec, FRAME);
+    let svg = annotate_matrix(&svg, points, &order, min_rev, spec, FRAME);
     responsive(&svg, "Portfolio matrix")
+}
+
+/// The size a bubble is drawn with: its revenue, or the smallest revenue
+/// drawn for an account without one.
+fn bubble_size(p: &MatrixPoint, min_rev: f64) -> f32 {
+    p.revenue.max(min_rev) as f32
+}
+
+/// A value as charts-rs writes it into a mark's `data-` attributes: one
+/// decimal, a trailing ".0" dropped.
+fn data_value(v: f32) -> String {
+    let s = format!("{v:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
 /// Attributes of one `<circle .../>` tag; `key` is written ` name="`.
@@ -599,11 +622,18 @@ fn attr_str<'t>(tag: &'t str, key: &str) -> Option<&'t str> {
     tag[p..].split('"').next()
 }
 
-fn annotate_matrix(svg: &str, points: &[MatrixPoint], order: &[Vec<usize>], spec: &MatrixSpec, frame: &str) -> String {
+fn annotate_matrix(
+    svg: &str,
+    points: &[MatrixPoint],
+    order: &[Vec<usize>],
+    min_rev: f64,
+    spec: &MatrixSpec,
+    frame: &str,
+) -> String {
     // Pass 1: find the frame circles and each bubble's pixel position.
     let mut out = String::with_capacity(svg.len() * 2);
     let mut frame_px: Vec<(f64, f64)> = Vec::new();
-    let mut seen = [0usize; 4];
+    let mut taken = vec![false; points.len()];
     let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new(); // (point, cx, cy, r)
     let mut rest = svg;
     let escaped_names = spec.group_names.map(html_escape);
@@ -621,10 +651,18 @@ fn annotate_matrix(svg: &str, points: &[MatrixPoint], order: &[Vec<usize>], spec
             }
             Some(s) => {
                 let g = (0..4).position(|g| escaped_names[g] == s || spec.group_names[g] == s);
+                // The point this circle draws: the first not yet taken of its
+                // quadrant whose x, y and size are the circle's.
+                let drawn = [" data-x=\"", " data-y=\"", " data-size=\""].map(|k| attr_str(tag, k));
                 let idx = g.and_then(|g| {
-                    let i = order[g].get(seen[g]).copied();
-                    seen[g] += 1;
-                    i
+                    let pos = order[g].iter().position(|&i| {
+                        let p = &points[i];
+                        let want = [p.x as f32, p.y as f32, bubble_size(p, min_rev)].map(data_value);
+                        !taken[i] && (0..3).all(|k| drawn[k] == Some(want[k].as_str()))
+                    });
+                    let i = order[g][pos?];
+                    taken[i] = true;
+                    Some(i)
                 });
                 match idx {
                     Some(i) => {
@@ -809,5 +847,42 @@ mod tests {
         assert!(svg.contains("quadrant-lines"));
         assert!(svg.contains(">Strategic</text>"));
         assert!(!svg.contains("__frame"));
+    }
+
+    #[test]
+    fn matrix_names_each_bubble_with_its_own_account() {
+        // Alphabetical order is the reverse of revenue order within the quadrant.
+        let point = |name: &'static str, x: f64, y: f64, revenue: f64| MatrixPoint {
+            name,
+            x,
+            y,
+            revenue,
+            group: 1,
+            tooltip: name.into(),
+            href: format!("{}/", name.to_lowercase()),
+        };
+        let pts = vec![
+            point("Alpha", 6.0, 6.0, 1e5),
+            point("Beta", 7.0, 7.0, 5e5),
+            point("Gamma", 8.0, 9.0, 9e6),
+        ];
+        let spec = MatrixSpec {
+            x_name: "Strength",
+            y_name: "Attractiveness",
+            x_threshold: 5.0,
+            y_threshold: 5.0,
+            group_names: ["Star", "Strategic", "Streamline", "Status"],
+            labels: 0,
+        };
+        let svg = matrix(&pts, &spec);
+        for p in &pts {
+            let link = format!("<a href=\"{}\">", p.href);
+            let at = svg.find(&link).unwrap_or_else(|| panic!("{link} in {svg}"));
+            let tag = &svg[at..at + svg[at..].find("</a>").unwrap()];
+            assert!(tag.contains(&format!("data-x=\"{}\"", p.x)), "{tag}");
+            assert!(tag.contains(&format!("data-y=\"{}\"", p.y)), "{tag}");
+            assert!(tag.contains(&format!("data-size=\"{}\"", p.revenue)), "{tag}");
+            assert!(tag.contains(&format!("<title>{}</title>", p.name)), "{tag}");
+        }
     }
 }

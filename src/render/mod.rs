@@ -9,6 +9,7 @@ pub mod charts;
 mod customer;
 mod filters;
 mod internal;
+mod links;
 pub mod markdown;
 mod plans;
 mod reviews;
@@ -304,6 +305,8 @@ pub struct SiteInfo<'a> {
     /// Our company's name (site.yaml `company`, else the title).
     pub company: &'a str,
     pub base_url: &'a str,
+    /// `files` or `folders`: how links to pages are written (site.yaml `links`).
+    pub links: &'static str,
     pub currency: &'a str,
     pub language: &'a str,
     pub today: String,
@@ -316,6 +319,8 @@ pub struct Engine {
     tera: Tera,
     theme: theme::Theme,
     pub live_reload: bool,
+    /// site.yaml `links: files`: folder links are written `…/index.html`.
+    file_links: bool,
 }
 
 /// One page to render: output path, template name, context.
@@ -338,13 +343,14 @@ impl Engine {
             .collect();
         if let Err(e) = tera.add_raw_templates(sources) {
             let mut d = Diagnostics::default();
-            d.push(template_error(&theme, &e));
+            d.push(template_error(&theme, &e, None));
             return Err(d);
         }
         Ok(Engine {
             tera,
             theme,
             live_reload: opts.live_reload,
+            file_links: site.config.links == crate::config::Links::Files,
         })
     }
 
@@ -358,7 +364,7 @@ impl Engine {
         self.tera
             .render(template, ctx)
             .map(tera::Value::from)
-            .map_err(|e| template_error(&self.theme, &e))
+            .map_err(|e| template_error(&self.theme, &e, Some(template)))
     }
 
     /// Render one page per item, building each page's context only when it
@@ -435,8 +441,9 @@ impl Engine {
         };
         let html = match rendered {
             Ok(h) => h,
-            Err(e) => return Some(template_error(&self.theme, &e)),
+            Err(e) => return Some(template_error(&self.theme, &e, Some(p.template))),
         };
+        let html = if self.file_links { links::to_files(html) } else { html };
         let html = if self.live_reload {
             inject_live_reload(html)
         } else {
@@ -481,8 +488,9 @@ fn inject_live_reload(mut html: String) -> String {
     html
 }
 
-/// A Tera error as a diagnostic pointing into the template file.
-fn template_error(theme: &theme::Theme, e: &tera::Error) -> Diagnostic {
+/// A Tera error as a diagnostic pointing into the template file: the file
+/// the error names, else `rendering`, the template being rendered.
+fn template_error(theme: &theme::Theme, e: &tera::Error, rendering: Option<&str>) -> Diagnostic {
     use tera::ErrorKind;
     let (name, pos, msg) = match e.kind() {
         ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
@@ -499,8 +507,19 @@ fn template_error(theme: &theme::Theme, e: &tera::Error) -> Diagnostic {
             format!("template extends `{parent}`, which does not exist"),
         ),
         ErrorKind::TemplateNotFound(t) => (None, Pos::START, format!("template `{t}` not found")),
-        _ => (None, Pos::START, e.to_string()),
+        ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
+            (Some(tpl.to_string()), Pos::START, e.to_string())
+        }
+        _ => {
+            let msg = e.to_string();
+            (
+                None,
+                Pos::START,
+                msg.strip_prefix("error: ").unwrap_or(&msg).to_string(),
+            )
+        }
     };
+    let name = name.or(rendering.map(str::to_string));
     let help = "fix the template; a site's templates/NAME.html overrides the theme's template of the same name";
     match name.as_deref().and_then(|n| theme.templates.get(n)) {
         Some(src) => {
@@ -509,8 +528,34 @@ fn template_error(theme: &theme::Theme, e: &tera::Error) -> Diagnostic {
             d.len = 1;
             d
         }
-        None => Diagnostic::at_path("template", name.as_deref().unwrap_or("templates"), msg).help(help),
+        // The error names no file: the template that holds the `name` it
+        // complains about (an unknown filter or included template), the
+        // site's own templates first.
+        None if let Some((text, word)) = holding_named(theme, &msg) => {
+            let off = text.text.find(word).unwrap_or(0);
+            let (line, col) = text.line_col(off);
+            let len = word.len().max(1);
+            let mut d = Diagnostic::error("template", text, Pos::new(line, col), msg.clone()).help(help);
+            d.len = len;
+            d
+        }
+        None => {
+            let what = match name.as_deref() {
+                Some(n) => format!("templates/{n}"),
+                None => "templates".into(),
+            };
+            Diagnostic::at_path("template", &what, msg).help(help)
+        }
     }
+}
+
+/// The template file that holds the first `quoted` word of `msg`, and the
+/// word: the site's templates before the theme's.
+fn holding_named<'a, 'm>(theme: &'a theme::Theme, msg: &'m str) -> Option<(&'a crate::diag::SourceFile, &'m str)> {
+    let word = msg.split('`').nth(1).filter(|w| !w.is_empty())?;
+    let mut files: Vec<&crate::diag::SourceFile> = theme.templates.values().map(|t| &t.file).collect();
+    files.sort_by_key(|f| !f.name.starts_with("templates/"));
+    files.into_iter().find(|f| f.text.contains(word)).map(|f| (f, word))
 }
 
 /// Template variables that were replaced, with what a template uses now.
@@ -553,6 +598,11 @@ fn template_code(line: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `../` repeated for the depth of `path` (e.g. `accounts/acme/index.html` -> `../../`).
+/// `html` as a `links: files` site writes it (see `links`).
+pub fn file_links(html: String) -> String {
+    links::to_files(html)
+}
+
 pub fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }

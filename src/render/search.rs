@@ -17,6 +17,13 @@ use crate::model::{AccountDoc, Site};
 /// Where the index is written, relative to the output root.
 pub const INDEX_PATH: &str = "search/index.json";
 
+/// The same index as a script setting a global, for a site opened from disk
+/// (`links: files`), where the page cannot fetch a file.
+pub const SCRIPT_PATH: &str = "search/index.js";
+
+/// What the script puts before the index.
+pub const SCRIPT_HEAD: &[u8] = b"window.kamsiteSearchIndex = ";
+
 /// Longest note excerpt in the index, in characters.
 const EXCERPT_CHARS: usize = 240;
 
@@ -90,7 +97,7 @@ pub(crate) fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
             format!("{} {}", view.attendees.join(" "), excerpt(&note.body(), EXCERPT_CHARS)),
         ));
     }
-    for r in &doc.reviews {
+    for r in doc.reviews.iter().filter(|r| !r.meta.draft) {
         let m = &r.meta;
         let opportunity = m.opportunity.as_ref().map(|o| o.value.as_str()).unwrap_or(&r.id);
         // A review names an opportunity id when it can; search by its title.

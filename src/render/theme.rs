@@ -5,7 +5,7 @@
 //! when site.yaml names one, then the default theme built into the binary.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, SourceFile};
 
@@ -90,37 +90,51 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, Diagnostics> {
 
     let mut layers = Vec::new();
     if let Some(name) = theme.filter(|t| *t != "default") {
-        let dir = root.join("themes").join(name);
-        if !dir.is_dir() {
+        // A folder name, not a path: a theme comes from themes/ only.
+        if !is_theme_name(name) {
             diags.push(
                 Diagnostic::at_path(
-                    "unknown-theme",
+                    "invalid-theme",
                     "site.yaml",
-                    format!("theme `{name}` not found: no folder themes/{name}/"),
+                    format!("theme `{name}` is not a folder name under themes/"),
                 )
-                .help("create themes/<name>/templates/, or remove `theme:` to use the built-in theme"),
+                .help(THEME_HELP),
             );
             return Err(diags);
         }
-        layers.push(dir);
+        let dir = root.join("themes").join(name);
+        match crate::load::files::check_dir(root, &dir) {
+            Ok(true) => layers.push(dir),
+            Ok(false) => {
+                diags.push(
+                    Diagnostic::at_path(
+                        "unknown-theme",
+                        "site.yaml",
+                        format!("theme `{name}` not found: no folder themes/{name}/"),
+                    )
+                    .help("create themes/<name>/templates/, or remove `theme:` to use the built-in theme"),
+                );
+                return Err(diags);
+            }
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        }
     }
     layers.push(root.to_path_buf());
     for layer in layers {
-        for (rel, path) in files_under(&layer.join("templates")) {
+        for (rel, path) in files_under(root, &layer.join("templates"), &mut diags) {
             if let Some(file) = crate::load::read_source(root, &path, &mut diags) {
                 templates.insert(rel.clone(), TemplateSource { name: rel, file });
             }
         }
-        for (rel, path) in files_under(&layer.join("static")) {
-            match std::fs::read(&path) {
+        for (rel, path) in files_under(root, &layer.join("static"), &mut diags) {
+            match crate::load::files::read(root, &path, None, crate::load::files::STATIC_LIMIT) {
                 Ok(bytes) => {
                     static_files.insert(rel, bytes);
                 }
-                Err(e) => diags.push(Diagnostic::at_path(
-                    "unreadable",
-                    &crate::diag::display_path(root, &path),
-                    format!("cannot read file: {e}"),
-                )),
+                Err(r) => diags.push(r.at(root, &path)),
             }
         }
     }
@@ -133,21 +147,72 @@ pub fn load(root: &Path, theme: Option<&str>) -> Result<Theme, Diagnostics> {
     })
 }
 
-/// Every file under `dir`, as (`/`-separated relative path, full path), sorted.
-fn files_under(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
+const THEME_HELP: &str = "write the name of a folder in themes/ (e.g. `theme: corporate` for themes/corporate/), or remove `theme:` to use the built-in theme";
+
+/// A theme is named by its folder in themes/: one plain path segment.
+pub fn is_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':', '\0'])
+        && !name.chars().any(char::is_control)
+}
+
+/// Folders below templates/ or static/ kamsite follows.
+const MAX_DEPTH: usize = 32;
+
+/// Every file under `dir` (skipping names that start with `.`), as
+/// (`/`-separated relative path, full path), sorted. Folders and files are
+/// listed by [`crate::load::files`]: a link out of the site is refused.
+fn files_under(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, PathBuf)> {
+    match crate::load::files::check_dir(root, dir) {
+        Ok(true) => {}
+        Ok(false) => return Vec::new(),
+        Err(d) => {
+            diags.push(d);
+            return Vec::new();
+        }
     }
-    let mut out: Vec<(String, std::path::PathBuf)> = walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
-            (!rel.split('/').any(|p| p.starts_with('.'))).then(|| (rel, e.path().to_path_buf()))
-        })
-        .collect();
+    let mut out = Vec::new();
+    // Depth first, without recursion: a deep tree cannot exhaust the stack.
+    let mut pending = vec![(String::new(), dir.to_path_buf())];
+    while let Some((prefix, folder)) = pending.pop() {
+        let mut refused = Vec::new();
+        let entries = match crate::load::files::list(root, &folder, &mut refused) {
+            Ok(entries) => entries.unwrap_or_default(),
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        refused.into_iter().for_each(|d| diags.push(d));
+        for e in entries {
+            let Some(name) = e.path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let rel = format!("{prefix}{name}");
+            if e.kind == crate::load::files::Kind::Dir {
+                if rel.matches('/').count() >= MAX_DEPTH {
+                    diags.push(
+                        Diagnostic::at_path(
+                            "too-deep",
+                            &crate::diag::display_path(root, &e.path),
+                            format!(
+                                "folders nested more than {MAX_DEPTH} deep (a symbolic link to a folder above it?)"
+                            ),
+                        )
+                        .help("flatten the folder, or remove the link that loops"),
+                    );
+                    continue;
+                }
+                pending.push((format!("{rel}/"), e.path));
+            } else {
+                out.push((rel, e.path));
+            }
+        }
+    }
     out.sort();
     out
 }

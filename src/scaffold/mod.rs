@@ -183,6 +183,12 @@ pub fn new_review(root: &Path, cfg: &SiteConfig, slug: &str, today: Date) -> Res
     let reasons: Vec<&str> = cfg.win_loss.reasons.iter().map(|r| r.id.as_str()).collect();
     let mut out = String::from("---\n");
     let _ = writeln!(out, "{}", modeline(&rel, Kind::Review));
+    out.push_str(
+        "# A draft: it counts nowhere (no page, no win rate, no reason ranking) until\n\
+         # you fill in `outcome` and `reasons` and delete the `draft: true` line;\n\
+         # `kamsite check` then asks for anything still missing.\n\
+         draft: true\n",
+    );
     match opportunities.first() {
         Some(id) => {
             let _ = writeln!(
@@ -191,26 +197,28 @@ pub fn new_review(root: &Path, cfg: &SiteConfig, slug: &str, today: Date) -> Res
                 opportunities.join(", ")
             );
         }
-        None => out.push_str("opportunity: Name of the deal   # or an opportunity id from account.yaml\n"),
+        None => out.push_str("opportunity:               # an opportunity id from account.yaml, or a free title\n"),
     }
-    out.push_str("outcome: won              # won | lost | no-decision\n");
-    let _ = writeln!(out, "date: {today}          # when the decision fell");
-    out.push_str("# value: 250000\ncompetitors: []           # e.g. [Halden Controls]\n# winner: Nordlys Systems\n");
+    out.push_str("outcome:                   # won | lost | no-decision\n");
+    let _ = writeln!(out, "date: {today}           # when the decision fell");
+    out.push_str("# value: 250000\ncompetitors: []            # e.g. [Halden Controls]\n# winner: Nordlys Systems\n");
     out.push_str("# stage_reached: proposal\n");
     let _ = writeln!(
         out,
-        "reasons: [{}]  # the first is the primary reason; ids from site.yaml win_loss.reasons:\n#   {}",
-        reasons.first().unwrap_or(&""),
+        "reasons: []                # ids from site.yaml win_loss.reasons, the primary first:\n#   {}",
         reasons.join(", ")
     );
-    out.push_str("interviewed: false        # was the client interviewed?\nlessons: []\n");
+    out.push_str("interviewed: false         # was the client interviewed?\nlessons: []\n");
     out.push_str("---\n## What happened\n\n\n## Why we won or lost\n\n\n## Follow-up actions\n\n- [ ] \n");
     finish(root, &rel, &out)
 }
 
 /// `kamsite new plan SLUG PERIOD`: a draft joint business plan.
 pub fn new_plan(root: &Path, slug: &str, period: &str, today: Date) -> Result<Created, String> {
-    account_dir(root, slug)?;
+    let doc = account_dir(root, slug)?;
+    // The customer-side owner must be a contact of the account, or the
+    // plan is shown with a warning: take the first contact, if there is one.
+    let theirs = doc.and_then(|a| a.contacts.first().map(|c| c.name.clone()));
     let period = period.trim();
     let valid = !period.is_empty()
         && period.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -233,9 +241,13 @@ pub fn new_plan(root: &Path, slug: &str, period: &str, today: Date) -> Result<Cr
     out.push_str("status: draft              # draft | agreed\n");
     out.push_str("objectives:\n  - A shared objective, in the customer's words\n");
     out.push_str("customer_priorities:\n  - What matters most to the customer this period\n");
-    out.push_str(
-        "initiatives:\n  - title: A joint initiative\n    owner_ours: Kari Nordmann\n    owner_theirs: Ingrid Berg\n",
-    );
+    out.push_str("initiatives:\n  - title: A joint initiative\n    owner_ours: Kari Nordmann\n");
+    match theirs {
+        Some(name) => {
+            let _ = writeln!(out, "    owner_theirs: {}", yaml_str(&name));
+        }
+        None => out.push_str("    # owner_theirs: a contact's name from account.yaml\n"),
+    }
     let _ = writeln!(
         out,
         "    due: {}\n    status: planned          # planned | active | done | at-risk",
@@ -261,8 +273,12 @@ fn account_dir(root: &Path, slug: &str) -> Result<Option<crate::model::Account>,
     let dir = root.join("accounts").join(slug);
     let file = dir.join("account.yaml");
     if is_valid_slug(slug) && file.is_file() {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let source = crate::diag::SourceFile::new("account.yaml", text.as_str());
+        // Through the site's one reader: a link out of the site or an
+        // oversized file is refused here too.
+        let bytes = crate::load::files::read(root, &file, None, crate::load::files::TEXT_LIMIT)
+            .map_err(|r| format!("cannot read {}: {}", file.display(), r.message))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let source = crate::diag::SourceFile::new("account.yaml", text.as_ref());
         return Ok(crate::load::yaml::parse(&source, &text, Default::default()).ok());
     }
     let known: Vec<String> = std::fs::read_dir(root.join("accounts"))

@@ -38,13 +38,15 @@ pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnosti
                 .help(format!("rename it to `{}.md`", slugify(&r.id))),
             );
         }
-        if m.outcome.is_none() {
+        // A draft may leave anything out; what it does say is still checked.
+        if m.outcome.is_none() && !m.draft {
             diags.push(
                 Diagnostic::error("missing-key", f, Pos::START, "review has no `outcome`")
                     .help("add `outcome: won`, `outcome: lost` or `outcome: no-decision` to the front matter"),
             );
         }
         match &m.date {
+            None if m.draft => {}
             None => diags.push(
                 Diagnostic::error("missing-key", f, Pos::START, "review has no `date`")
                     .help("add `date: YYYY-MM-DD` (when the decision fell) to the front matter"),
@@ -61,11 +63,16 @@ pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnosti
             _ => {}
         }
         match &m.opportunity {
+            None if m.draft => {}
             None => diags.push(
                 Diagnostic::error("missing-key", f, Pos::START, "review has no `opportunity`")
                     .help("add `opportunity: <an opportunity id from account.yaml>` or a short title of the deal"),
             ),
-            Some(o) if !opp_ids.contains(&o.value.as_str()) => diags.push(opportunity(f, o, &opp_ids)),
+            Some(o) if !opp_ids.contains(&o.value.as_str()) => {
+                if let Some(d) = opportunity(f, o, &opp_ids) {
+                    diags.push(d);
+                }
+            }
             _ => {}
         }
         if let Some(v) = &m.value
@@ -168,40 +175,29 @@ pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnosti
 }
 
 /// A review's `opportunity` that is not an opportunity id of the account:
-/// an error when it is written like an id (a typo), else a free title (warning).
-fn opportunity(f: &SourceFile, o: &Spanned<String>, opp_ids: &[&str]) -> Diagnostic {
+/// an error when it is written like an id (a typo). Anything else is a free
+/// title, which is allowed (docs/reviews.md): a deal that never was in
+/// account.yaml, shown as written.
+fn opportunity(f: &SourceFile, o: &Spanned<String>, opp_ids: &[&str]) -> Option<Diagnostic> {
     let close = crate::diag::did_you_mean(&o.value, opp_ids.iter().copied());
     let looks_like_id = is_valid_slug(&o.value) && (o.value.contains('-') || close.is_some());
-    if looks_like_id {
-        let mut d = unknown_id(
-            f,
-            at(o, FRONT_MATTER),
-            "opportunity",
-            &o.value,
-            opp_ids,
-            "this account's `opportunities`",
-        );
-        d.help = Some(format!(
-            "{}; for a deal that is not in account.yaml, write a free title such as `{}`",
-            d.help.as_deref().unwrap_or("add the opportunity to account.yaml"),
-            free_title(&o.value)
-        ));
-        return d;
+    if !looks_like_id {
+        return None;
     }
-    let d = Diagnostic::warning(
-        "free-opportunity",
+    let mut d = unknown_id(
         f,
         at(o, FRONT_MATTER),
-        format!(
-            "opportunity `{}` is not an opportunity id of this account; it is shown as a free title",
-            o.value
-        ),
+        "opportunity",
+        &o.value,
+        opp_ids,
+        "this account's `opportunities`",
     );
-    if opp_ids.is_empty() {
-        d.help("add the deal to `opportunities` in account.yaml to link the review to it")
-    } else {
-        d.help(format!("link it with one of: {}", opp_ids.join(", ")))
-    }
+    d.help = Some(format!(
+        "{}; for a deal that is not in account.yaml, write a free title such as `{}`",
+        d.help.as_deref().unwrap_or("add the opportunity to account.yaml"),
+        free_title(&o.value)
+    ));
+    Some(d)
 }
 
 /// "erp-rollout" -> "Erp rollout": how the same deal reads as a free title.

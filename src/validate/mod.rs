@@ -28,6 +28,22 @@ fn at<T>(s: &Spanned<T>, frag: Fragment) -> Pos {
 
 /// Checks on site.yaml itself.
 pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
+    if let Some(theme) = raw
+        .theme
+        .as_ref()
+        .filter(|t| !crate::render::theme::is_theme_name(&t.value))
+    {
+        let mut d = Diagnostic::error(
+            "invalid-theme",
+            file,
+            crate::load::yaml::pos_of_value(theme, Default::default()),
+            format!("theme `{}` is not a folder name under themes/", theme.value),
+        );
+        d.len = theme.value.len().max(1);
+        diags.push(d.help(
+            "a theme comes from the site's themes/ folder: write the folder's name (e.g. `theme: corporate` for themes/corporate/), or remove `theme:` to use the built-in theme",
+        ));
+    }
     let mut seen = HashSet::new();
     for t in raw.tiers.iter().flatten() {
         if !seen.insert(t.id.as_str()) {
@@ -233,15 +249,25 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
             );
         }
         if !factors.contains(&id.as_str()) && !builtin.contains(&id.as_str()) {
-            let mut d = Diagnostic::warning(
-                "unused-factor",
-                f,
-                at(score, w),
-                format!("score `{id}` is not a factor of the portfolio matrix and is ignored"),
-            );
-            d = match did_you_mean(id, factors.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("the matrix uses {}", one_of(&factors))),
+            // Close to a factor of the matrix: a typo that would move the
+            // account to another quadrant without a word, so an error.
+            let d = match did_you_mean(id, factors.iter().copied()) {
+                Some(s) => Diagnostic::error(
+                    "unknown-factor",
+                    f,
+                    at(score, w),
+                    format!("score `{id}` is not a factor of the portfolio matrix; did you mean `{s}`?"),
+                )
+                .help(format!(
+                    "rename it to `{s}`: as written, the score is ignored and `{s}` counts as missing"
+                )),
+                None => Diagnostic::warning(
+                    "unused-factor",
+                    f,
+                    at(score, w),
+                    format!("score `{id}` is not a factor of the portfolio matrix and is ignored"),
+                )
+                .help(format!("the matrix uses {}", one_of(&factors))),
             };
             diags.push(d);
         }
@@ -249,16 +275,20 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
 
     // Missing factors: the axis uses the factors present (see analyze::matrix).
     let m = &cfg.matrix;
+    // A prospect is often not assessed yet: it shows as unscored, unremarked.
+    let assessed = a.status != crate::model::Status::Prospect;
     if a.scores.is_empty() {
-        diags.push(
-            Diagnostic::warning(
-                "unscored",
-                f,
-                Pos::START,
-                "account has no `scores`: it has no quadrant and shows as unscored in the matrix",
-            )
-            .help(format!("add `scores:` with {}", one_of(&factors))),
-        );
+        if assessed {
+            diags.push(
+                Diagnostic::warning(
+                    "unscored",
+                    f,
+                    Pos::START,
+                    "account has no `scores`: it has no quadrant and shows as unscored in the matrix",
+                )
+                .help(format!("add `scores:` with {}", one_of(&factors))),
+            );
+        }
     } else {
         for axis in [&m.vertical, &m.horizontal] {
             let missing: Vec<&str> = axis
