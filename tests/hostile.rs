@@ -222,3 +222,32 @@ fn a_plan_page_links_the_nearest_periods_only() {
         assert!(account.contains(&format!("plans/{year}/")), "{year}");
     }
 }
+
+/// A note of 100,000 nested `<div>`: once about 45 s in the HTML sanitiser.
+/// The note is shown with its HTML as text, and check says so.
+#[test]
+fn a_note_of_deeply_nested_html_is_shown_as_text_with_a_warning() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let notes = root.join("accounts/acme-industrial/notes");
+    let note = std::fs::read_dir(&notes).unwrap().flatten().next().unwrap().path();
+    let text = std::fs::read_to_string(&note).unwrap();
+    let end = text.match_indices("---\n").nth(1).unwrap().0 + 4;
+    let body = format!("{}deep{}\n", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    std::fs::write(&note, format!("{}{body}", &text[..end])).unwrap();
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(0), "{out}");
+    let line = text[..end].lines().count() + 1;
+    let name = note.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        out.contains(&format!(
+            "notes/{name}:{line}:1: raw HTML in this note is nested more than 256 deep"
+        )),
+        "{out}"
+    );
+    let site = common::build_to(&root, &t.path().join("out"));
+    let page = common::read(&site.join("accounts/acme-industrial/index.html"));
+    assert!(page.contains("&lt;div&gt;&lt;div&gt;"));
+    assert!(!page.contains("<div><div><div><div>"));
+}

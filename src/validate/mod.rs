@@ -457,6 +457,22 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
             ),
             _ => {}
         }
+        // Raw HTML too deep for the sanitiser is shown as text (render::markdown).
+        let body = note.body();
+        let max = crate::render::markdown::MAX_HTML_DEPTH;
+        if memchr::memchr(b'<', body.as_bytes()).is_some() && crate::render::markdown::html_depth(&body, max) > max {
+            let file = note.file.source();
+            let (line, _) = file.line_col(file.text.len().saturating_sub(body.len()));
+            diags.push(
+                Diagnostic::warning(
+                    "deep-html",
+                    &file,
+                    Pos::new(line, 1),
+                    format!("raw HTML in this note is nested more than {max} deep; the page shows it as text"),
+                )
+                .help("write the note in Markdown, or nest the HTML less deeply"),
+            );
+        }
     }
 
     docs::reviews(site, doc, today, diags);
