@@ -147,13 +147,15 @@ const WORDS: &[&str] = &[
     "sponsor",
 ];
 
-struct Args {
-    accounts: usize,
-    notes: usize,
-    seed: u64,
-    out: PathBuf,
-    hugo: Option<PathBuf>,
-    zola: Option<PathBuf>,
+/// What to generate (public, so tests can include this file and generate a
+/// portfolio without running it).
+pub struct Args {
+    pub accounts: usize,
+    pub notes: usize,
+    pub seed: u64,
+    pub out: PathBuf,
+    pub hugo: Option<PathBuf>,
+    pub zola: Option<PathBuf>,
 }
 
 fn args() -> Result<Args, String> {
@@ -264,7 +266,7 @@ fn note_body(r: &mut Rng) -> String {
     b
 }
 
-fn generate(a: &Args) -> Result<(), String> {
+pub fn generate(a: &Args) -> Result<(), String> {
     let mut r = Rng(a.seed);
     write(
         &a.out.join("site.yaml"),

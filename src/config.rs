@@ -19,7 +19,13 @@ pub struct RawConfig {
     /// Our company's name, as customers see it on their plans (default: the title).
     pub company: Option<String>,
     /// Where the site is published, e.g. https://kam.example.com/ (default /).
+    /// Setting it makes `links` default to `folders`.
     pub base_url: Option<String>,
+    /// How links to a page are written: `files` (accounts/index.html, the
+    /// site works opened from disk) or `folders` (accounts/, for a web
+    /// server). Default: `files`, or `folders` when base_url is set.
+    #[schemars(with = "Option<Links>")]
+    pub links: Option<Links>,
     /// Currency of all money values, e.g. EUR (default).
     pub currency: Option<String>,
     /// Language of the pages, e.g. en (default).
@@ -56,6 +62,17 @@ pub struct RawMatrix {
     pub quadrants: Option<Quadrants<String>>,
     /// What to do with the accounts of each quadrant.
     pub strategies: Option<Quadrants<String>>,
+}
+
+/// How links to a page folder are written (site.yaml `links`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Links {
+    /// `accounts/index.html`: works opened from disk (file://) and on any web server.
+    Files,
+    /// `accounts/`: short addresses on a web server; opened from disk, such a
+    /// link shows a folder listing.
+    Folders,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -170,6 +187,10 @@ pub struct SiteConfig {
     /// Our company's name in customer builds.
     pub company: String,
     pub base_url: String,
+    /// How links to pages are written.
+    pub links: Links,
+    /// Whether site.yaml chose `links` itself (a `--base-url` then leaves it).
+    pub links_chosen: bool,
     pub currency: String,
     pub language: String,
     pub theme: Option<String>,
@@ -194,6 +215,15 @@ impl Default for SiteConfig {
 }
 
 impl SiteConfig {
+    /// `--base-url`: the site has an address, so its links are folder links
+    /// unless site.yaml chose `links`.
+    pub fn set_base_url(&mut self, url: &str) {
+        self.base_url = url.to_string();
+        if !self.links_chosen {
+            self.links = Links::Folders;
+        }
+    }
+
     pub fn resolve(raw: RawConfig) -> SiteConfig {
         let matrix = raw.matrix.unwrap_or_default();
         let preset = matrix.preset.as_ref().map(|p| p.value).unwrap_or_default();
@@ -226,6 +256,12 @@ impl SiteConfig {
                 .or_else(|| raw.title.clone())
                 .unwrap_or_else(|| "Key accounts".into()),
             title: raw.title.unwrap_or_else(|| "Key accounts".into()),
+            links: raw.links.unwrap_or(if raw.base_url.is_some() {
+                Links::Folders
+            } else {
+                Links::Files
+            }),
+            links_chosen: raw.links.is_some(),
             base_url: raw.base_url.unwrap_or_else(|| "/".into()),
             currency: raw.currency.unwrap_or_else(|| "EUR".into()),
             language: raw.language.unwrap_or_else(|| "en".into()),

@@ -39,7 +39,7 @@ pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
     };
     let (mut site, loaded) = load::load(&opts.root);
     if let Some(url) = &opts.base_url {
-        site.config.base_url = url.clone();
+        site.config.set_base_url(url);
     }
     let today = crate::today(&site.config);
     let mut all = loaded;

@@ -72,6 +72,19 @@ pub struct BuildOptions {
     /// allocation and freeing), while readers hold it to read whole files.
     /// Without it, each file is replaced by an atomic rename.
     pub files_lock: Option<std::sync::Arc<std::sync::RwLock<()>>>,
+    /// Told what the build does besides building: that it waits for another
+    /// build of the same output, or put right what a killed one left.
+    pub notices: Option<Notices>,
+}
+
+/// A callback for notices (one line each); the library never prints.
+#[derive(Clone)]
+pub struct Notices(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Notices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notices")
+    }
 }
 
 /// A progress callback; the library never prints, the CLI draws a bar.
@@ -87,6 +100,19 @@ impl std::fmt::Debug for Progress {
 impl BuildOptions {
     pub fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+
+    fn notice(&self, line: &str) {
+        if let Some(n) = &self.notices {
+            (n.0)(line);
+        }
+    }
+
+    /// Resolve and check the output folder, then lock it (waiting for
+    /// another build of it) and put right what a killed build left.
+    fn lock_output(&self) -> Result<write::OutputLock, write::WriteError> {
+        let out = write::resolve(&self.root, &self.out_dir())?;
+        write::lock(&out, &|line| self.notice(line))
     }
 }
 
@@ -119,6 +145,12 @@ impl std::fmt::Display for BuildError {
             BuildError::Invalid(d) => write!(f, "the site has {} error(s); nothing was written", d.error_count()),
             BuildError::Output(m) => f.write_str(m),
         }
+    }
+}
+
+impl From<write::WriteError> for BuildError {
+    fn from(e: write::WriteError) -> BuildError {
+        BuildError::Output(e.to_string())
     }
 }
 
@@ -173,6 +205,12 @@ pub fn check(root: &Path) -> Diagnostics {
                 }
             }
         }
+    } else if site.config.theme.as_deref().is_none_or(render::theme::is_theme_name) {
+        // Rendering reads the templates and static files; with errors that
+        // stop it, read them anyway: check reports their problems too.
+        if let Err(d) = render::theme::load(root, site.config.theme.as_deref()) {
+            diags.extend(d);
+        }
     }
     diags
 }
@@ -221,17 +259,23 @@ pub fn build_keeping_site(opts: &BuildOptions) -> (Result<BuildSummary, BuildErr
 
 fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSummary, BuildError>, Option<Workspace>) {
     let mut timings = Timings::default();
+    // Held to the end: a second build into the same folder waits.
+    let lock = match opts.lock_output() {
+        Ok(lock) => lock,
+        Err(e) => return (Err(e.into()), None),
+    };
     if opts.audience == Audience::Customer {
-        return (build_site(opts, None, timings, &mut cache, None), None);
+        return (build_site(opts, &lock, None, timings, &mut cache, None), None);
     }
     let (mut site, diags) = load::load(&opts.root);
     timings.lap("load");
     if let Some(url) = &opts.base_url {
-        site.config.base_url = url.clone();
+        site.config.set_base_url(url);
     }
     // Only a site rendered again (serve) needs what pages show of other accounts.
     let mut inputs = (!cache.releases_texts()).then(incremental::CrossInputs::default);
-    let result = build_site(opts, Some((&site, diags)), timings, &mut cache, inputs.as_mut());
+    let result = build_site(opts, &lock, Some((&site, diags)), timings, &mut cache, inputs.as_mut());
+    drop(lock);
     (
         result,
         Some(Workspace {
@@ -363,6 +407,11 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         cache.forget_removed(&stale);
         gone.extend(stale);
     }
+    // The same lock as a build's: nothing else writes the folder meanwhile.
+    let output_lock = opts.lock_output().map_err(|e| {
+        cache.forget_pages();
+        BuildError::from(e)
+    })?;
     let written = match &opts.files_lock {
         Some(lock) => {
             let _writing = lock.write();
@@ -372,9 +421,10 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         None => write::replace_in_place(&out, &files, write::Replace::Rename)
             .and_then(|stats| write::remove_in_place(&out, &gone).map(|()| stats)),
     };
+    drop(output_lock);
     let stats = written.map_err(|e| {
         cache.forget_pages();
-        BuildError::Output(e)
+        BuildError::from(e)
     })?;
     timings.lap("write");
     pending.clear();
@@ -395,18 +445,17 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
 
 fn build_site(
     opts: &BuildOptions,
+    lock: &write::OutputLock,
     loaded: Option<(&model::Site, Diagnostics)>,
     mut timings: Timings,
     cache: &mut render::Cache,
     inputs: Option<&mut incremental::CrossInputs>,
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
-    write::check_out_dir(&opts.root, &out).map_err(BuildError::Output)?;
-
     if opts.audience == Audience::Customer {
         let c = customer::render(opts)?;
         timings.lap("customer");
-        return write_out(out, &c.files, c.diagnostics, None, timings);
+        return write_out(lock, out, &c.files, c.diagnostics, None, timings);
     }
 
     let Some((site, mut diags)) = loaded else {
@@ -438,7 +487,7 @@ fn build_site(
 
     // Pages go to disk as they render (a staging folder beside the output),
     // and only their links stay in memory for the link check.
-    let staging = write::Staging::new(&out).map_err(BuildError::Output)?;
+    let staging = write::Staging::new(lock)?;
     let expected = site.accounts.len()
         + site
             .accounts
@@ -480,7 +529,7 @@ fn build_site(
         return Err(BuildError::Invalid(diags));
     }
     timings.lap("links");
-    let stats = staging.commit().map_err(BuildError::Output)?;
+    let stats = staging.commit()?;
     timings.lap("write");
     let search = search_index_bytes.load(std::sync::atomic::Ordering::Relaxed);
     Ok(BuildSummary {
@@ -496,7 +545,7 @@ fn build_site(
 
 /// Where a build's files go: to disk, with their links and counts noted.
 struct BuildSink<'a> {
-    staging: &'a write::Staging,
+    staging: &'a write::Staging<'a>,
     links: linkcheck::LinkIndex,
     pages: std::sync::atomic::AtomicUsize,
     search_index_bytes: std::sync::atomic::AtomicUsize,
@@ -536,6 +585,7 @@ impl write::Sink for BuildSink<'_> {
 
 /// Write rendered files atomically and say what was written.
 fn write_out(
+    lock: &write::OutputLock,
     out: PathBuf,
     files: &[write::OutputFile],
     diags: Diagnostics,
@@ -543,7 +593,7 @@ fn write_out(
     mut timings: Timings,
 ) -> Result<BuildSummary, BuildError> {
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    let stats = write::write_atomic(&out, files).map_err(BuildError::Output)?;
+    let stats = write::write_atomic(lock, files)?;
     timings.lap("write");
     Ok(BuildSummary {
         out,

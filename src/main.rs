@@ -140,6 +140,7 @@ fn main() -> ExitCode {
                 strict,
                 progress: progress_bar(),
                 files_lock: None,
+                notices: Some(kamsite::Notices(std::sync::Arc::new(|line| eprintln!("note: {line}")))),
             };
             build(&opts)
         }

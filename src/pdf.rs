@@ -47,7 +47,7 @@ pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Res
     let slug = opts.account.clone().unwrap_or_default();
     // Find the browser first: a missing Chromium is the likeliest problem.
     let browser = find_chromium().map_err(BuildError::Output)?;
-    let built = customer::render(&opts)?;
+    let mut built = customer::render(&opts)?;
     let plans = &built.view.plans;
     let drafts_hint = if opts.drafts {
         ""
@@ -76,16 +76,31 @@ pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Res
         None => PathBuf::from(format!("{slug}-{}.pdf", plan.id)),
     };
 
+    // Chromium reads the customer site from a private temporary folder,
+    // holding the rendered files only; the page it prints is made fit for
+    // paper first (see `for_print`).
     let tmp = TempDir::new()?;
     let site = tmp.path.join("site");
+    let page_path = format!("plans/{}/index.html", plan.id);
+    let mut stripped = Vec::new();
     for f in &built.files {
         let path = site.join(&f.path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
         }
-        std::fs::write(&path, &f.bytes).map_err(|e| io_error("write", &path, &e))?;
+        let bytes = if f.path == page_path {
+            let (html, images) = for_print(&String::from_utf8_lossy(&f.bytes));
+            stripped = images;
+            html.into_bytes()
+        } else {
+            f.bytes.clone()
+        };
+        std::fs::write(&path, &bytes).map_err(|e| io_error("write", &path, &e))?;
     }
-    let page = site.join("plans").join(&plan.id).join("index.html");
+    for src in stripped {
+        built.diagnostics.push(local_image(plan, &page_path, &src));
+    }
+    let page = site.join(&page_path);
     let printed = tmp.path.join("plan.pdf");
     print(&browser, &page, &printed, &tmp.path)?;
 
@@ -225,6 +240,142 @@ fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), Bui
     )))
 }
 
+/// The page Chromium prints, fit for paper and for the customer: no image
+/// from a local file (named by an absolute or relative path: it would be
+/// embedded in the PDF from wherever it points), and no link to a page of
+/// the site (in a PDF it would be a `file://` link into a temporary folder).
+/// A Content-Security-Policy keeps images to `data:` and the web, in case a
+/// template names one some other way. Returns the page and the sources of
+/// the images left out.
+fn for_print(html: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(html.len() + 200);
+    let mut stripped = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tag_and_after = &rest[start..];
+        let end = tag_end(tag_and_after);
+        let tag = &tag_and_after[..end];
+        rest = &tag_and_after[end..];
+        let name: String = tag[1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "img" => match attribute(tag, "src") {
+                Some((_, src)) if is_remote(&src) || src.trim_start().to_ascii_lowercase().starts_with("data:") => {
+                    out.push_str(tag)
+                }
+                Some((_, src)) => stripped.push(src),
+                None => out.push_str(tag),
+            },
+            "a" => match attribute(tag, "href") {
+                Some((span, href)) if !is_remote(&href) && !href.starts_with('#') => {
+                    out.push_str(&tag[..span.start]);
+                    out.push_str(&tag[span.end..]);
+                }
+                _ => out.push_str(tag),
+            },
+            "head" => {
+                out.push_str(tag);
+                out.push_str(PRINT_POLICY);
+            }
+            _ => out.push_str(tag),
+        }
+    }
+    out.push_str(rest);
+    (out, stripped)
+}
+
+/// Images from `data:` URLs and the web only; the page's own stylesheets
+/// and fonts, from the temporary folder.
+const PRINT_POLICY: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+     img-src data: http: https:; style-src 'self' 'unsafe-inline'; font-src 'self' data:\">";
+
+fn is_remote(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    ["http://", "https://", "mailto:", "tel:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// The length of the tag at the start of `s` (to its `>`, quotes minded).
+fn tag_end(s: &str) -> usize {
+    let mut quote = None;
+    for (i, c) in s.char_indices().skip(1) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+/// The attribute `name` of `tag`: its whole span (with the space before it)
+/// and its value, entity-decoded where it matters for a URL.
+fn attribute(tag: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let lower = tag.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let before_ok = at > 0 && bytes[at - 1].is_ascii_whitespace();
+        let after = lower[from..].trim_start();
+        if !before_ok || !after.starts_with('=') {
+            continue;
+        }
+        let value_start = from + (lower[from..].len() - after.len()) + 1;
+        let value_rest = &tag[value_start..];
+        let trimmed = value_rest.trim_start();
+        let skip = value_rest.len() - trimmed.len();
+        let (value, len) = match trimmed.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let close = trimmed[1..].find(q).map(|i| i + 2).unwrap_or(trimmed.len());
+                (&trimmed[1..close.saturating_sub(1).max(1)], close)
+            }
+            _ => {
+                let end = trimmed
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(trimmed.len());
+                (&trimmed[..end], end)
+            }
+        };
+        let value = value.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#47;", "/");
+        return Some(((at - 1)..(value_start + skip + len), value));
+    }
+    None
+}
+
+/// The warning for an image left out of the PDF: at the image in the
+/// plan's narrative when it is there, else at the page.
+fn local_image(plan: &crate::redact::CustomerPlan, page: &str, src: &str) -> crate::diag::Diagnostic {
+    use crate::diag::{Diagnostic, Pos, Severity};
+    let message = format!("image `{src}` is a local file: left out of the PDF");
+    let help = "a PDF for the customer embeds no file from this computer: use an image from the web (https://...), or leave it out";
+    let found = plan
+        .narrative_file
+        .as_ref()
+        .and_then(|f| f.text.find(src).map(|off| (f, f.line_col(off))));
+    let d = match found {
+        Some((file, (line, column))) => {
+            let mut d = Diagnostic::warning("local-image", file, Pos::new(line, column), message);
+            d.len = src.len().max(1);
+            d
+        }
+        None => {
+            let mut d = Diagnostic::at_path("local-image", page, message);
+            d.severity = Severity::Warning;
+            d
+        }
+    };
+    d.help(help)
+}
+
 /// `file://` URL of an absolute path, with unsafe bytes percent-encoded.
 fn file_url(path: &Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -266,6 +417,34 @@ impl Drop for TempDir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_printed_page_has_no_local_image_and_no_link_into_the_site() {
+        let page = "<html><head><title>t</title></head><body>\
+            <a class=\"c-name\" href=\"../../\">Acme</a> <a href='https://e.com/x?a=1&amp;b=2'>web</a> <a href=\"#kpis\">k</a>\
+            <img src=\"/etc/secret.png\" alt=\"a\"><img alt=\"b > c\" src='../../../../home/u/.ssh/x.png'>\
+            <IMG SRC=file:///etc/x.png><img src=\"data:image/png;base64,AA\"><img src=\"https://e.com/i.png\">\
+            <p title=\"src=x\">text</p></body></html>";
+        let (html, stripped) = for_print(page);
+        assert_eq!(
+            stripped,
+            ["/etc/secret.png", "../../../../home/u/.ssh/x.png", "file:///etc/x.png"]
+        );
+        assert!(html.contains("<a class=\"c-name\">Acme</a>"), "{html}");
+        assert!(html.contains("href='https://e.com/x?a=1&amp;b=2'"), "{html}");
+        assert!(html.contains("<a href=\"#kpis\">"), "{html}");
+        assert!(html.contains("<img src=\"data:image/png;base64,AA\">"), "{html}");
+        assert!(html.contains("<img src=\"https://e.com/i.png\">"), "{html}");
+        assert!(html.contains("<p title=\"src=x\">text</p>"), "{html}");
+        assert!(
+            !html.contains("secret") && !html.contains(".ssh") && !html.contains("file:"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<head><meta http-equiv=\"Content-Security-Policy\""),
+            "{html}"
+        );
+    }
 
     #[test]
     fn file_urls_are_encoded() {

@@ -129,6 +129,10 @@ pub struct CustomerPlan {
     /// get the rendered HTML only.
     #[serde(skip_serializing)]
     pub narrative: Option<String>,
+    /// The narrative's file, for diagnostics about it (`kamsite pdf`); never
+    /// serialised, like every file name.
+    #[serde(skip)]
+    pub narrative_file: Option<crate::diag::SourceFile>,
     /// Against the previous plan of this view (never against an internal
     /// item or a plan the view leaves out).
     pub changes: Option<PlanChanges>,
@@ -271,6 +275,7 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, id: String, today: Date) -> CustomerPlan 
                 .collect(),
         },
         narrative: p.narrative.as_ref().map(|f| without_comments(&f.text)),
+        narrative_file: p.narrative.clone(),
         changes: None,
     }
 }

@@ -78,7 +78,7 @@ fn built_site_renders_cleanly_and_search_finds_a_note() {
     ));
     assert_eq!(
         href.as_str(),
-        Some(format!("../accounts/{slug}/#note-{note_id}").as_str())
+        Some(format!("../accounts/{slug}/index.html#note-{note_id}").as_str())
     );
     b.screenshot("search-results");
     let results = b.eval("document.getElementById('search-results').textContent");
@@ -128,4 +128,187 @@ fn serve_reloads_the_page_and_shows_the_error_overlay() {
     b.wait_for("!document.getElementById('kamsite-error-overlay') && document.readyState === 'complete'");
     b.screenshot("serve-recovered");
     assert!(serve.interrupt().success());
+}
+
+/// Every link of the page that leads to another page of the site, resolved.
+fn page_links(b: &mut Browser, selector: &str) -> Vec<String> {
+    let v = b.eval(&format!(
+        "[...document.querySelectorAll({})].map(a => new URL(a.getAttribute('href'), location.href).href).filter(h => h.startsWith('file:'))",
+        serde_json::to_string(selector).unwrap()
+    ));
+    let mut links: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect();
+    links.dedup();
+    links
+}
+
+/// The page now shown is a page of the site (not a folder listing or an error page).
+fn assert_site_page(b: &mut Browser, url: &str, title: &str) {
+    let href = b.eval("location.href");
+    let href = href.as_str().unwrap();
+    assert!(
+        href.ends_with(".html") || href.contains(".html#") || href.contains(".html?"),
+        "{url} opened {href}, not a page"
+    );
+    let doc_title = b.eval("document.title");
+    assert!(
+        doc_title.as_str().unwrap_or("").contains(title),
+        "{url}: title {doc_title} (a folder listing is titled \"Index of …\")"
+    );
+    let h1 = b.eval("document.querySelector('h1') ? document.querySelector('h1').textContent.trim() : ''");
+    assert!(h1.as_str().is_some_and(|s| !s.is_empty()), "{url}: no heading");
+}
+
+#[test]
+fn built_site_opened_from_disk_follows_its_navigation_and_searches() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let (slug, note_id, title) = known_note();
+    let mut b = Browser::launch();
+    let home = format!("file://{}/index.html", out.display());
+    b.goto(&home);
+    assert_site_page(&mut b, &home, "Nordlys");
+    // The main navigation, each entry's own links, and back home from each.
+    let nav = page_links(&mut b, "nav.nav a");
+    assert!(nav.len() >= 5, "navigation: {nav:?}");
+    for item in &nav {
+        b.goto(item);
+        assert_site_page(&mut b, item, "Nordlys");
+        b.screenshot(&format!("file-{}", item.rsplit('/').nth(1).unwrap_or("home")));
+        let brand = page_links(&mut b, "a.brand");
+        b.goto(&brand[0]);
+        assert_site_page(&mut b, &brand[0], "Nordlys");
+    }
+    // The first links of the account list, the matrix and the dashboard.
+    for (from, selector) in [
+        (&nav[0], "main a"),
+        (&home, "main a"),
+        (&nav.iter().find(|l| l.contains("/matrix/")).unwrap().clone(), "svg a"),
+    ] {
+        b.goto(from);
+        for link in page_links(&mut b, selector)
+            .into_iter()
+            .filter(|l| !l.ends_with(".json"))
+            .take(6)
+        {
+            b.goto(&link);
+            assert_site_page(&mut b, &link, "Nordlys");
+        }
+    }
+
+    // Search, with no server to fetch the index from.
+    let search = nav.iter().find(|l| l.contains("/search/")).unwrap().clone();
+    b.goto(&search);
+    b.eval(&format!(
+        "(() => {{ const q = document.querySelector('input[name=q]'); q.focus(); q.value = {}; \
+         q.dispatchEvent(new Event('input')); return true; }})()",
+        serde_json::to_string(&title).unwrap()
+    ));
+    let href = b.wait_for(&format!(
+        "[...document.querySelectorAll('#search-results a')].map(a => a.getAttribute('href')).find(h => h.endsWith('#note-{note_id}'))"
+    ));
+    assert_eq!(
+        href.as_str(),
+        Some(format!("../accounts/{slug}/index.html#note-{note_id}").as_str())
+    );
+    let status = b.eval("document.getElementById('search-status').textContent");
+    assert!(!status.as_str().unwrap_or("").contains("Could not"), "{status}");
+    b.screenshot("file-search-results");
+    let result = b.eval(&format!(
+        "[...document.querySelectorAll('#search-results a')].find(a => a.href.endsWith('#note-{note_id}')).href"
+    ));
+    let result = result.as_str().unwrap().to_string();
+    b.goto(&result);
+    assert_site_page(&mut b, &result, "Nordlys");
+    assert_eq!(b.eval(&format!("!!document.getElementById('note-{note_id}')")), true);
+
+    let errors = b.console_errors();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+#[test]
+fn customer_site_opened_from_disk_follows_its_links() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("customer");
+    let o = common::kamsite()
+        .args([
+            "build",
+            "--audience",
+            "customer",
+            "--account",
+            "kessler-werke",
+            "--root",
+        ])
+        .arg(common::example())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut b = Browser::launch();
+    let home = format!("file://{}/index.html", out.display());
+    b.goto(&home);
+    assert_site_page(&mut b, &home, "Kessler");
+    let links = page_links(&mut b, "a");
+    assert!(links.iter().any(|l| l.contains("/plans/")), "{links:?}");
+    for link in links {
+        b.goto(&link);
+        assert_site_page(&mut b, &link, "Kessler");
+        // Each plan page leads back to the customer's home page.
+        for back in page_links(&mut b, "a.c-name") {
+            b.goto(&back);
+            assert_site_page(&mut b, &back, "Kessler");
+        }
+    }
+    let errors = b.console_errors();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// At a phone's 400 px, no stat card's text runs out of its card and no page
+/// is wider than the screen.
+#[test]
+fn stat_cards_fit_a_400_px_screen() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let mut b = Browser::launch();
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({ "width": 400, "height": 900, "deviceScaleFactor": 1, "mobile": true }),
+    );
+    let pages = [
+        "index.html",
+        "reviews/index.html",
+        "reviews/competitors/halden-controls/index.html",
+        "accounts/kessler-werke/index.html",
+        "accounts/kessler-werke/plans/2026/index.html",
+        "tiers/index.html",
+    ];
+    for page in pages {
+        let url = format!("file://{}/{page}", out.display());
+        b.goto(&url);
+        let stats = b.eval("document.querySelectorAll('.stat').length");
+        // Elements (in cards) whose content is wider than their box, and the page's width.
+        let over = b.eval(
+            "[...document.querySelectorAll('.stat, .stat *')]\
+             .filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > 400 + 1)\
+             .map(e => e.className + ': ' + e.textContent.trim().slice(0, 40))",
+        );
+        assert_eq!(over, serde_json::json!([]), "{page}: stat cards overflow at 400 px");
+        let width = b.eval("document.documentElement.scrollWidth");
+        let wide = b.eval(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 400 + 1              && !(e.parentElement && e.parentElement.getBoundingClientRect().right > 400 + 1))             .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))",
+        );
+        assert!(
+            width.as_f64().unwrap() <= 400.0,
+            "{page} is {width} px wide at 400 px: {wide}"
+        );
+        b.screenshot(&format!("400px-{}", page.replace('/', "_")));
+        if page == "index.html" {
+            assert!(stats.as_u64().unwrap() >= 6, "{page}: {stats} stat cards");
+        }
+    }
 }

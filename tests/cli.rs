@@ -431,7 +431,7 @@ fn list_rows_come_from_their_own_overridable_templates() {
     assert_eq!(tiers.matches("class=\"tier-marker\"").count(), 2, "{tiers}");
     // The matrix keeps the built-in row.
     let matrix = read(&out.join("matrix/index.html"));
-    assert!(matrix.contains("<a href=\"../accounts/acme/\">Acme Industrial AS</a></td><td class=\"num\">"));
+    assert!(matrix.contains("<a href=\"../accounts/acme/index.html\">Acme Industrial AS</a></td><td class=\"num\">"));
 }
 
 #[test]
@@ -499,4 +499,58 @@ fn a_reports_to_loop_is_found_once_and_a_long_chain_is_not_one() {
     // The chain has warnings (no scores), no error.
     assert!(!stderr.contains("× accounts/borealis/"), "{stderr}");
     assert!(stderr.contains("check failed: 1 error"), "{stderr}");
+}
+
+/// Without base_url, links to pages name their index.html (the site works
+/// opened from disk) and the search index is also a script; with one, links
+/// are folder links; site.yaml `links` decides over both.
+#[test]
+fn links_name_index_files_until_the_site_has_an_address() {
+    let t = tempfile::tempdir().unwrap();
+    let build = |root: &std::path::Path, out: &str, extra: &[&str]| {
+        let out = t.path().join(out);
+        let o = common::kamsite()
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let files = build(&common::example(), "files", &[]);
+    let home = common::read(&files.join("index.html"));
+    assert!(home.contains(r#"href="matrix/index.html""#), "{home}");
+    assert!(!home.contains(r#"href="matrix/""#));
+    let account = common::read(&files.join("accounts/kessler-werke/index.html"));
+    assert!(account.contains(r#"href="../../index.html""#) && account.contains(r#"href="../../accounts/index.html""#));
+    let script = common::read(&files.join("search/index.js"));
+    let json = common::read(&files.join("search/index.json"));
+    assert_eq!(script, format!("window.kamsiteSearchIndex = {json};\n"));
+
+    let folders = build(
+        &common::example(),
+        "folders",
+        &["--base-url", "https://kam.example.com/"],
+    );
+    let home = common::read(&folders.join("index.html"));
+    assert!(
+        home.contains(r#"href="matrix/""#) && !home.contains("index.html\""),
+        "{home}"
+    );
+    assert!(!folders.join("search/index.js").exists());
+
+    // site.yaml chooses: files even with an address.
+    let root = t.path().join("site");
+    common::copy_dir(&common::example(), &root);
+    let site = common::read(&root.join("site.yaml"));
+    std::fs::write(
+        root.join("site.yaml"),
+        format!("{site}base_url: https://kam.example.com/\nlinks: files\n"),
+    )
+    .unwrap();
+    let chosen = build(&root, "chosen", &["--base-url", "https://other.example.com/"]);
+    assert!(common::read(&chosen.join("index.html")).contains(r#"href="matrix/index.html""#));
 }

@@ -1,3 +1,4 @@
+#![cfg(unix)]
 //! Nothing lost, nothing from outside the site: unreadable folders, FIFOs,
 //! devices, symbolic links leading out of the site and themes named by a
 //! path are clear errors in `check`, `build` and `serve`, and a failed build
@@ -222,6 +223,24 @@ fn a_link_to_a_device_or_a_file_outside_is_refused_and_never_read() {
     }
 }
 
+/// check reports a linked static/ folder beside errors that stop rendering.
+#[test]
+fn check_reports_a_linked_static_folder_beside_other_errors() {
+    let outside = tempfile::tempdir().unwrap();
+    let t = tempfile::tempdir().unwrap();
+    let (root, _) = site(t.path());
+    symlink(outside.path(), root.join("static")).unwrap();
+    std::fs::write(root.join("accounts/borealis-foods/account.yaml"), "name: [unclosed\n").unwrap();
+    let o = check(&root);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("accounts/borealis-foods/account.yaml:"), "{err}");
+    assert!(
+        err.contains("static:1:1: symbolic link leads outside the site folder"),
+        "{err}"
+    );
+}
+
 /// A link inside the site is fine: the site may share a file between accounts.
 #[test]
 fn a_link_inside_the_site_is_followed() {
@@ -236,11 +255,19 @@ fn a_link_inside_the_site_is_followed() {
     .unwrap();
     symlink(root.join("accounts/acme-industrial"), root.join("accounts/acme-linked")).unwrap();
     let o = check(&root);
-    let err = stderr(&o);
-    // The linked account is a second account of the same name: loaded, and
-    // the duplicate name is what check says about it.
-    assert!(!err.contains("outside the site"), "{err}");
-    assert!(!err.contains("cannot read"), "{err}");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = t.path().join("publish/out");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let files = common::tree(&out);
+    // The linked note is a note of borealis-foods, the linked folder an account.
+    let borealis = String::from_utf8_lossy(&files["accounts/borealis-foods/index.html"]).into_owned();
+    assert!(borealis.contains("Quarterly review with operations"), "{borealis}");
+    assert!(
+        files.contains_key("accounts/acme-linked/index.html"),
+        "{:?}",
+        files.keys()
+    );
 }
 
 /// Folders linked out of the site: static/, templates/, an account folder,

@@ -133,3 +133,66 @@ fn pdf_of_a_missing_period_lists_the_plans() {
         .code(1)
         .stderr(predicate::str::contains("has no plan to print"));
 }
+
+/// The PDF embeds no local file: images named by an absolute or relative
+/// path are left out with a warning, and no link points into the temporary
+/// folder the page was printed from.
+#[test]
+fn pdf_embeds_no_local_image_and_no_file_link() {
+    require_tools();
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&common::example(), &site);
+    // A real image outside the site, named absolutely and relatively.
+    let png = t.path().join("private.png");
+    std::fs::write(&png, PNG_1X1).unwrap();
+    let narrative = site.join("accounts/kessler-werke/plans/2026.md");
+    let relative = "../../../../../../../../../..".to_string() + png.to_str().unwrap();
+    let mut text = std::fs::read_to_string(&narrative).unwrap();
+    text.push_str(&format!(
+        "\n\n![absolute]({})\n\n<img src=\"{relative}\" alt=\"relative\">\n\n![data](data:image/png;base64,AA)\n",
+        png.display()
+    ));
+    std::fs::write(&narrative, &text).unwrap();
+    let pdf = t.path().join("plan.pdf");
+    let o = kamsite()
+        .args(["pdf", "--account", "kessler-werke", "--period", "2026", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&pdf)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    for src in [png.to_str().unwrap(), &relative] {
+        assert!(
+            err.contains(&format!("image `{src}` is a local file: left out of the PDF")),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("accounts/kessler-werke/plans/2026.md:"),
+        "the warning points at the narrative: {err}"
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        !bytes.windows(7).any(|w| w == b"file://"),
+        "the PDF holds a file:// link"
+    );
+    let images = std::process::Command::new("pdfimages")
+        .args(["-list"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&images.stdout);
+    assert_eq!(list.lines().count(), 2, "the PDF embeds an image:\n{list}");
+}
+
+/// A 1x1 PNG.
+const PNG_1X1: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d,
+    0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];

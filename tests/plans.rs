@@ -109,16 +109,16 @@ fn plans_are_listed_and_linked() {
         ("havbris-energi", "2026"),
         ("tamarack-foods", "2026"),
     ] {
-        let href = format!("href=\"../accounts/{slug}/plans/{period}/\"");
+        let href = format!("href=\"../accounts/{slug}/plans/{period}/index.html\"");
         assert!(list.contains(&href), "/plans/ lacks {href}");
         assert!(out.join(format!("accounts/{slug}/plans/{period}/index.html")).is_file());
     }
     assert!(text(&list).contains("vs 2025: 1 objective added, 1 dropped; 2 targets moved"));
     // The portal's navigation and the account profile lead to the plans.
-    assert!(read(&out.join("index.html")).contains("href=\"plans/\""));
+    assert!(read(&out.join("index.html")).contains("href=\"plans/index.html\""));
     let profile = read(&out.join("accounts/kessler-werke/index.html"));
-    assert!(profile.contains("href=\"../../accounts/kessler-werke/plans/2026/\""));
-    assert!(profile.contains("href=\"../../accounts/kessler-werke/plans/2025/\""));
+    assert!(profile.contains("href=\"../../accounts/kessler-werke/plans/2026/index.html\""));
+    assert!(profile.contains("href=\"../../accounts/kessler-werke/plans/2025/index.html\""));
     let other = read(&out.join("accounts/alpenmilch/index.html"));
     assert!(other.contains("No plan yet"));
 }

@@ -118,7 +118,7 @@ fn attention_items_follow_the_rules() {
     assert!(dashboard.contains("Needs attention <span class=\"count\">10</span>"));
     assert!(dashboard.contains("Bjorn Quiet (cfo) last contacted 2026-08-24, 91 days ago"));
     assert!(dashboard.contains("Account review was due 2026-11-22 (1 day ago)"));
-    assert!(dashboard.contains("href=\"accounts/gamma/\""));
+    assert!(dashboard.contains("href=\"accounts/gamma/index.html\""));
     // Key-account capacity: 3 active key accounts is below the 15-35 guidance.
     assert!(
         dashboard.contains("You manage 3 active key accounts"),
@@ -240,4 +240,128 @@ fn a_mistyped_factor_is_an_error_and_another_presets_factor_is_not() {
         err.contains("⚠ accounts/other/account.yaml:10:14: score `headcount` is not a factor of the portfolio matrix and is ignored"),
         "{err}"
     );
+}
+
+/// A copy of the portfolio fixture with `edit` applied to its site.yaml.
+fn site_with(dir: &std::path::Path, name: &str, edit: impl Fn(String) -> String) -> std::path::PathBuf {
+    let site = dir.join(name);
+    common::copy_dir(&fixture("portfolio"), &site);
+    let yaml = edit(read(&site.join("site.yaml")));
+    std::fs::write(site.join("site.yaml"), yaml).unwrap();
+    site
+}
+
+#[test]
+fn tier_and_stage_descriptions_are_shown_on_tiers_and_profiles() {
+    let t = tempfile::tempdir().unwrap();
+    let site = site_with(t.path(), "described", |y| {
+        y + "tiers:\n  - { id: diamond, name: Diamond, key: true, description: Our few strategic partners }\n  \
+             - { id: foundation, name: Foundation, key: true, description: Solid & growing }\n  \
+             - { id: portfolio, name: Portfolio }\n  - { id: opportunistic, name: Opportunistic }\n\
+             stages:\n  - { id: early-kam, name: Early, description: Exploring the fit }\n  \
+             - { id: mid-kam, name: Middle, description: Trust \"built\" }\n  \
+             - { id: partnership-kam, name: Partnership }\n  - { id: pre-kam, name: Pre }\n  - { id: uncoupling-kam, name: Uncoupling }\n"
+    });
+    let out = build_to(&site, &t.path().join("out"));
+    let tiers = read(&out.join("tiers/index.html"));
+    // In the table: a tooltip on each tier's row and stage's column, and the text itself.
+    assert!(
+        tiers.contains(r#"<th scope="row" title="Our few strategic partners">"#),
+        "{tiers}"
+    );
+    assert!(tiers.contains(r#"<span class="row-note">Solid &amp; growing</span>"#));
+    assert!(tiers.contains(r#"<th class="num" title="Exploring the fit">Early</th>"#));
+    assert!(tiers.contains(r#"<th class="num" title="Trust &quot;built&quot;">Middle</th>"#));
+    assert!(tiers.contains("<dt>Early</dt><dd>Exploring the fit</dd>"));
+    assert!(
+        tiers.contains(r#"<th class="num">Partnership</th>"#),
+        "no tooltip without a description"
+    );
+    // alpha: diamond, partnership-kam; beta: foundation, mid-kam.
+    let alpha = read(&out.join("accounts/alpha/index.html"));
+    assert!(
+        alpha.contains(r#"<span class="badge tier key" title="Our few strategic partners">Diamond</span>"#),
+        "{alpha}"
+    );
+    assert!(alpha.contains(r#"<dt>Tier</dt><dd>Diamond<span class="row-note">Our few strategic partners</span></dd>"#));
+    assert!(alpha.contains(r#"<span class="badge stage">Partnership</span>"#));
+    let beta = read(&out.join("accounts/beta/index.html"));
+    assert!(
+        beta.contains(r#"<span class="badge stage" title="Trust &quot;built&quot;">Middle</span>"#),
+        "{beta}"
+    );
+    assert!(beta.contains(
+        r#"<dt>Relationship stage</dt><dd>Middle<span class="row-note">Trust &quot;built&quot;</span></dd>"#
+    ));
+}
+
+#[test]
+fn the_matrix_table_names_the_axes_of_its_preset() {
+    let t = tempfile::tempdir().unwrap();
+    for (preset, vertical, horizontal) in [
+        ("cpm", "Value to the company", "Cost to serve"),
+        ("kaism", "Customer attractiveness", "Our attractiveness to them"),
+    ] {
+        let out = build_to(&with_preset(preset, t.path()), &t.path().join(format!("out-{preset}")));
+        let matrix = read(&out.join("matrix/index.html"));
+        let head = format!(r#"<th>Account</th><th class="num">{vertical}</th><th class="num">{horizontal}</th>"#);
+        assert!(matrix.contains(&head), "{preset}: {matrix}");
+        assert!(!matrix.contains(">Attr.<") && !matrix.contains(">Str.<"), "{preset}");
+    }
+}
+
+#[test]
+fn a_share_that_rounds_to_zero_never_prints_a_minus() {
+    let t = tempfile::tempdir().unwrap();
+    let site = site_with(t.path(), "credit", |y| y);
+    // A credit note: beta's revenue is a tiny negative share of the portfolio.
+    let beta = site.join("accounts/beta/account.yaml");
+    std::fs::write(&beta, read(&beta).replace("revenue: 2000000", "revenue: -1000")).unwrap();
+    let out = build_to(&site, &t.path().join("out"));
+    for page in [
+        "index.html",
+        "tiers/index.html",
+        "accounts/beta/index.html",
+        "accounts/index.html",
+    ] {
+        let html = read(&out.join(page));
+        assert!(
+            !html.contains("-0.0 %") && !html.contains("-0 %"),
+            "{page} prints a negative zero share"
+        );
+    }
+    assert!(read(&out.join("accounts/beta/index.html")).contains("<dd>0.0 %</dd>"));
+}
+
+#[test]
+fn counts_agree_with_their_nouns() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("one");
+    std::fs::create_dir_all(site.join("accounts/solo")).unwrap();
+    std::fs::write(site.join("site.yaml"), "title: One\ntoday: 2026-11-23\n").unwrap();
+    std::fs::write(
+        site.join("accounts/solo/account.yaml"),
+        "name: Solo AS\nstatus: active\ntier: diamond\nstage: mid-kam\nowner: Kari\nsponsor: Ola\nreview_by: 2026-01-01\n\
+         opportunities:\n  - { id: one, title: One deal, value: 100000, probability: 0.5, stage: proposal, close: 2027-01-01 }\n",
+    )
+    .unwrap();
+    let out = build_to(&site, &t.path().join("out"));
+    let home = common::text(&read(&out.join("index.html")));
+    for phrase in [
+        "1 account · 1 active key account ·",
+        "You manage 1 active key account.",
+        "1 open opportunity,",
+        "1 review due",
+    ] {
+        assert!(home.contains(phrase), "{phrase:?} not in {home}");
+    }
+    for wrong in [
+        "1 accounts",
+        "1 active key accounts",
+        "1 open opportunities",
+        "1 reviews",
+    ] {
+        assert!(!home.contains(wrong), "{wrong:?} in {home}");
+    }
+    assert!(common::text(&read(&out.join("accounts/index.html"))).contains("1 account."));
 }

@@ -117,14 +117,14 @@ fn the_analysis_page_shows_the_same_numbers() {
         "No tier 50 % (1 of 2) 0 of 2",
         "Retail 67 % (2 of 3)",
         "Won 2,300 EUR in 4 deals · lost 700 EUR in 3 deals",
-        "1 reviews give no value",
+        "1 review gives no value",
     ] {
         assert!(page.contains(expected), "missing `{expected}` in:\n{page}");
     }
     // Every lesson, linked to its review.
     let html = read(&out.join("reviews/index.html"));
     assert!(html.contains("Meet the new COO early"));
-    assert!(html.contains("href=\"../accounts/alpha/reviews/2026-02-20-scada/\""));
+    assert!(html.contains("href=\"../accounts/alpha/reviews/2026-02-20-scada/index.html\""));
     assert!(html.contains("aria-label=\"Win rate by quarter against the target\""));
     assert!(html.contains("aria-label=\"Deals per competitor by our outcome\""));
     assert!(!html.contains("<script"), "the analysis works without JavaScript");
@@ -193,17 +193,19 @@ fn a_page_per_review_and_reviews_on_the_profile() {
         "the narrative is Markdown"
     );
     assert!(
-        html.contains("href=\"../../../../accounts/alpha/\""),
+        html.contains("href=\"../../../../accounts/alpha/index.html\""),
         "links to its account"
     );
-    assert!(html.contains("href=\"../../../../reviews/competitors/halden/\""));
+    assert!(html.contains("href=\"../../../../reviews/competitors/halden/index.html\""));
     // The winner of a lost deal links to its competitor page even when it is not listed.
     let stores = read(&out.join("accounts/beta/reviews/2026-04-01-stores/index.html"));
-    assert!(stores.contains("reviews/competitors/optima/\">Optima</a> <span class=\"tag\">won the deal</span>"));
+    assert!(
+        stores.contains("reviews/competitors/optima/index.html\">Optima</a> <span class=\"tag\">won the deal</span>")
+    );
 
     let profile = read(&out.join("accounts/alpha/index.html"));
     assert!(profile.contains("Win/loss reviews <span class=\"count\">3</span>"));
-    assert!(profile.contains("href=\"../../accounts/alpha/reviews/2026-05-02-pilot/\""));
+    assert!(profile.contains("href=\"../../accounts/alpha/reviews/2026-05-02-pilot/index.html\""));
     let delta = read(&out.join("accounts/delta/index.html"));
     assert!(delta.contains("No win/loss reviews yet"));
 

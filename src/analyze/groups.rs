@@ -18,6 +18,8 @@ pub struct TierRow {
     pub id: Option<String>,
     pub name: String,
     pub key: bool,
+    /// What the tier means (site.yaml `description`).
+    pub description: Option<String>,
     pub accounts: Vec<usize>,
     pub revenue: f64,
     pub revenue_share: Option<f64>,
@@ -34,12 +36,12 @@ pub struct TierTable {
 
 pub fn tier_table(cfg: &SiteConfig, accounts: &[AccountView]) -> TierTable {
     let total: f64 = accounts.iter().filter_map(|a| a.revenue).sum();
-    let mut tiers: Vec<(Option<&str>, &str, bool)> = cfg
+    let mut tiers: Vec<(Option<&str>, &str, bool, Option<&str>)> = cfg
         .tiers
         .iter()
-        .map(|t| (Some(t.id.as_str()), t.name.as_str(), t.key))
+        .map(|t| (Some(t.id.as_str()), t.name.as_str(), t.key, t.description.as_deref()))
         .collect();
-    tiers.push((None, "No tier", false));
+    tiers.push((None, "No tier", false, None));
     let mut stages: Vec<(Option<&str>, &str)> = cfg
         .stages
         .iter()
@@ -48,7 +50,7 @@ pub fn tier_table(cfg: &SiteConfig, accounts: &[AccountView]) -> TierTable {
     stages.push((None, "No stage"));
 
     let mut rows = Vec::new();
-    for (id, name, key) in tiers {
+    for (id, name, key, description) in tiers {
         let members: Vec<usize> = (0..accounts.len())
             .filter(|&i| accounts[i].tier.as_ref().map(|t| t.id) == id)
             .collect();
@@ -71,6 +73,7 @@ pub fn tier_table(cfg: &SiteConfig, accounts: &[AccountView]) -> TierTable {
             id: id.map(str::to_string),
             name: name.to_string(),
             key,
+            description: description.map(str::to_string),
             revenue,
             revenue_share: (total > 0.0).then(|| revenue / total),
             accounts: members,

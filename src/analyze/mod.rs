@@ -56,6 +56,8 @@ impl Drop for Portfolio<'_> {
 pub struct Named<'a> {
     pub id: &'a str,
     pub name: &'a str,
+    /// What it means (site.yaml `description`).
+    pub description: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -63,6 +65,8 @@ pub struct TierRef<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub key: bool,
+    /// What the tier means (site.yaml `description`).
+    pub description: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -367,6 +371,7 @@ fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> Account
     let stage = stage_index.map(|i| Named {
         id: &cfg.stages[i].id,
         name: &cfg.stages[i].name,
+        description: cfg.stages[i].description.as_deref(),
     });
     let placement = matrix::place(&cfg.matrix, &a.scores);
     let quadrant = placement.quadrant.map(|q| QuadrantView {
@@ -490,6 +495,7 @@ fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> Account
             id: &t.id,
             name: &t.name,
             key: t.key,
+            description: t.description.as_deref(),
         }),
         tier_index,
         stage,

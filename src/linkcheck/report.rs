@@ -20,6 +20,9 @@ enum Origin {
     Page,
 }
 
+/// A broken link and the text it has in its source.
+type Shown<'a> = (&'a Broken, String);
+
 /// Turn broken links into diagnostics that point at their source. `strict` makes them errors.
 pub fn diagnostics(
     root: &Path,
@@ -40,12 +43,33 @@ pub fn diagnostics(
         .unwrap_or_default();
     let mut regions = Regions::default();
     // The same link from one template line breaks on many pages: report it once.
-    let mut grouped: BTreeMap<(String, Pos, String), (Diagnostic, Vec<&Broken>)> = BTreeMap::new();
+    let mut grouped: BTreeMap<(String, Pos, String), (Diagnostic, Vec<Shown>)> = BTreeMap::new();
+    let file_links = site.config.links == crate::config::Links::Files;
     for b in broken {
         let page_text = pages.get(b.page.as_str()).map(String::as_str).unwrap_or("");
-        let origin = regions
-            .markdown_origin(root, site, page_text, b)
-            .unwrap_or_else(|| template_origin(&templates, &b.href));
+        // With `links: files` a folder link on the page ends in index.html
+        // the source did not write: look for it as written, too.
+        let written = file_links
+            .then(|| as_written(&b.href))
+            .flatten()
+            .map(|href| Broken { href, ..(*b).clone() });
+        let mut found = None;
+        for b in std::iter::once(b).chain(written.as_ref()) {
+            if let Some(o) = regions.markdown_origin(root, site, page_text, b) {
+                found = Some((o, b.href.clone()));
+                break;
+            }
+        }
+        for b in std::iter::once(b).chain(written.as_ref()) {
+            if found.is_some() {
+                break;
+            }
+            match template_origin(&templates, &b.href) {
+                Origin::Page => {}
+                o => found = Some((o, b.href.clone())),
+            }
+        }
+        let (origin, shown) = found.unwrap_or((Origin::Page, b.href.clone()));
         let mut d = match origin {
             Origin::Markdown(file, pos) => Diagnostic::warning("broken-link", &file, pos, "")
                 .help("fix or remove the link; links are relative to the page they end up on, e.g. `../other-account/` from an account page"),
@@ -64,22 +88,22 @@ pub fn diagnostics(
                 d
             }
         };
-        d.len = if d.len > 1 { d.len } else { b.href.len().max(1) };
+        d.len = if d.len > 1 { d.len } else { shown.len().max(1) };
         if strict {
             d.severity = Severity::Error;
         }
         // Keyed by what the link resolves to: `{{ root }}x` differs in text by page depth.
         let key = (d.file.clone(), d.pos, b.reason.clone());
-        grouped.entry(key).or_insert_with(|| (d, Vec::new())).1.push(b);
+        grouped.entry(key).or_insert_with(|| (d, Vec::new())).1.push((b, shown));
     }
     let mut out = Diagnostics::default();
     for (_, (mut d, links)) in grouped {
-        let first = links[0];
+        let (first, shown) = &links[0];
         let on = match links.len() {
             1 => format!("on page /{}", first.page),
             n => format!("on {n} pages, e.g. /{}", first.page),
         };
-        d.message = format!("broken link `{}` {on}: {}", first.href, first.reason);
+        d.message = format!("broken link `{shown}` {on}: {}", first.reason);
         out.push(d);
     }
     out
@@ -139,6 +163,12 @@ impl Regions {
                     .iter()
                     .filter_map(|prefix| {
                         let html = markdown::to_html(&body, prefix);
+                        // As the page has it (links: files rewrites its links).
+                        let html = if site.config.links == crate::config::Links::Files {
+                            crate::render::file_links(html)
+                        } else {
+                            html
+                        };
                         let html = html.trim_end();
                         let at = page_text.find(html)?;
                         Some((at, at + html.len()))
@@ -174,6 +204,16 @@ impl Regions {
         }
         self.notes.as_ref().map(|(_, read)| read.as_slice()).unwrap_or_default()
     }
+}
+
+/// A link to a folder's index.html as a source writes it: `../x/index.html#a` is `../x/#a`.
+fn as_written(href: &str) -> Option<String> {
+    let split = href.find(['#', '?']).unwrap_or(href.len());
+    let (path, tail) = href.split_at(split);
+    let folder = path
+        .strip_suffix("index.html")
+        .filter(|f| f.is_empty() || f.ends_with('/'))?;
+    Some(format!("{folder}{tail}"))
 }
 
 /// A fragment link with a document's id prefix removed (`#note-a-x` written as `#x`).

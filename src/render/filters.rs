@@ -8,6 +8,18 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("num", num);
     tera.register_filter("signed", signed);
     tera.register_filter("plain", plain_filter);
+    tera.register_filter("count", count);
+}
+
+/// A count with its noun in agreement: `1 | count(one="account")` is
+/// "1 account", `2 | count(one="account")` "2 accounts"; `many` names an
+/// irregular plural.
+fn count(v: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let n = v.as_f64().unwrap_or(0.0);
+    let one = kwargs.get::<String>("one")?.unwrap_or_default();
+    let many = kwargs.get::<String>("many")?.unwrap_or_else(|| format!("{one}s"));
+    let word = if n == 1.0 { one } else { many };
+    Ok(format!("{} {word}", group_thousands(n, 0)).trim_end().to_string())
 }
 
 const DASH: &str = "–";
@@ -29,7 +41,10 @@ fn pct(v: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         return Ok(DASH.into());
     };
     let decimals = kwargs.get::<usize>("decimals")?.unwrap_or(0);
-    Ok(format!("{:.*} %", decimals, round_half_up(x * 100.0, decimals)))
+    // A share that rounds to zero is 0, never "-0.0 %".
+    let r = round_half_up(x * 100.0, decimals) + 0.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    Ok(format!("{:.*} %", decimals, r))
 }
 
 /// Round as people do by hand: 12.5 -> 13 (`format!` would give 12, rounding
@@ -106,7 +121,8 @@ fn fixed(x: f64, decimals: usize) -> String {
 
 pub fn compact(x: f64) -> String {
     let a = x.abs();
-    let sign = if x < 0.0 { "-" } else { "" };
+    // A value that prints as zero has no sign.
+    let sign = if x < 0.0 && a >= 0.5 { "-" } else { "" };
     if a >= 1e9 {
         format!("{sign}{:.1} B", a / 1e9)
     } else if a >= 1e6 {
@@ -166,6 +182,54 @@ mod tests {
                 assert_eq!(fixed(x, d), format!("{:.*}", d, x), "{x} with {d} decimals");
             }
         }
+    }
+
+    fn render(template: &str, ctx: &tera::Context) -> String {
+        let mut tera = Tera::new();
+        register(&mut tera);
+        tera.add_raw_template("t", template).unwrap();
+        tera.render("t", ctx).unwrap()
+    }
+
+    #[test]
+    fn a_share_that_rounds_to_zero_has_no_sign() {
+        let mut ctx = tera::Context::new();
+        ctx.insert("tiny", &-0.000_01);
+        ctx.insert("zero", &-0.0);
+        ctx.insert("loss", &-0.123);
+        assert_eq!(
+            render(
+                "{{ tiny | pct(decimals=1) }}|{{ zero | pct }}|{{ loss | pct(decimals=1) }}",
+                &ctx
+            ),
+            "0.0 %|0 %|-12.3 %"
+        );
+        assert_eq!(compact(-0.2), "0");
+        assert_eq!(compact(-2e6), "-2.0 M");
+        assert_eq!(group_thousands(-0.04, 1), "0.0");
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        let mut ctx = tera::Context::new();
+        for (n, want) in [
+            (0, "0 active key accounts"),
+            (1, "1 active key account"),
+            (2, "2 active key accounts"),
+        ] {
+            ctx.insert("n", &n);
+            assert_eq!(render(r#"{{ n | count(one="active key account") }}"#, &ctx), want);
+        }
+        ctx.insert("n", &1);
+        assert_eq!(
+            render(r#"{{ n | count(one="entry", many="entries") }}"#, &ctx),
+            "1 entry"
+        );
+        ctx.insert("n", &1200);
+        assert_eq!(
+            render(r#"{{ n | count(one="entry", many="entries") }}"#, &ctx),
+            "1,200 entries"
+        );
     }
 
     #[test]

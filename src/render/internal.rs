@@ -152,6 +152,10 @@ pub fn render(
         title: &cfg.title,
         company: &cfg.company,
         base_url: &cfg.base_url,
+        links: match cfg.links {
+            crate::config::Links::Files => "files",
+            crate::config::Links::Folders => "folders",
+        },
         currency: &cfg.currency,
         language: &cfg.language,
         today: p.today.to_string(),
@@ -216,8 +220,18 @@ pub fn render(
                 if let Ok(mut made) = search_made.lock() {
                     search_parts.extend(std::mem::take(&mut *made));
                 }
+                let as_script = cfg.links == crate::config::Links::Files;
                 let written = super::search::write_index(site, p, search_parts, &mut |pieces| {
-                    sink.put_pieces(super::search::INDEX_PATH, pieces)
+                    let json = sink.put_pieces(super::search::INDEX_PATH, pieces);
+                    // Opened from disk, a page cannot fetch the index; it loads this script.
+                    if json.is_err() || !as_script {
+                        return json;
+                    }
+                    let mut script: Vec<&[u8]> = Vec::with_capacity(pieces.len() + 2);
+                    script.push(super::search::SCRIPT_HEAD);
+                    script.extend_from_slice(pieces);
+                    script.push(b";\n");
+                    sink.put_pieces(super::search::SCRIPT_PATH, &script)
                 });
                 if !keep {
                     search_parts.clear();
@@ -496,7 +510,19 @@ pub fn render(
             .first()
             .map(|r| r.cells.iter().map(|c| c.stage.as_str()).collect())
             .unwrap_or_default();
+        // The same columns with what each stage means (site.yaml `description`).
+        let stage_details: Vec<serde_json::Value> = stages
+            .iter()
+            .map(|name| {
+                let stage = p.config.stages.iter().find(|s| s.name == *name);
+                serde_json::json!({
+                    "name": name,
+                    "description": stage.and_then(|s| s.description.as_deref()),
+                })
+            })
+            .collect();
         ctx.insert("stages", &stages);
+        ctx.insert("stage_details", &stage_details);
         ctx.insert("stage_chart", &stage_chart(p));
         ctx.insert("total_revenue", &p.summary.revenue_latest);
         let page = Page {
@@ -687,6 +713,7 @@ struct TierRowView<'a> {
     id: Option<&'a str>,
     name: &'a str,
     key: bool,
+    description: Option<&'a str>,
     count: usize,
     revenue: f64,
     revenue_share: Option<f64>,
@@ -713,6 +740,7 @@ fn tier_rows<'a>(p: &'a Portfolio, rows: &'a [Value], html: Option<&[&'a Value]>
             id: r.id.as_deref(),
             name: &r.name,
             key: r.key,
+            description: r.description.as_deref(),
             count: r.accounts.len(),
             revenue: r.revenue,
             revenue_share: r.revenue_share,
@@ -890,6 +918,7 @@ mod tests {
             title: "Sized",
             company: "Sized",
             base_url: "/",
+            links: "folders",
             currency: "EUR",
             language: "en",
             today: "2026-11-30".into(),

@@ -9,6 +9,7 @@ pub mod charts;
 mod customer;
 mod filters;
 mod internal;
+mod links;
 pub mod markdown;
 mod plans;
 mod reviews;
@@ -304,6 +305,8 @@ pub struct SiteInfo<'a> {
     /// Our company's name (site.yaml `company`, else the title).
     pub company: &'a str,
     pub base_url: &'a str,
+    /// `files` or `folders`: how links to pages are written (site.yaml `links`).
+    pub links: &'static str,
     pub currency: &'a str,
     pub language: &'a str,
     pub today: String,
@@ -316,6 +319,8 @@ pub struct Engine {
     tera: Tera,
     theme: theme::Theme,
     pub live_reload: bool,
+    /// site.yaml `links: files`: folder links are written `…/index.html`.
+    file_links: bool,
 }
 
 /// One page to render: output path, template name, context.
@@ -345,6 +350,7 @@ impl Engine {
             tera,
             theme,
             live_reload: opts.live_reload,
+            file_links: site.config.links == crate::config::Links::Files,
         })
     }
 
@@ -437,6 +443,7 @@ impl Engine {
             Ok(h) => h,
             Err(e) => return Some(template_error(&self.theme, &e, Some(p.template))),
         };
+        let html = if self.file_links { links::to_files(html) } else { html };
         let html = if self.live_reload {
             inject_live_reload(html)
         } else {
@@ -591,6 +598,11 @@ fn template_code(line: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `../` repeated for the depth of `path` (e.g. `accounts/acme/index.html` -> `../../`).
+/// `html` as a `links: files` site writes it (see `links`).
+pub fn file_links(html: String) -> String {
+    links::to_files(html)
+}
+
 pub fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }

@@ -17,6 +17,13 @@ use crate::model::{AccountDoc, Site};
 /// Where the index is written, relative to the output root.
 pub const INDEX_PATH: &str = "search/index.json";
 
+/// The same index as a script setting a global, for a site opened from disk
+/// (`links: files`), where the page cannot fetch a file.
+pub const SCRIPT_PATH: &str = "search/index.js";
+
+/// What the script puts before the index.
+pub const SCRIPT_HEAD: &[u8] = b"window.kamsiteSearchIndex = ";
+
 /// Longest note excerpt in the index, in characters.
 const EXCERPT_CHARS: usize = 240;
 

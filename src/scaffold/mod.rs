@@ -273,8 +273,12 @@ fn account_dir(root: &Path, slug: &str) -> Result<Option<crate::model::Account>,
     let dir = root.join("accounts").join(slug);
     let file = dir.join("account.yaml");
     if is_valid_slug(slug) && file.is_file() {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let source = crate::diag::SourceFile::new("account.yaml", text.as_str());
+        // Through the site's one reader: a link out of the site or an
+        // oversized file is refused here too.
+        let bytes = crate::load::files::read(root, &file, None, crate::load::files::TEXT_LIMIT)
+            .map_err(|r| format!("cannot read {}: {}", file.display(), r.message))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let source = crate::diag::SourceFile::new("account.yaml", text.as_ref());
         return Ok(crate::load::yaml::parse(&source, &text, Default::default()).ok());
     }
     let known: Vec<String> = std::fs::read_dir(root.join("accounts"))

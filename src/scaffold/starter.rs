@@ -20,7 +20,9 @@ pub(super) fn site_yaml(cfg: &SiteConfig) -> String {
          # running while you edit, or run `kamsite check`.\n\n\
          title: My key accounts\n\
          # company: My Company     # our name as customers see it on their plans; default: the title\n\
-         base_url: /               # where the site is published, e.g. https://kam.example.com/\n\
+         # base_url: https://kam.example.com/   # where the site is published; once set, links\n\
+         #                         # are folder links (accounts/) instead of accounts/index.html\n\
+         # links: files            # files: accounts/index.html, opens from disk | folders: accounts/\n\
          currency: EUR             # all money values are plain numbers in this currency\n\
          language: en\n\
          # today: 2026-01-31       # pin \"today\" for reproducible builds; default: the build date\n\

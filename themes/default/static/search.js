@@ -1,5 +1,7 @@
 // kamsite search. The index (search/index.json) is built by kamsite and
 // fetched only when search is used; every word of the query must match.
+// Opened from disk (file://), where a page cannot fetch files, the same
+// index is loaded as a script (search/index.js) that sets a global.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-index]");
@@ -8,6 +10,8 @@
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   var root = form.getAttribute("data-root") || "";
+  // links: files writes a link to a page as its folder's index.html.
+  var files = form.getAttribute("data-links") === "files";
   var kinds = [];
   var entries = null;
   var loading = null;
@@ -23,14 +27,41 @@
     return { kind: kind, title: title, sub: sub, url: url, key: fold(title), hay: fold(title + " " + sub + " " + text) };
   }
 
+  // The index: fetched from a server, or from the script beside it on disk.
+  function readIndex() {
+    var script = form.getAttribute("data-index-script");
+    if (location.protocol === "file:" && script) {
+      return new Promise(function (resolve, reject) {
+        if (window.kamsiteSearchIndex) return resolve(window.kamsiteSearchIndex);
+        var tag = document.createElement("script");
+        tag.src = script;
+        tag.onload = function () {
+          if (window.kamsiteSearchIndex) resolve(window.kamsiteSearchIndex);
+          else reject(new Error(script + " set no index"));
+        };
+        tag.onerror = function () { reject(new Error("cannot load " + script)); };
+        document.head.appendChild(tag);
+      });
+    }
+    return fetch(form.getAttribute("data-index")).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  // "accounts/acme/#note-x" as the site writes links to pages.
+  function page(url) {
+    if (!files) return url;
+    var cut = url.search(/[#?]/);
+    var path = cut < 0 ? url : url.slice(0, cut);
+    var tail = cut < 0 ? "" : url.slice(cut);
+    return (/\/$/.test(path) ? path + "index.html" : path) + tail;
+  }
+
   function load() {
     if (!loading) {
       status.textContent = "Loading the search index …";
-      loading = fetch(form.getAttribute("data-index"))
-        .then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return r.json();
-        })
+      loading = readIndex()
         .then(function (index) {
           // Accounts first, then contacts, notes and reviews that point at them.
           kinds = ["Account"].concat(index.k);
@@ -96,7 +127,7 @@
       kind.className = "kind";
       kind.textContent = kinds[h.e.kind] || "";
       var a = document.createElement("a");
-      a.href = root + h.e.url;
+      a.href = root + page(h.e.url);
       a.textContent = h.e.title;
       var sub = document.createElement("div");
       sub.className = "sub";
