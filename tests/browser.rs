@@ -312,3 +312,32 @@ fn stat_cards_fit_a_400_px_screen() {
         }
     }
 }
+
+/// On a desktop screen every chart of the win/loss page shows its text at
+/// about the same size, the full-width head-to-head chart as the half-width
+/// ones: a chart is scaled to its card, so its drawing width sets its text size.
+#[test]
+fn chart_text_is_one_size_across_the_win_loss_page() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let mut b = Browser::launch();
+    b.goto(&format!("file://{}/reviews/index.html", out.display()));
+    let sizes = b.eval(
+        "[...document.querySelectorAll('svg.chart')].map(s => [s.getAttribute('aria-label'), \
+         14 * s.getBoundingClientRect().width / s.viewBox.baseVal.width])",
+    );
+    let sizes: Vec<(String, f64)> = sizes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v[0].as_str().unwrap().to_string(), v[1].as_f64().unwrap()))
+        .collect();
+    assert!(sizes.len() >= 5, "{sizes:?}");
+    let min = sizes.iter().map(|s| s.1).fold(f64::MAX, f64::min);
+    let max = sizes.iter().map(|s| s.1).fold(0.0, f64::max);
+    assert!(
+        max / min < 1.2,
+        "14 px chart text shows from {min:.1} to {max:.1} px: {sizes:?}"
+    );
+    assert!(min >= 10.0, "chart text as small as {min:.1} px: {sizes:?}");
+}

@@ -153,6 +153,77 @@ fn axis(doc: &Document, side: Side, what: &str) -> Scale {
     Scale::fit(&pairs, what)
 }
 
+/// Every text of a chart lies inside its drawing (the viewBox): a label cut
+/// at the frame is not read. Widths are estimated at 0.56 em a character
+/// (Roboto's digits and lower case; capitals are wider, so long names get a
+/// little slack), heights at 0.75 em above the baseline and 0.2 em below
+/// (descenders, an arrow); a rotated or
+/// translated text (axis titles) is checked at its anchor.
+fn texts_inside(doc: &Document, what: &str) {
+    let root = doc.root_element();
+    let vb: Vec<f64> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (x0, y0, x1, y1) = (vb[0], vb[1], vb[0] + vb[2], vb[1] + vb[3]);
+    for t in elems(doc, "text") {
+        let label = text(t);
+        if label.is_empty() {
+            continue;
+        }
+        // The nearest font size given, on the text or a group around it.
+        let size = t.ancestors().find_map(|n| opt(n, "font-size")).unwrap_or(16.0);
+        let (x, y) = match t.attribute("transform") {
+            Some(tr) => {
+                let v: Vec<f64> = tr
+                    .trim_start_matches("translate(")
+                    .split([',', ')', ' '])
+                    .filter_map(|v| v.parse().ok())
+                    .take(2)
+                    .collect();
+                assert!(
+                    v[0] >= x0 && v[0] <= x1 && v[1] >= y0 && v[1] <= y1,
+                    "{what}: {label:?} outside"
+                );
+                continue;
+            }
+            None => (
+                opt(t, "x").unwrap_or(0.0) + opt(t, "dx").unwrap_or(0.0),
+                opt(t, "y").unwrap_or(0.0) + opt(t, "dy").unwrap_or(0.0),
+            ),
+        };
+        // A text in a moved group (a contact card) is placed by it.
+        let (gx, gy) = t
+            .ancestors()
+            .filter_map(|n| n.attribute("transform"))
+            .filter_map(|tr| tr.strip_prefix("translate("))
+            .map(|v| {
+                let v: Vec<f64> = v.split([',', ')', ' ']).filter_map(|v| v.parse().ok()).collect();
+                (v[0], v.get(1).copied().unwrap_or(0.0))
+            })
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        let (x, y) = (x + gx, y + gy);
+        let w = label.chars().count() as f64 * size * 0.5;
+        let left = match t.attribute("text-anchor") {
+            Some("middle") => x - w / 2.0,
+            Some("end") => x - w,
+            _ => x,
+        };
+        // Tooltips (hidden until hovered) may sit anywhere over the plot.
+        if t.attribute("class") == Some("ct-tip") {
+            continue;
+        }
+        assert!(
+            left >= x0 - 0.5 && left + w <= x1 + 0.5 && y - size * 0.75 >= y0 - 0.5 && y + size * 0.2 <= y1 + 0.5,
+            "{what}: {label:?} ({size} px at {x:.1}, {y:.1}) is cut at the edge of the {}x{} chart",
+            vb[2],
+            vb[3]
+        );
+    }
+}
+
 /// The SVG charts of a page, parsed.
 fn svgs(html: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -203,6 +274,7 @@ struct Seen {
     pareto: usize,
     kpi_rows: usize,
     customer_kpi_rows: usize,
+    texts: usize,
     contacts: usize,
 }
 
@@ -260,6 +332,8 @@ impl Site {
             for svg in svgs(&html) {
                 let doc = parse(&svg);
                 let what = format!("{path}: {}", label(&doc));
+                texts_inside(&doc, &what);
+                seen.texts += elems(&doc, "text").count();
                 match label(&doc).as_str() {
                     "Portfolio matrix" => self.matrix(&doc, &what, &mut seen),
                     "Revenue and margin by year" => self.financials(&path, &doc, &what, &mut seen),

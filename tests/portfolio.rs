@@ -304,7 +304,9 @@ fn the_matrix_table_names_the_axes_of_its_preset() {
     ] {
         let out = build_to(&with_preset(preset, t.path()), &t.path().join(format!("out-{preset}")));
         let matrix = read(&out.join("matrix/index.html"));
-        let head = format!(r#"<th>Account</th><th class="num">{vertical}</th><th class="num">{horizontal}</th>"#);
+        let head = format!(
+            r#"<th>Account</th><th class="num axis-head">{vertical}</th><th class="num axis-head">{horizontal}</th>"#
+        );
         assert!(matrix.contains(&head), "{preset}: {matrix}");
         assert!(!matrix.contains(">Attr.<") && !matrix.contains(">Str.<"), "{preset}");
     }

@@ -407,7 +407,9 @@ pub fn bars(labels: &[String], parts: &[Part], stacked: bool, label: &str) -> St
     } else {
         parts.iter().flat_map(|p| p.data.iter().copied()).fold(0.0, f64::max)
     };
-    let (max, split) = nice_axis(top);
+    // Side by side, each bar's value is printed above it: leave it room
+    // (stacked, the values are inside the bars).
+    let (max, split) = nice_axis(if stacked { top } else { top * LABEL_HEADROOM });
     let mut series = stacked_series(parts, labels.len() <= 16);
     if !stacked {
         for s in &mut series {
@@ -545,13 +547,15 @@ pub fn matrix_with(points: &[MatrixPoint], spec: &MatrixSpec, memo: &MatrixMemo)
     chart.bubble_min_size = 5.0;
     chart.bubble_max_size = 28.0;
     chart.width = 760.0;
-    chart.height = 580.0;
+    chart.height = 594.0;
     chart.font_family = FONT.into();
+    // Room below the plot for the horizontal axis's name, which is drawn
+    // under the tick labels (`annotate_matrix`).
     chart.margin = Margin {
         left: 8.0,
         top: 8.0,
         right: 20.0,
-        bottom: 8.0,
+        bottom: 22.0,
     };
     chart.legend.position = Some(Position::Top);
     chart.series.colors = vec![

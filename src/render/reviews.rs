@@ -360,7 +360,9 @@ fn competitor_chart(competitors: &[HeadToHead]) -> String {
             part("We lost", LOST, |t| t.lost),
             part("No decision", NO_DECISION, |t| t.no_decision),
         ],
-        1000.0,
+        // A full-width card is about twice a half card's 640: drawn this
+        // wide, its text shows as large as the other charts'.
+        1300.0,
         "Deals per competitor by our outcome",
     )
 }
