@@ -444,7 +444,7 @@ fn a_broken_link_off_the_profile_is_placed_in_its_template_not_in_a_note() {
 fn the_example_site_has_no_broken_links() {
     let o = kamsite()
         .args(["check", "--root"])
-        .arg(common::example())
+        .arg(common::example_site())
         .output()
         .unwrap();
     assert!(!stderr(&o).contains("broken-link"), "{}", stderr(&o));
@@ -456,7 +456,7 @@ fn search_is_internal_only_and_its_size_is_reported() {
     let out = t.path().join("internal");
     let o = kamsite()
         .args(["build", "--root"])
-        .arg(common::example())
+        .arg(common::example_site())
         .arg("--out")
         .arg(&out)
         .output()
@@ -487,7 +487,7 @@ fn search_is_internal_only_and_its_size_is_reported() {
             "havbris-energi",
             "--root",
         ])
-        .arg(common::example())
+        .arg(common::example_site())
         .arg("--out")
         .arg(&cust)
         .output()

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_dir, example, tree};
+use common::{copy_dir, example_site, tree};
 use kamsite::{BuildError, BuildOptions, Workspace, build_keeping_site, rebuild_accounts};
 
 /// Serve's options; `overwrite`: files are overwritten in place under a lock
@@ -50,7 +50,7 @@ fn errors(e: BuildError) -> Vec<String> {
 fn incremental_output_equals_a_full_build() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&example_site(), &root);
     let out = tmp.path().join("out");
     let (mut ws, all_pages) = full_build(&root, &out);
 
@@ -99,7 +99,7 @@ fn incremental_output_equals_a_full_build() {
 fn a_failing_account_keeps_failing_until_fixed() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&example_site(), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
     let opts = options(&root, &out, false);
@@ -152,7 +152,7 @@ fn a_failing_account_keeps_failing_until_fixed() {
 fn pages_of_a_quarter_or_competitor_with_no_review_left_are_removed() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&example_site(), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
     let opts = options(&root, &out, true);
@@ -221,7 +221,7 @@ fn share_on_profile(out: &Path, slug: &str) -> String {
 fn a_revenue_change_updates_every_profile_share() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&example_site(), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
     let before = share_on_profile(&out, "havbris-energi");
@@ -246,7 +246,7 @@ fn a_revenue_change_updates_every_profile_share() {
 fn a_name_that_becomes_ours_leaves_other_accounts_rivals() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&example_site(), &root);
     let review = |opportunity: &str, outcome: &str| {
         format!(
             "---\nopportunity: {opportunity}\noutcome: {outcome}\ndate: 2026-04-02\nvalue: 50000\n\
@@ -288,7 +288,7 @@ fn a_name_that_becomes_ours_leaves_other_accounts_rivals() {
 fn renamed_folders_and_removed_files_leave_no_pages_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&example_site(), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
     let opts = options(&root, &out, true);

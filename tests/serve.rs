@@ -423,7 +423,7 @@ fn wait_for_full_build_output(
 fn follows_folders_moved_removed_and_put_back() {
     let t = tempfile::tempdir().unwrap();
     let root = t.path().join("site");
-    common::copy_dir(&common::example(), &root);
+    common::copy_dir(&common::example_site(), &root);
     let serve = Serve::start(&root);
     let accounts = root.join("accounts");
     let mut seen = wait_for_full_build_output(&serve, &root, t.path(), &[]);
@@ -461,7 +461,7 @@ fn follows_folders_moved_removed_and_put_back() {
     step(&|| std::fs::remove_dir_all(accounts.join("helios-pharma")).unwrap());
     step(&|| {
         common::copy_dir(
-            &common::example().join("accounts/helios-pharma"),
+            &common::example_site().join("accounts/helios-pharma"),
             &accounts.join("helios-pharma"),
         )
     });
@@ -469,7 +469,7 @@ fn follows_folders_moved_removed_and_put_back() {
     step(&|| {
         std::fs::remove_dir_all(accounts.join("alpenmilch")).unwrap();
         common::copy_dir(
-            &common::example().join("accounts/alpenmilch"),
+            &common::example_site().join("accounts/alpenmilch"),
             &accounts.join("alpenmilch"),
         );
     });
