@@ -539,6 +539,68 @@ impl Diagnostics {
     }
 }
 
+/// Warnings of one kind (code) shown per file; the rest are counted in one
+/// line. 100,000 unused score factors are one mistake, not 100,000.
+pub const WARNINGS_PER_KIND: usize = 20;
+
+/// Errors per file drawn with a snippet; the rest are one line each, still
+/// every one of them (drawing a snippet reads the file up to its line).
+pub const SNIPPETS_PER_FILE: usize = 50;
+
+impl Diagnostics {
+    /// What to print, sorted as [`Diagnostics::into_sorted`]: every error,
+    /// the first [`WARNINGS_PER_KIND`] warnings of each code in each file,
+    /// then one warning saying how many more of that code the file has.
+    /// The flag says whether to draw a snippet: the first
+    /// [`SNIPPETS_PER_FILE`] errors and warnings of a file get one.
+    pub fn into_shown(self) -> Vec<(Diagnostic, bool)> {
+        let sorted = self.into_sorted();
+        let mut per_kind: std::collections::HashMap<(&str, &'static str), usize> = Default::default();
+        let mut per_file: std::collections::HashMap<&str, usize> = Default::default();
+        let mut shown: Vec<(usize, bool)> = Vec::with_capacity(sorted.len());
+        // First omitted warning and count, per file and code, in order met.
+        let mut omitted: indexmap::IndexMap<(&str, &'static str), (usize, usize)> = Default::default();
+        for (i, d) in sorted.iter().enumerate() {
+            if !d.is_error() {
+                let n = per_kind.entry((&d.file, d.code)).or_default();
+                *n += 1;
+                if *n > WARNINGS_PER_KIND {
+                    omitted.entry((&d.file, d.code)).or_insert((i, 0)).1 += 1;
+                    continue;
+                }
+            }
+            let f = per_file.entry(&d.file).or_default();
+            *f += 1;
+            shown.push((i, *f <= SNIPPETS_PER_FILE));
+        }
+        let summaries: Vec<Diagnostic> = omitted
+            .values()
+            .map(|&(first, count)| {
+                let d = &sorted[first];
+                Diagnostic {
+                    source: None,
+                    len: 0,
+                    message: format!("{count} more `{}` warning(s) in this file, not shown", d.code),
+                    help: Some(format!("the first was: {}", d.message)),
+                    ..d.clone()
+                }
+            })
+            .collect();
+        let mut keep = vec![None; sorted.len()];
+        for (i, snippet) in shown {
+            keep[i] = Some(snippet);
+        }
+        let mut out: Vec<(Diagnostic, bool)> = sorted
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(d, k)| k.map(|snippet| (d, snippet)))
+            .collect();
+        out.extend(summaries.into_iter().map(|d| (d, false)));
+        out.sort_by(|a, b| (&a.0.file, a.0.pos, a.0.severity).cmp(&(&b.0.file, b.0.pos, b.0.severity)));
+        out
+    }
+}
+
 /// Display path of `path` relative to `root`, with `/` separators.
 pub fn display_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path
@@ -548,13 +610,35 @@ pub fn display_path(root: &Path, path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
+/// Words longer than this get no did-you-mean: a typo suggestion for a
+/// paragraph is noise, and the edit distance grows with both lengths.
+const SUGGEST_MAX_CHARS: usize = 64;
+
+/// Candidates compared with a word, at most: a list of 100,000 contact
+/// ids costs the first this many comparisons, not all.
+const SUGGEST_MAX_CANDIDATES: usize = 2_000;
+
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_l = word.to_lowercase();
+    let word_chars = word.chars().count();
+    if word_chars > SUGGEST_MAX_CHARS {
+        return None;
+    }
+    let word_l: Vec<char> = word.to_lowercase().chars().collect();
     let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let d = levenshtein(&word_l, &c.to_lowercase());
-        let limit = (c.chars().count().max(word.chars().count()) / 3).max(1);
+    let mut rows = (Vec::new(), Vec::new(), Vec::new());
+    for c in candidates.into_iter().take(SUGGEST_MAX_CANDIDATES) {
+        let c_chars = c.chars().count();
+        if c_chars > SUGGEST_MAX_CHARS {
+            continue;
+        }
+        let limit = (c_chars.max(word_chars) / 3).max(1);
+        // The distance is at least the difference in length.
+        if c_chars.abs_diff(word_chars) > limit {
+            continue;
+        }
+        let c_l: Vec<char> = c.to_lowercase().chars().collect();
+        let d = levenshtein(&word_l, &c_l, &mut rows);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -563,37 +647,69 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 }
 
 /// Edit distance where swapping two neighbouring letters counts as one edit
-/// (optimal string alignment), so `titel` is one step from `title`.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+/// (optimal string alignment), so `titel` is one step from `title`. Three
+/// rows of the table, reused across calls.
+fn levenshtein(a: &[char], b: &[char], rows: &mut (Vec<usize>, Vec<usize>, Vec<usize>)) -> usize {
+    let (before, prev, cur) = rows;
+    before.clear();
+    before.resize(b.len() + 1, 0);
+    prev.clear();
+    prev.extend(0..=b.len());
+    cur.clear();
+    cur.resize(b.len() + 1, 0);
     for i in 1..=a.len() {
+        cur[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                cur[j] = cur[j].min(before[j - 2] + 1);
             }
         }
+        std::mem::swap(before, prev);
+        std::mem::swap(prev, cur);
     }
-    d[a.len()][b.len()]
+    prev[b.len()]
 }
 
 /// "one of `a`, `b` or `c`" for help texts.
+/// Past [`LISTED_MAX`] items, the first ones and how many more.
 pub fn one_of(items: &[&str]) -> String {
+    if items.len() > LISTED_MAX {
+        return format!("one of {} and {} more", listing(items), items.len() - LISTED_MAX);
+    }
     let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
     match quoted.len() {
         0 => String::from("nothing"),
         1 => quoted[0].clone(),
         n => format!("one of {} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
+}
+
+/// Items named in a help text, at most.
+pub const LISTED_MAX: usize = 20;
+
+/// "a, b, c" for help texts, the first [`LISTED_MAX`] items, then
+/// "and N more".
+pub fn list_of(items: &[&str]) -> String {
+    if items.len() > LISTED_MAX {
+        format!(
+            "{} and {} more",
+            items[..LISTED_MAX].join(", "),
+            items.len() - LISTED_MAX
+        )
+    } else {
+        items.join(", ")
+    }
+}
+
+fn listing(items: &[&str]) -> String {
+    items
+        .iter()
+        .take(LISTED_MAX)
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -644,6 +760,19 @@ mod tests {
         assert_eq!(did_you_mean("zzzzzz", ["tier", "stage"]), None);
         assert_eq!(did_you_mean("zz", ["a", "b"]), None);
         assert_eq!(did_you_mean("titel", ["title", "theme"]), Some("title"));
+        assert_eq!(did_you_mean("Titel", ["TITLE"]), Some("TITLE"));
+        assert_eq!(did_you_mean("ab", ["ba", "abc"]), Some("ba"));
+        assert_eq!(did_you_mean("kitten", ["sitting"]), None, "3 edits of 7 letters");
+        assert_eq!(did_you_mean("kiten", ["kitten"]), Some("kitten"));
+        // A paragraph gets no suggestion; neither does a word among 100,000
+        // ids when the close one comes after the first 2,000.
+        let long = "x".repeat(65);
+        assert_eq!(did_you_mean(&long, [long.as_str()]), None);
+        let ids: Vec<String> = (0..100_000).map(|i| format!("id{i:06}")).collect();
+        let mut ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        ids.push("sponsor");
+        assert_eq!(did_you_mean("sponser", ids.iter().copied()), None);
+        assert_eq!(did_you_mean("id000007x", ids.iter().copied()), Some("id000007"));
         assert_eq!(did_you_mean("diamnod", ["diamond", "portfolio"]), Some("diamond"));
         assert_eq!(
             did_you_mean("partnership", ["mid-kam", "partnership-kam"]),
@@ -700,6 +829,67 @@ mod tests {
         let out = Diagnostic::error("bad", &h, Pos::new(5, 99_999), "past").render(false);
         assert!(out.contains("h.yaml:5:99999"), "{out}");
         assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+    }
+
+    #[test]
+    fn long_lists_in_help_name_the_first_twenty() {
+        assert_eq!(one_of(&["a", "b", "c"]), "one of `a`, `b` or `c`");
+        let ids: Vec<String> = (0..25).map(|i| format!("c{i}")).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let help = one_of(&ids);
+        assert!(
+            help.starts_with("one of `c0`, `c1`,") && help.ends_with("`c19` and 5 more"),
+            "{help}"
+        );
+        assert_eq!(list_of(&ids[..3]), "c0, c1, c2");
+        assert!(list_of(&ids).ends_with("c18, c19 and 5 more"));
+    }
+
+    #[test]
+    fn many_warnings_of_one_kind_in_a_file_are_summed_up() {
+        let f = SourceFile::new("a.yaml", "x: 1\n".repeat(100));
+        let g = SourceFile::new("b.yaml", "y: 1\n");
+        let mut d = Diagnostics::default();
+        for line in 1..=100 {
+            d.push(Diagnostic::warning(
+                "unused-factor",
+                &f,
+                Pos::new(line, 1),
+                format!("w{line}"),
+            ));
+            d.push(Diagnostic::error(
+                "out-of-range",
+                &f,
+                Pos::new(line, 4),
+                format!("e{line}"),
+            ));
+        }
+        d.push(Diagnostic::warning("other", &f, Pos::new(100, 1), "another kind"));
+        d.push(Diagnostic::warning("unused-factor", &g, Pos::START, "in another file"));
+        let shown = d.into_shown();
+        let warnings: Vec<&Diagnostic> = shown.iter().map(|(d, _)| d).filter(|d| !d.is_error()).collect();
+        // 20 of the kind, one line for the 80 more, the other kind, the other file.
+        assert_eq!(warnings.len(), 23);
+        let summary = warnings.iter().find(|d| d.message.starts_with("80 more")).unwrap();
+        assert_eq!(
+            summary.message,
+            "80 more `unused-factor` warning(s) in this file, not shown"
+        );
+        assert_eq!(summary.location(), "a.yaml:21:1");
+        assert_eq!(summary.help.as_deref(), Some("the first was: w21"));
+        // Every error stays; only the first 50 of a file get a snippet.
+        let errors: Vec<bool> = shown.iter().filter(|(d, _)| d.is_error()).map(|(_, s)| *s).collect();
+        assert_eq!(errors.len(), 100);
+        assert_eq!(
+            shown.iter().filter(|(_, s)| *s).count(),
+            51,
+            "50 in a.yaml, 1 in b.yaml"
+        );
+        assert!(
+            shown
+                .windows(2)
+                .all(|w| (&w[0].0.file, w[0].0.pos) <= (&w[1].0.file, w[1].0.pos))
+        );
     }
 
     #[test]

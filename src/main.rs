@@ -234,8 +234,12 @@ fn print_diagnostics(diags: Diagnostics) -> (usize, usize) {
     let warnings = diags.warning_count();
     let color = color();
     let mut out = std::io::BufWriter::new(std::io::stderr().lock());
-    for d in diags.into_sorted() {
-        let _ = writeln!(out, "{}", render(&d, color));
+    for (d, snippet) in diags.into_shown() {
+        if snippet {
+            let _ = writeln!(out, "{}", render(&d, color));
+        } else {
+            let _ = writeln!(out, "{d}\n");
+        }
     }
     let _ = out.flush();
     (errors, warnings)
@@ -248,8 +252,8 @@ fn print_diagnostics(diags: Diagnostics) -> (usize, usize) {
 /// (`build_then_exit`).
 fn warning_lines(diags: Diagnostics) {
     let mut out = std::io::BufWriter::new(std::io::stderr().lock());
-    let sorted = diags.into_sorted();
-    for d in &sorted {
+    let sorted = diags.into_shown();
+    for (d, _) in &sorted {
         let _ = writeln!(out, "{}: warning: {}", d.location(), d.message);
     }
     let _ = out.flush();

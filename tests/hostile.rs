@@ -140,3 +140,114 @@ fn serve_starts_on_a_site_with_errors_past_column_65535_and_shows_them_cut() {
     assert!(serve.interrupt().success(), "{}", serve.output());
     assert!(!serve.output().contains("panicked"), "{}", serve.output());
 }
+
+/// An org chart 30,000 contacts deep: once a stack overflow (exit 134) in
+/// the stakeholder map. `check` passes and `build` draws every card.
+#[test]
+fn a_reports_to_chain_of_30000_contacts_checks_and_builds() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let chain: String = (0..30_000)
+        .map(|k| match k {
+            0 => "  - { id: c0, name: Contact 0 }\n".to_string(),
+            k => format!("  - {{ id: c{k}, name: Contact {k}, reports_to: c{} }}\n", k - 1),
+        })
+        .collect();
+    replace(&root, ACCOUNT, "contacts:\n", &format!("contacts:\n{chain}"));
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(0), "{out}");
+    let site = common::build_to(&root, &t.path().join("out"));
+    let page = common::read(&site.join("accounts/acme-industrial/index.html"));
+    assert!(page.matches("<g class=\"contact\"").count() > 30_000);
+    assert!(page.contains("Contact 29999"));
+}
+
+/// 40 plans in one account: each plan page links the five nearest periods
+/// either side and the account's list, not all 39 others.
+#[test]
+fn a_plan_page_links_the_nearest_periods_only() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let plans = root.join("accounts/acme-industrial/plans");
+    let template = std::fs::read_to_string(plans.join("2026.yaml")).unwrap();
+    std::fs::remove_file(plans.join("2026.yaml")).unwrap();
+    for year in 2000..2040 {
+        let text = template
+            .replace("period: \"2026\"", &format!("period: \"{year}\""))
+            .replace(
+                "title: Joint business plan 2026",
+                &format!("title: Joint business plan {year}"),
+            );
+        std::fs::write(plans.join(format!("{year}.yaml")), text).unwrap();
+    }
+    let site = common::build_to(&root, &t.path().join("out"));
+    let page = common::read(&site.join("accounts/acme-industrial/plans/2020/index.html"));
+    let periods = page
+        .split("class=\"periods\">")
+        .nth(1)
+        .unwrap()
+        .split("</span>")
+        .next()
+        .unwrap();
+    let linked: Vec<&str> = periods
+        .split("/plans/")
+        .skip(1)
+        .map(|s| s.split('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        linked,
+        [
+            "2025", "2024", "2023", "2022", "2021", "2019", "2018", "2017", "2016", "2015"
+        ]
+    );
+    assert!(periods.contains("all 40 plans"), "{periods}");
+    // The newest links the five before it; the account page still lists all.
+    let newest = common::read(&site.join("accounts/acme-industrial/plans/2039/index.html"));
+    assert_eq!(
+        newest
+            .split("class=\"periods\">")
+            .nth(1)
+            .unwrap()
+            .split("</span>")
+            .next()
+            .unwrap()
+            .matches("/plans/")
+            .count(),
+        5
+    );
+    let account = common::read(&site.join("accounts/acme-industrial/index.html"));
+    for year in 2000..2040 {
+        assert!(account.contains(&format!("plans/{year}/")), "{year}");
+    }
+}
+
+/// A note of 100,000 nested `<div>`: once about 45 s in the HTML sanitiser.
+/// The note is shown with its HTML as text, and check says so.
+#[test]
+fn a_note_of_deeply_nested_html_is_shown_as_text_with_a_warning() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let notes = root.join("accounts/acme-industrial/notes");
+    let note = std::fs::read_dir(&notes).unwrap().flatten().next().unwrap().path();
+    let text = std::fs::read_to_string(&note).unwrap();
+    let end = text.match_indices("---\n").nth(1).unwrap().0 + 4;
+    let body = format!("{}deep{}\n", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    std::fs::write(&note, format!("{}{body}", &text[..end])).unwrap();
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(0), "{out}");
+    let line = text[..end].lines().count() + 1;
+    let name = note.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        out.contains(&format!(
+            "notes/{name}:{line}:1: raw HTML in this note is nested more than 256 deep"
+        )),
+        "{out}"
+    );
+    let site = common::build_to(&root, &t.path().join("out"));
+    let page = common::read(&site.join("accounts/acme-industrial/index.html"));
+    assert!(page.contains("&lt;div&gt;&lt;div&gt;"));
+    assert!(!page.contains("<div><div><div><div>"));
+}

@@ -125,7 +125,8 @@ const REFUSED: &[(&str, &str, &str, &str)] = &[
         "dangling/sub",
         "symbolic link to nowhere, which does not exist",
     ),
-    ("", "site", "loop-a", "cannot follow the link"),
+    ("", "site", "loop-a", "loop-a: Too many levels of symbolic links"),
+    ("", "site", "loop-b/sub", "loop-b: Too many levels of symbolic links"),
     ("", "site", "out/.kamsite", "it is a file, not a folder"),
     ("", "site", ".out.kamsite-old", "kamsite keeps that name"),
     ("", "site", "x/.out.kamsite-new", "kamsite keeps that name"),
@@ -139,7 +140,7 @@ fn hostile_out_spellings_are_refused_and_touch_nothing() {
         let (code, stderr) = build(&t.path().join(cwd), root, out);
         assert_eq!(code, Some(1), "--out {out}: exit code\n{stderr}");
         assert!(
-            stderr.contains(&format!("refusing --out {out}")) || stderr.contains("cannot follow the link"),
+            stderr.contains(&format!("refusing --out {out}")),
             "--out {out}: the message names what was given\n{stderr}"
         );
         assert!(stderr.contains(says), "--out {out}: expected `{says}` in\n{stderr}");

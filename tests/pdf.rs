@@ -196,3 +196,30 @@ const PNG_1X1: &[u8] = &[
     0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d,
     0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
+
+/// A folder linked out of the site stops the PDF as it stops a build.
+#[cfg(unix)]
+#[test]
+fn pdf_refuses_a_folder_linked_out_of_the_site() {
+    require_tools();
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    common::copy_dir(&common::example(), &site);
+    let outside = t.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("customer.css"), "body { background: url(/etc/passwd) }").unwrap();
+    std::os::unix::fs::symlink(&outside, site.join("static")).unwrap();
+    let pdf = t.path().join("plan.pdf");
+    kamsite()
+        .args(["pdf", "--account", "kessler-werke", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&pdf)
+        .env("NO_COLOR", "1")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "static:1:1: symbolic link leads outside the site folder",
+        ));
+    assert!(!pdf.exists());
+}

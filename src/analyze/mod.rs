@@ -394,6 +394,11 @@ fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> Account
     let latest = financials.iter().rev().find(|f| f.revenue.is_some());
 
     let stale_days = cfg.stale_after_days;
+    let mut contact_names: std::collections::HashMap<&str, &str> =
+        std::collections::HashMap::with_capacity(a.contacts.len());
+    for c in &a.contacts {
+        contact_names.entry(c.id.value.as_str()).or_insert(c.name.as_str());
+    }
     let contacts: Vec<ContactView> = a
         .contacts
         .iter()
@@ -402,8 +407,7 @@ fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> Account
             reports_to_name: c
                 .reports_to
                 .as_ref()
-                .and_then(|r| a.contacts.iter().find(|x| x.id.value == r.value))
-                .map(|x| x.name.as_str()),
+                .and_then(|r| contact_names.get(r.value.as_str()).copied()),
             days_since_contact: c.last_contact.map(|d| days_between(d, today)),
             stale: c.last_contact.is_none_or(|d| is_older_than(d, today, stale_days)),
         })

@@ -14,7 +14,7 @@
 //!   the first reason is the primary one. Rankings order by primary count,
 //!   then mentions, then reason id.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -171,8 +171,12 @@ pub struct ReasonCount {
 #[derive(Debug, Serialize)]
 pub struct Breakdown {
     pub tally: Tally,
-    /// Most deals first, then by slug.
+    /// Most deals first, then by slug. For one competitor's deals, the
+    /// first [`OTHERS_SHOWN`] only: one deal naming 2,000 competitors would
+    /// otherwise give each of their pages all the others.
     pub competitors: Vec<HeadToHead>,
+    /// Competitors left out of `competitors`.
+    pub competitors_more: usize,
     /// Reasons of won deals.
     pub win_reasons: Vec<ReasonCount>,
     /// Reasons of lost deals.
@@ -299,17 +303,18 @@ pub fn analyze<'a>(site: &'a Site, accounts: &[AccountView<'a>]) -> WinLoss<'a> 
 /// The analysis of an already built review list (newest first).
 pub fn from_reviews<'a>(reviews: Vec<ReviewView<'a>>, taxonomy: &[Reason], target: f64) -> WinLoss<'a> {
     let ours = our_names(&reviews);
+    let rivals: Vec<Vec<(String, &str)>> = reviews.iter().map(|r| rivals(r, &ours)).collect();
     let everything: Vec<usize> = (0..reviews.len()).collect();
-    let overall = breakdown(&reviews, &everything, &ours, taxonomy);
+    let overall = breakdown_of(&reviews, &rivals, &everything, taxonomy, usize::MAX);
     let quarters = overall
         .by_quarter
         .iter()
-        .map(|g| breakdown(&reviews, &g.reviews, &ours, taxonomy))
+        .map(|g| breakdown_of(&reviews, &rivals, &g.reviews, taxonomy, usize::MAX))
         .collect();
     let competitors = overall
         .competitors
         .iter()
-        .map(|c| breakdown(&reviews, &c.reviews, &ours, taxonomy))
+        .map(|c| breakdown_of(&reviews, &rivals, &c.reviews, taxonomy, OTHERS_SHOWN + 1))
         .collect();
     let by_tier = group_by(&reviews, &everything, |r| {
         Some(match (r.tier_id, r.tier) {
@@ -388,9 +393,10 @@ pub fn our_names(reviews: &[ReviewView]) -> HashSet<String> {
 /// The competitors a review counts for: (slug, name as written), each once.
 pub fn rivals<'r>(r: &ReviewView<'r>, ours: &HashSet<String>) -> Vec<(String, &'r str)> {
     let mut out: Vec<(String, &'r str)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for &c in &r.competitors {
         let s = slug_or(c, "unnamed");
-        if !out.iter().any(|(x, _)| *x == s) {
+        if seen.insert(s.clone()) {
             out.push((s, c));
         }
     }
@@ -399,7 +405,7 @@ pub fn rivals<'r>(r: &ReviewView<'r>, ours: &HashSet<String>) -> Vec<(String, &'
         && r.outcome != Some(Outcome::Won)
     {
         let s = slug_or(w, "unnamed");
-        if !ours.contains(&s) && !out.iter().any(|(x, _)| *x == s) {
+        if !ours.contains(&s) && !seen.contains(&s) {
             out.push((s, w));
         }
     }
@@ -408,21 +414,33 @@ pub fn rivals<'r>(r: &ReviewView<'r>, ours: &HashSet<String>) -> Vec<(String, &'
 
 /// Our record against every competitor in `subset`: most deals first, then by slug.
 pub fn head_to_head(all: &[ReviewView], subset: &[usize], ours: &HashSet<String>) -> Vec<HeadToHead> {
+    let rivals: Vec<Vec<(String, &str)>> = all.iter().map(|r| rivals(r, ours)).collect();
+    head_to_head_of(all, &rivals, subset, usize::MAX).0
+}
+
+/// [`head_to_head`] from each review's [`rivals`], computed once: the first
+/// `limit` competitors, and how many more there are.
+fn head_to_head_of(
+    all: &[ReviewView],
+    rivals: &[Vec<(String, &str)>],
+    subset: &[usize],
+    limit: usize,
+) -> (Vec<HeadToHead>, usize) {
     struct Acc<'r> {
         spellings: BTreeMap<&'r str, usize>,
         reviews: Vec<usize>,
         their_wins: usize,
     }
-    let mut by_slug: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut by_slug: HashMap<&str, Acc> = HashMap::new();
     for &i in subset {
         let r = &all[i];
         if r.outcome.is_none() {
             continue;
         }
         let winner = r.winner.map(|w| slug_or(w, "unnamed"));
-        for (slug, name) in rivals(r, ours) {
+        for (slug, name) in &rivals[i] {
             let won_it = r.outcome == Some(Outcome::Lost) && winner.as_deref() == Some(slug.as_str());
-            let acc = by_slug.entry(slug).or_insert_with(|| Acc {
+            let acc = by_slug.entry(slug.as_str()).or_insert_with(|| Acc {
                 spellings: BTreeMap::new(),
                 reviews: Vec::new(),
                 their_wins: 0,
@@ -432,7 +450,12 @@ pub fn head_to_head(all: &[ReviewView], subset: &[usize], ours: &HashSet<String>
             acc.their_wins += usize::from(won_it);
         }
     }
-    let mut out: Vec<HeadToHead> = by_slug
+    // Deals are the reviews with an outcome: all of `acc.reviews`.
+    let mut accs: Vec<(&str, Acc)> = by_slug.into_iter().collect();
+    accs.sort_by(|a, b| b.1.reviews.len().cmp(&a.1.reviews.len()).then_with(|| a.0.cmp(b.0)));
+    let more = accs.len().saturating_sub(limit);
+    accs.truncate(limit);
+    let out = accs
         .into_iter()
         .map(|(slug, acc)| {
             // The most used spelling; ties go to the first in sort order.
@@ -440,19 +463,17 @@ pub fn head_to_head(all: &[ReviewView], subset: &[usize], ours: &HashSet<String>
                 .spellings
                 .iter()
                 .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(n, _)| n.to_string())
-                .unwrap_or_else(|| slug.clone());
+                .map_or_else(|| slug.to_string(), |(n, _)| n.to_string());
             HeadToHead {
                 competitor,
                 tally: Tally::of(all, &acc.reviews),
                 their_wins: acc.their_wins,
                 reviews: acc.reviews,
-                slug,
+                slug: slug.to_string(),
             }
         })
         .collect();
-    out.sort_by(|a, b| b.tally.deals.cmp(&a.tally.deals).then_with(|| a.slug.cmp(&b.slug)));
-    out
+    (out, more)
 }
 
 /// How often each reason was given on reviews with `outcome`: by primary
@@ -519,11 +540,28 @@ pub fn group_by(
         .collect()
 }
 
+/// Competitors shown on a competitor's page as met in the same deals.
+pub const OTHERS_SHOWN: usize = 25;
+
 /// Tally, competitors, reasons and quarters of the reviews at `subset`.
 pub fn breakdown(all: &[ReviewView], subset: &[usize], ours: &HashSet<String>, taxonomy: &[Reason]) -> Breakdown {
+    let rivals: Vec<Vec<(String, &str)>> = all.iter().map(|r| rivals(r, ours)).collect();
+    breakdown_of(all, &rivals, subset, taxonomy, usize::MAX)
+}
+
+/// [`breakdown`] from each review's rivals, with at most `limit` competitors.
+fn breakdown_of(
+    all: &[ReviewView],
+    rivals: &[Vec<(String, &str)>],
+    subset: &[usize],
+    taxonomy: &[Reason],
+    limit: usize,
+) -> Breakdown {
+    let (competitors, competitors_more) = head_to_head_of(all, rivals, subset, limit);
     Breakdown {
         tally: Tally::of(all, subset),
-        competitors: head_to_head(all, subset, ours),
+        competitors,
+        competitors_more,
         win_reasons: reason_ranking(all, subset, Outcome::Won, taxonomy),
         loss_reasons: reason_ranking(all, subset, Outcome::Lost, taxonomy),
         no_decision_reasons: reason_ranking(all, subset, Outcome::NoDecision, taxonomy),
@@ -589,6 +627,41 @@ mod tests {
 
     fn all(n: usize) -> Vec<usize> {
         (0..n).collect()
+    }
+
+    #[test]
+    fn one_deal_with_many_competitors_gives_each_a_bounded_list_of_the_others() {
+        let names: Vec<&'static str> = (0..300)
+            .flat_map(|i| [format!("Rival {i:03}"), format!("RIVAL {i:03}")])
+            .map(|n| &*Box::leak(n.into_boxed_str()))
+            .collect();
+        let reviews = vec![
+            rv(LOST, "2026-01-10", &names, Some("Rival 299"), &[], None),
+            rv(WON, "2026-02-10", &["Rival 299"], None, &[], None),
+        ];
+        let wl = from_reviews(reviews, &[], 0.8);
+        // Two spellings of each are one competitor.
+        assert_eq!(wl.overall.competitors.len(), 300);
+        assert_eq!(wl.overall.competitors_more, 0);
+        assert_eq!(
+            wl.overall.competitors[0].competitor, "Rival 299",
+            "two deals: first; its spelling of two"
+        );
+        assert_eq!(wl.overall.competitors[0].tally.deals, 2);
+        assert_eq!(wl.overall.competitors[0].their_wins, 1);
+        for (c, detail) in wl.overall.competitors.iter().zip(&wl.competitors) {
+            assert_eq!(detail.competitors.len(), OTHERS_SHOWN + 1, "{}", c.slug);
+            assert_eq!(detail.competitors_more, 300 - OTHERS_SHOWN - 1);
+            assert_eq!(detail.tally.deals, c.tally.deals);
+        }
+        // Within one deal every competitor has one: by slug.
+        let first: Vec<&str> = wl.competitors[1]
+            .competitors
+            .iter()
+            .take(3)
+            .map(|h| h.slug.as_str())
+            .collect();
+        assert_eq!(first, ["rival-000", "rival-001", "rival-002"]);
     }
 
     #[test]

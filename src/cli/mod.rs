@@ -109,8 +109,12 @@ pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr) -> ExitCode 
         } => {
             let mut errors = 0;
             let color = crate::color();
-            for d in diagnostics.iter().filter(|d| d.is_error()) {
-                eprintln!("{}", d.render(color));
+            for (d, snippet) in diagnostics.errors().into_shown() {
+                if snippet {
+                    eprintln!("{}", d.render(color));
+                } else {
+                    eprintln!("{d}\n");
+                }
                 errors += 1;
             }
             if let Some(m) = message {

@@ -1,8 +1,9 @@
 //! YAML to typed values, with parse errors turned into [`Diagnostic`]s.
 //!
 //! serde-saphyr does the parsing (YAML 1.2, input budgets, no panics). This
-//! module only maps its errors to our file:line:column form and adds
-//! "did you mean" hints for unknown keys and values.
+//! module maps its errors to our file:line:column form, adds "did you mean"
+//! and indentation hints, and goes on past each error to the next one
+//! (`super::recover`), so a file's every mistake is reported in one run.
 
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
@@ -72,13 +73,6 @@ fn every_error(
         let Some(fault) = fault else {
             if found.is_empty() {
                 found.push(d);
-            } else if let Some(e) = run(yaml).filter(syntax) {
-                // A syntax error of the file itself (not one a mend made):
-                // the parser met it only now.
-                let at_pos = place(&e)
-                    .map(|(l, c)| shift(Pos::new(l, c), at))
-                    .unwrap_or(shift(Pos::START, at));
-                found.push(to_diagnostic(file, &e, at_pos));
             }
             break;
         };
@@ -112,6 +106,17 @@ fn every_error(
             Some(e) => err = e,
             None => break,
         }
+    }
+    // A syntax error of the file itself that the typed parse stopped
+    // before, or that a mend covered (an unclosed `[` replaced whole).
+    if !found.iter().any(|d| matches!(d.code, "yaml-syntax" | "too-large"))
+        && let Err(e) = self::run::<serde::de::IgnoredAny>(yaml)
+        && syntax(&e)
+    {
+        let pos = place(&e)
+            .map(|(l, c)| shift(Pos::new(l, c), at))
+            .unwrap_or(shift(Pos::START, at));
+        found.push(to_diagnostic(file, &e, pos));
     }
     found
 }
@@ -414,5 +419,58 @@ fn type_help(msg: &str) -> String {
         "write `true` or `false`".into()
     } else {
         "change the value to the expected type".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Account;
+
+    fn errors(text: &str) -> Vec<(String, &'static str)> {
+        let f = SourceFile::new("a.yaml", text);
+        match parse::<Account>(&f, text, Fragment::default()) {
+            Ok(_) => Vec::new(),
+            Err(ds) => ds
+                .into_iter()
+                .map(|d| (format!("{}:{}", d.pos.line, d.pos.column), d.code))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_after_bad_values_is_reported_too() {
+        let text = "name: A\nsince: 2026-13-01\nregion: [Nordics\nowner: X\n";
+        let got = errors(text);
+        assert_eq!(got.first(), Some(&("2:8".to_string(), "invalid-date")), "{got:?}");
+        assert!(got.iter().any(|(_, c)| *c == "yaml-syntax"), "{got:?}");
+        // A syntax error first: that one alone, nothing the parser guessed after it.
+        let got = errors("name: A\n tier: x\nsince: soon\n");
+        assert_eq!(got, [("2:6".to_string(), "yaml-syntax")]);
+    }
+
+    #[test]
+    fn a_file_of_mistakes_stops_at_the_cap_and_each_is_reported_once() {
+        let text: String = std::iter::once("name: A\ncontacts:\n".to_string())
+            .chain((0..80).map(|i| format!("  - {{ id: c{i}, name: C, stance: high }}\n")))
+            .collect();
+        let got = errors(&text);
+        assert_eq!(got.len(), MAX_ERRORS);
+        let mut lines: Vec<&String> = got.iter().map(|(p, _)| p).collect();
+        lines.dedup();
+        assert_eq!(lines.len(), MAX_ERRORS);
+        assert!(got.iter().all(|(_, c)| *c == "wrong-type"));
+    }
+
+    #[test]
+    fn date_problems_in_words() {
+        assert_eq!(
+            date_problem("2026-13-01"),
+            "there is no month 13; months run from 01 to 12"
+        );
+        assert_eq!(date_problem("2028-02-30"), "February 2028 has 29 days");
+        assert_eq!(date_problem("2026-04-31"), "April 2026 has 30 days");
+        assert_eq!(date_problem("31.12.2026"), "not a date in the form YYYY-MM-DD");
+        assert_eq!(date_problem("2026-1-5"), "not a date in the form YYYY-MM-DD");
     }
 }

@@ -20,6 +20,44 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// Deepest nesting of elements kept as HTML in a note; deeper raw HTML is
+/// shown as text.
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements that never have an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// How deep elements nest in `html`, counting start and end tags (a quick
+/// count, not a parse); stops counting once past `stop`.
+pub fn html_depth(html: &str, stop: usize) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let rest = &bytes[at + 1..];
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 || !rest[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&rest[..name_len]).to_ascii_lowercase();
+        let self_closing = memchr::memchr(b'>', rest).is_some_and(|end| end > 0 && rest[end - 1] == b'/');
+        if VOID.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        depth += 1;
+        deepest = deepest.max(depth);
+        if deepest > stop {
+            break;
+        }
+    }
+    deepest
+}
+
 /// Render `md` to sanitised HTML. `id_prefix` keeps ids unique on a page.
 pub fn to_html(md: &str, id_prefix: &str) -> String {
     let mut opts = Options::empty();
@@ -30,11 +68,25 @@ pub fn to_html(md: &str, id_prefix: &str) -> String {
     opts.insert(Options::ENABLE_SMART_PUNCTUATION);
     // Links and images keep only safe URL schemes, whatever path we take below.
     let events: Vec<Event> = Parser::new_ext(md, opts).map(safe_urls).collect();
-    let has_raw_html = events
+    let mut has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let mut raw = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut raw, events.into_iter());
+    html::push_html(&mut raw, events.iter().cloned());
+    // The sanitiser's parser looks through every open element for each tag:
+    // raw HTML nested thousands deep costs it the square of the nesting.
+    // Past MAX_HTML_DEPTH the author's HTML is shown as text instead.
+    if has_raw_html && html_depth(&raw, MAX_HTML_DEPTH) > MAX_HTML_DEPTH {
+        raw.clear();
+        html::push_html(
+            &mut raw,
+            events.into_iter().map(|e| match e {
+                Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+                e => e,
+            }),
+        );
+        has_raw_html = false;
+    }
     // Without raw HTML the output holds only tags pulldown-cmark writes, with
     // text and attributes escaped, so the (costly) HTML sanitiser is only run
     // when the author wrote HTML.
@@ -91,6 +143,23 @@ fn safe_urls(event: Event<'_>) -> Event<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_html_nested_too_deep_is_shown_as_text() {
+        assert_eq!(html_depth("<p>a<br>b<img src=x/><div><span>c</span></div></p>", 99), 3);
+        assert_eq!(html_depth("</div></div><b>", 99), 1);
+        let fine = format!("{}deep{}", "<div>".repeat(200), "</div>".repeat(200));
+        let html = to_html(&fine, "");
+        assert_eq!(html.matches("<div>").count(), 200, "kept as HTML");
+        let deep = format!("{}deep{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let html = to_html(&deep, "");
+        assert!(!html.contains("<div>"), "not as HTML");
+        assert!(html.starts_with("&lt;div&gt;&lt;div&gt;"), "{}", &html[..40]);
+        assert!(html.contains("deep"));
+        // Still safe: a script inside is text too.
+        let bad = format!("{}<script>alert(1)</script>", "<b>".repeat(300));
+        assert!(!to_html(&bad, "").contains("<script"));
+    }
 
     #[test]
     fn renders_extensions() {

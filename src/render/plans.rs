@@ -101,6 +101,9 @@ pub fn plan_path(plan: &PlanView) -> String {
     format!("accounts/{}/plans/{}/index.html", plan.slug, plan.id)
 }
 
+/// Other periods a plan's page links on either side of its own.
+pub const NEAREST_PLANS: usize = 5;
+
 /// One plan's internal page. Built as it renders, on every core, and dropped after.
 pub fn plan_page(p: &Portfolio, plan: &PlanView, info: &SiteInfo) -> Page {
     let path = plan_path(plan);
@@ -121,7 +124,15 @@ pub fn plan_page(p: &Portfolio, plan: &PlanView, info: &SiteInfo) -> Page {
         kpi_chart: kpi_chart(&chart_rows, "KPI progress from baseline through current to target"),
     };
     ctx.insert("plan", &view);
-    let siblings: Vec<PlanLink> = account_plans(p, plan.slug);
+    // The nearest periods either side, newest first: an account with 2,000
+    // plans would otherwise link every plan from every plan.
+    let all = account_plans(p, plan.slug);
+    let at = all.iter().position(|s| s.id == plan.id).unwrap_or(0);
+    let from = at.saturating_sub(NEAREST_PLANS);
+    let to = (at + NEAREST_PLANS + 1).min(all.len());
+    ctx.insert("siblings_more", &(all.len() - (to - from)));
+    ctx.insert("siblings_total", &all.len());
+    let siblings: Vec<PlanLink> = all.into_iter().skip(from).take(to - from).collect();
     ctx.insert("siblings", &siblings);
     Page {
         path,

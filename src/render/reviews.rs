@@ -14,7 +14,9 @@ use tera::Value;
 use super::internal::{page, to_json};
 use super::{Page, Parts, SiteInfo, charts, markdown};
 use crate::analyze::Portfolio;
-use crate::analyze::winloss::{Breakdown, Group, HeadToHead, ReasonCount, ReviewView, Tally, WinLoss, rivals};
+use crate::analyze::winloss::{
+    Breakdown, Group, HeadToHead, OTHERS_SHOWN, ReasonCount, ReviewView, Tally, WinLoss, rivals,
+};
 use crate::write::OutputFile;
 
 const WON: &str = "#10b981";
@@ -133,9 +135,17 @@ pub(super) fn pages(p: &Portfolio, info: &SiteInfo, parts: &mut Parts<Vec<Value>
             let mut ctx = page(&path, "reviews_competitor.html", &title, "reviews", info);
             ctx.insert("competitor", c);
             drill_down(&mut ctx, wl, detail, &c.reviews, &shared);
-            // The others met in the same deals.
-            let others: Vec<&HeadToHead> = detail.competitors.iter().filter(|o| o.slug != c.slug).collect();
+            // The others met in the same deals, the first few (a deal may name
+            // thousands): the competitor itself is among its own deals'.
+            let others: Vec<&HeadToHead> = detail
+                .competitors
+                .iter()
+                .filter(|o| o.slug != c.slug)
+                .take(OTHERS_SHOWN)
+                .collect();
+            let all_others = (detail.competitors.len() + detail.competitors_more).saturating_sub(1);
             ctx.insert("others", &others);
+            ctx.insert("others_more", &(all_others - others.len()));
             ctx.insert("trend_chart", &trend_chart(wl, &detail.by_quarter));
             Page {
                 path,

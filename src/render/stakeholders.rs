@@ -6,6 +6,7 @@
 //! down; wide ones (more than 6 leaves) as an indented tree so 30 contacts
 //! still fit the page width.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::analyze::ContactView;
@@ -33,6 +34,18 @@ struct Node {
     y: f64,
 }
 
+/// The contacts from each root down, each before its children, children in
+/// order: what a recursive walk visits, with a stack of its own.
+fn preorder(nodes: &[Node], roots: &[usize]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(nodes.len());
+    let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        stack.extend(nodes[i].children.iter().rev());
+    }
+    order
+}
+
 const CARD_W: f64 = 168.0;
 const CARD_H: f64 = 58.0;
 const GAP_X: f64 = 14.0;
@@ -43,27 +56,37 @@ pub fn map(contacts: &[ContactView]) -> String {
         return "<p class=\"chart-empty\">No contacts recorded.</p>".into();
     }
     let n = contacts.len();
-    let parent: Vec<Option<usize>> = contacts
+    // The first contact with each id, as validate reports duplicates.
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(n);
+    for (i, c) in contacts.iter().enumerate() {
+        index.entry(c.id()).or_insert(i);
+    }
+    let mut parent: Vec<Option<usize>> = contacts
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            c.reports_to()
-                .and_then(|r| contacts.iter().position(|x| x.id() == r))
-                .filter(|&p| p != i)
-        })
+        .map(|(i, c)| c.reports_to().and_then(|r| index.get(r).copied()).filter(|&p| p != i))
         .collect();
-    // Break any reports-to loop (validate reports it) by cutting the edge that closes it.
-    let mut parent = parent;
+    // Break any reports-to loop (validate reports it) by cutting the edge
+    // that closes it. Each contact is walked once: 1 = on the current walk,
+    // 2 = leads to no loop.
+    let mut state = vec![0u8; n];
     for i in 0..n {
-        let mut seen = vec![false; n];
+        let mut path = Vec::new();
         let mut cur = i;
-        while let Some(p) = parent[cur] {
-            if seen[p] {
-                parent[cur] = None;
-                break;
+        while state[cur] == 0 {
+            state[cur] = 1;
+            path.push(cur);
+            match parent[cur] {
+                Some(p) if state[p] == 1 => {
+                    parent[cur] = None;
+                    break;
+                }
+                Some(p) => cur = p,
+                None => break,
             }
-            seen[cur] = true;
-            cur = p;
+        }
+        for c in path {
+            state[c] = 2;
         }
     }
     let mut nodes: Vec<Node> = (0..n)
@@ -81,56 +104,44 @@ pub fn map(contacts: &[ContactView]) -> String {
             None => roots.push(i),
         }
     }
-    fn depth(nodes: &mut [Node], i: usize, d: usize) {
-        nodes[i].depth = d;
-        for c in nodes[i].children.clone() {
-            depth(nodes, c, d + 1);
+    // Every walk below keeps its own stack: a reports-to chain is as deep
+    // as the account makes it.
+    let preorder = preorder(&nodes, &roots);
+    for &i in &preorder {
+        if let Some(p) = parent[i] {
+            nodes[i].depth = nodes[p].depth + 1;
         }
-    }
-    for &r in &roots {
-        depth(&mut nodes, r, 0);
     }
     let leaves = nodes.iter().filter(|n| n.children.is_empty()).count();
 
     let (width, height) = if leaves <= 6 {
-        // Top-down: leaves take the next slot, parents centre over children.
-        fn place(nodes: &mut [Node], i: usize, next: &mut f64) {
-            let children = nodes[i].children.clone();
-            if children.is_empty() {
-                nodes[i].x = *next;
-                *next += CARD_W + GAP_X;
-            } else {
-                for &c in &children {
-                    place(nodes, c, next);
-                }
-                let first = nodes[children[0]].x;
-                let last = nodes[children[children.len() - 1]].x;
-                nodes[i].x = (first + last) / 2.0;
+        // Top-down: leaves take the next slot in order, parents centre over
+        // their children (children before parents: the preorder reversed
+        // gives every child before its parent, the leaves' slots in order).
+        let mut next = 0.0;
+        for &i in &preorder {
+            if nodes[i].children.is_empty() {
+                nodes[i].x = next;
+                next += CARD_W + GAP_X;
+            }
+        }
+        for &i in preorder.iter().rev() {
+            let children = &nodes[i].children;
+            if let (Some(&first), Some(&last)) = (children.first(), children.last()) {
+                nodes[i].x = (nodes[first].x + nodes[last].x) / 2.0;
             }
             nodes[i].y = nodes[i].depth as f64 * (CARD_H + GAP_Y);
-        }
-        let mut next = 0.0;
-        for &r in &roots {
-            place(&mut nodes, r, &mut next);
         }
         let max_depth = nodes.iter().map(|n| n.depth).max().unwrap_or(0);
         (next - GAP_X, (max_depth + 1) as f64 * (CARD_H + GAP_Y) - GAP_Y)
     } else {
-        // Indented: one row per contact, indented by depth.
-        fn place(nodes: &mut [Node], i: usize, row: &mut usize) {
+        // Indented: one row per contact in preorder, indented by depth.
+        for (row, &i) in preorder.iter().enumerate() {
             nodes[i].x = nodes[i].depth as f64 * 36.0;
-            nodes[i].y = *row as f64 * (CARD_H + 10.0);
-            *row += 1;
-            for c in nodes[i].children.clone() {
-                place(nodes, c, row);
-            }
-        }
-        let mut row = 0;
-        for &r in &roots {
-            place(&mut nodes, r, &mut row);
+            nodes[i].y = row as f64 * (CARD_H + 10.0);
         }
         let max_x = nodes.iter().map(|n| n.x).fold(0.0, f64::max);
-        (max_x + CARD_W * 2.2, row as f64 * (CARD_H + 10.0) - 10.0)
+        (max_x + CARD_W * 2.2, preorder.len() as f64 * (CARD_H + 10.0) - 10.0)
     };
     let indented = leaves > 6;
     let pad = 8.0;
@@ -172,7 +183,7 @@ pub fn map(contacts: &[ContactView]) -> String {
     );
     for (i, c) in contacts.iter().enumerate() {
         for target in c.influences() {
-            if let Some(j) = contacts.iter().position(|x| x.id() == target) {
+            if let Some(&j) = index.get(target) {
                 let (a, b) = (&nodes[i], &nodes[j]);
                 let _ = write!(
                     svg,
@@ -240,13 +251,17 @@ mod tests {
     use super::*;
 
     fn contact(id: &str, name: &str, title: &str) -> ContactView<'static> {
+        reporting(id, name, title, None)
+    }
+
+    fn reporting(id: &str, name: &str, title: &str, to: Option<&str>) -> ContactView<'static> {
         let doc = Box::leak(Box::new(crate::model::Contact {
             id: crate::model::Spanned::new(id.to_string(), 1, 1),
             name: name.to_string(),
             title: Some(title.to_string()),
             role: Some(Role::User),
             stance: Some(crate::model::Spanned::new(1, 1, 1)),
-            reports_to: None,
+            reports_to: to.map(|t| crate::model::Spanned::new(t.to_string(), 1, 1)),
             influences: Vec::new(),
             owner: None,
             last_contact: None,
@@ -277,5 +292,64 @@ mod tests {
             svg.contains("<title>Kjetil Larsen, Superintendent, Engine and Automation — user"),
             "{svg}"
         );
+    }
+
+    /// `y` of each card, in order.
+    fn card_rows(svg: &str) -> Vec<f64> {
+        svg.split("<g class=\"contact\" transform=\"translate(")
+            .skip(1)
+            .map(|s| {
+                s.split(['"', ')'])
+                    .next()
+                    .unwrap()
+                    .split(' ')
+                    .nth(1)
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_reports_to_chain_of_50000_contacts_is_drawn_without_recursion() {
+        let n = 50_000;
+        let ids: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+        let contacts: Vec<ContactView> = (0..n)
+            .map(|i| reporting(&ids[i], &ids[i], "", i.checked_sub(1).map(|p| ids[p].as_str())))
+            .collect();
+        let svg = map(&contacts);
+        let rows = card_rows(&svg);
+        assert_eq!(rows.len(), n);
+        // One leaf: drawn top down, one level per contact.
+        assert_eq!(rows[n - 1], (n - 1) as f64 * (CARD_H + GAP_Y));
+        assert_eq!(svg.matches("<path ").count(), n - 1);
+    }
+
+    #[test]
+    fn loops_are_cut_and_wide_charts_are_indented_in_walk_order() {
+        // a <- b <- c <- a is a loop; d, e, .. report to a.
+        let mut contacts = vec![
+            reporting("a", "A", "", Some("c")),
+            reporting("b", "B", "", Some("a")),
+            reporting("c", "C", "", Some("b")),
+        ];
+        for id in ["d", "e", "f", "g", "h", "i", "j"] {
+            contacts.push(reporting(id, id, "", Some("a")));
+        }
+        contacts.push(reporting("k", "K", "", Some("d")));
+        let svg = map(&contacts);
+        // The walk from a (a, c, b) cuts the line that closes the loop, b's:
+        // b is the root, c under it, a under c, then d (with k under it),
+        // e, ..: one row each in that order.
+        let rows = card_rows(&svg);
+        let row = |i: usize| rows[i] / (CARD_H + 10.0);
+        assert_eq!(row(1), 0.0);
+        assert_eq!(row(2), 1.0);
+        assert_eq!(row(0), 2.0);
+        assert_eq!(row(3), 3.0);
+        assert_eq!(row(10), 4.0, "k under d");
+        assert_eq!(row(4), 5.0);
+        assert_eq!(svg.matches("<path ").count(), contacts.len() - 1);
     }
 }

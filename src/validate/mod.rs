@@ -457,6 +457,22 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
             ),
             _ => {}
         }
+        // Raw HTML too deep for the sanitiser is shown as text (render::markdown).
+        let body = note.body();
+        let max = crate::render::markdown::MAX_HTML_DEPTH;
+        if memchr::memchr(b'<', body.as_bytes()).is_some() && crate::render::markdown::html_depth(&body, max) > max {
+            let file = note.file.source();
+            let (line, _) = file.line_col(file.text.len().saturating_sub(body.len()));
+            diags.push(
+                Diagnostic::warning(
+                    "deep-html",
+                    &file,
+                    Pos::new(line, 1),
+                    format!("raw HTML in this note is nested more than {max} deep; the page shows it as text"),
+                )
+                .help("write the note in Markdown, or nest the HTML less deeply"),
+            );
+        }
     }
 
     docs::reviews(site, doc, today, diags);
@@ -491,7 +507,7 @@ pub fn unknown_id(f: &SourceFile, pos: Pos, what: &str, value: &str, ids: &[&str
     match did_you_mean(value, ids.iter().copied()) {
         Some(s) => d.help(format!(
             "did you mean `{s}`? Defined in {defined_in}: {}",
-            ids.join(", ")
+            crate::diag::list_of(ids)
         )),
         None if ids.is_empty() => d.help(format!("nothing is defined in {defined_in}")),
         None => d.help(format!("use {} (defined in {defined_in})", one_of(ids))),

@@ -29,6 +29,9 @@ pub enum Refusal {
     NotKamsite,
     /// A name kamsite keeps for its own files beside an output.
     ReservedName,
+    /// A part of it cannot be read or followed (no permission, a loop of
+    /// symbolic links).
+    Unreadable(PathBuf, io::Error),
 }
 
 /// A failure to write the output, with the paths involved.
@@ -104,6 +107,7 @@ impl fmt::Display for WriteError {
                     Refusal::ReservedName => f.write_str(
                         "kamsite keeps that name for its own files beside an output folder; choose another name",
                     ),
+                    Refusal::Unreadable(p, e) => write!(f, "cannot follow {}: {e}", p.display()),
                 }
             }
             WriteError::Io { action, path, source } => write!(f, "cannot {action} {}: {source}", path.display()),

@@ -195,7 +195,7 @@ fn real_path(p: &Path) -> Result<PathBuf, Walk> {
                     Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
                         return Err(Walk::Refused(abs.clone(), Refusal::NotAFolder(at)));
                     }
-                    Err(e) => return Err(Walk::Io(WriteError::io("read", next, e))),
+                    Err(e) => return Err(Walk::Refused(abs.clone(), Refusal::Unreadable(next, e))),
                     Ok(meta) if meta.file_type().is_symlink() => match std::fs::canonicalize(&next) {
                         Ok(target) => at = target,
                         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -208,7 +208,7 @@ fn real_path(p: &Path) -> Result<PathBuf, Walk> {
                         Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
                             return Err(Walk::Refused(abs.clone(), Refusal::NotAFolder(next)));
                         }
-                        Err(e) => return Err(Walk::Io(WriteError::io("follow the link", next, e))),
+                        Err(e) => return Err(Walk::Refused(abs.clone(), Refusal::Unreadable(next, e))),
                     },
                     // A file is refused later: as the last part by
                     // `check_contents`, before another part just above.

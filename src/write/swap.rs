@@ -199,3 +199,70 @@ pub(crate) fn recover(lock: &OutputLock) -> Result<Vec<String>, WriteError> {
 fn is_empty(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{MARKER_TEXT, lock, resolve};
+    use super::*;
+
+    fn marked(dir: &Path, page: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join(MARKER), MARKER_TEXT).unwrap();
+        std::fs::write(dir.join("index.html"), page).unwrap();
+    }
+
+    fn notes(site: &Path, out: &Path) -> Result<Vec<String>, String> {
+        let dir = resolve(site, out).map_err(|e| e.to_string())?;
+        let said = std::sync::Mutex::new(Vec::new());
+        let held = lock(&dir, &|n| said.lock().unwrap().push(n.to_string())).map_err(|e| e.to_string())?;
+        drop(held);
+        Ok(said.into_inner().unwrap())
+    }
+
+    #[test]
+    fn a_missing_output_gets_its_old_copy_back_and_the_rest_goes() {
+        let t = tempfile::tempdir().unwrap();
+        let site = t.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        // An earlier version's names (with a process id) count too.
+        marked(&t.path().join(".public.kamsite-old-41"), "old");
+        marked(&t.path().join(".public.kamsite-new"), "new");
+        let half = t.path().join(".public.kamsite-old");
+        marked(&half, "half deleted");
+        std::fs::write(half.join(PARTIAL), PARTIAL_TEXT).unwrap();
+        let said = notes(&site, &t.path().join("public")).unwrap();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(said[0].starts_with("restored "), "{said:?}");
+        // The whole copy, not the one being deleted.
+        assert_eq!(
+            std::fs::read_to_string(t.path().join("public/index.html")).unwrap(),
+            "old"
+        );
+        let mut left: Vec<String> = std::fs::read_dir(t.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["public", "site"]);
+    }
+
+    #[test]
+    fn a_folder_under_kamsites_names_that_is_not_kamsites_stops_the_build_untouched() {
+        let t = tempfile::tempdir().unwrap();
+        let site = t.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        let foreign = t.path().join(".public.kamsite-old");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("thesis.tex"), "mine").unwrap();
+        let err = notes(&site, &t.path().join("public")).unwrap_err();
+        assert!(err.contains("is in the way"), "{err}");
+        assert!(err.contains(".public.kamsite-old"), "{err}");
+        assert_eq!(std::fs::read_to_string(foreign.join("thesis.tex")).unwrap(), "mine");
+        assert!(!t.path().join("public").exists());
+        // A marker file with other text is not kamsite's either.
+        std::fs::write(foreign.join(MARKER), "not ours").unwrap();
+        assert!(notes(&site, &t.path().join("public")).is_err());
+        assert_eq!(std::fs::read_to_string(foreign.join("thesis.tex")).unwrap(), "mine");
+    }
+}

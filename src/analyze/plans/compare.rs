@@ -5,6 +5,8 @@
 //! Works on an [`Outline`] borrowed from either audience's values, so the
 //! customer view compares only what both of its plans share.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::model::InitiativeStatus;
@@ -86,15 +88,36 @@ pub(super) fn key(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Index of the first item with each key: lookups in n log n overall,
+/// not every item against every other (a plan may list thousands).
+fn first_by_key<'s, T>(items: &'s [T], text: impl Fn(&'s T) -> &'s str) -> HashMap<String, usize> {
+    let mut index = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        index.entry(key(text(item))).or_insert(i);
+    }
+    index
+}
+
 fn diff(prev: &[(&str, bool)], cur: &[(&str, bool)]) -> (Vec<Change>, Vec<Change>, usize) {
-    let has = |list: &[(&str, bool)], text: &str| list.iter().any(|(t, _)| key(t) == key(text));
+    let prev_keys = first_by_key(prev, |(t, _)| t);
+    let cur_keys = first_by_key(cur, |(t, _)| t);
     let change = |(t, i): &(&str, bool)| Change {
         text: t.to_string(),
         internal: *i,
     };
-    let added = cur.iter().filter(|(t, _)| !has(prev, t)).map(change).collect();
-    let dropped = prev.iter().filter(|(t, _)| !has(cur, t)).map(change).collect();
-    let kept = cur.iter().filter(|(t, _)| has(prev, t)).count();
+    let in_prev: Vec<bool> = cur.iter().map(|(t, _)| prev_keys.contains_key(&key(t))).collect();
+    let added = cur
+        .iter()
+        .zip(&in_prev)
+        .filter(|(_, p)| !**p)
+        .map(|(c, _)| change(c))
+        .collect();
+    let dropped = prev
+        .iter()
+        .filter(|(t, _)| !cur_keys.contains_key(&key(t)))
+        .map(change)
+        .collect();
+    let kept = in_prev.iter().filter(|p| **p).count();
     (added, dropped, kept)
 }
 
@@ -103,10 +126,12 @@ pub fn compare(prev: &Outline, cur: &Outline) -> PlanChanges {
     let (objectives_added, objectives_dropped, objectives_kept) = diff(&prev.objectives, &cur.objectives);
     let (priorities_added, priorities_dropped, _) = diff(&prev.priorities, &cur.priorities);
 
+    let cur_kpis = first_by_key(&cur.kpis, |k| k.name);
+    let prev_kpis = first_by_key(&prev.kpis, |k| k.name);
     let mut kpi_targets_moved = Vec::new();
     let mut kpis_dropped = Vec::new();
     for p in &prev.kpis {
-        match cur.kpis.iter().find(|c| key(c.name) == key(p.name)) {
+        match cur_kpis.get(&key(p.name)).map(|&i| &cur.kpis[i]) {
             Some(c) => {
                 let moved = match (p.target, c.target) {
                     (Some(a), Some(b)) => (a - b).abs() > 1e-9,
@@ -132,18 +157,20 @@ pub fn compare(prev: &Outline, cur: &Outline) -> PlanChanges {
     let kpis_added: Vec<Change> = cur
         .kpis
         .iter()
-        .filter(|c| !prev.kpis.iter().any(|p| key(p.name) == key(c.name)))
+        .filter(|c| !prev_kpis.contains_key(&key(c.name)))
         .map(|c| Change {
             text: c.name.to_string(),
             internal: c.internal,
         })
         .collect();
 
+    let cur_initiatives = first_by_key(&cur.initiatives, |(t, _, _)| t);
+    let prev_initiatives = first_by_key(&prev.initiatives, |(t, _, _)| t);
     let mut initiatives_completed = Vec::new();
     let mut initiatives_carried_over = Vec::new();
     let mut initiatives_dropped = Vec::new();
     for &(title, from, internal) in &prev.initiatives {
-        let now = cur.initiatives.iter().find(|(t, _, _)| key(t) == key(title));
+        let now = cur_initiatives.get(&key(title)).map(|&i| &cur.initiatives[i]);
         let change = Change {
             text: title.to_string(),
             internal,
@@ -163,7 +190,7 @@ pub fn compare(prev: &Outline, cur: &Outline) -> PlanChanges {
     let initiatives_new: Vec<Change> = cur
         .initiatives
         .iter()
-        .filter(|(t, _, _)| !prev.initiatives.iter().any(|(p, _, _)| key(p) == key(t)))
+        .filter(|(t, _, _)| !prev_initiatives.contains_key(&key(t)))
         .map(|&(t, _, internal)| Change {
             text: t.to_string(),
             internal,
@@ -226,6 +253,43 @@ mod tests {
                 .collect(),
             initiatives: initiatives.iter().map(|(t, s)| (*t, *s, false)).collect(),
         }
+    }
+
+    #[test]
+    fn plans_of_thousands_of_items_compare_by_key() {
+        let names: Vec<String> = (0..6_000).map(|i| format!("Item {i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        // The second plan keeps 2,000..6,000 (spelled with other case and
+        // spacing for half of them), drops 0..2,000 and adds 6,000..8,000.
+        let respelled: Vec<String> = (2_000..6_000)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!("item  {i}.")
+                } else {
+                    format!("Item {i}")
+                }
+            })
+            .chain((6_000..8_000).map(|i| format!("Item {i}")))
+            .collect();
+        let respelled: Vec<&str> = respelled.iter().map(String::as_str).collect();
+        let kpis: Vec<(&str, f64)> = names.iter().map(|n| (*n, 1.0)).collect();
+        let moved: Vec<(&str, f64)> = respelled.iter().map(|n| (*n, 2.0)).collect();
+        let started: Vec<(&str, InitiativeStatus)> = names.iter().map(|n| (*n, InitiativeStatus::Active)).collect();
+        let going: Vec<(&str, InitiativeStatus)> = respelled.iter().map(|n| (*n, InitiativeStatus::Active)).collect();
+        let c = compare(
+            &outline("2025", &names, &kpis, &started),
+            &outline("2026", &respelled, &moved, &going),
+        );
+        assert_eq!(c.objectives_added.len(), 2_000);
+        assert_eq!(c.objectives_dropped.len(), 2_000);
+        assert_eq!(c.objectives_dropped[0].text, "Item 0");
+        assert_eq!(c.objectives_added[0].text, "Item 6000");
+        assert_eq!(c.objectives_kept, 4_000);
+        assert_eq!(c.kpi_targets_moved.len(), 4_000);
+        assert_eq!(c.kpis_added.len(), 2_000);
+        assert_eq!(c.initiatives_carried_over.len(), 4_000);
+        assert_eq!(c.initiatives_carried_over[0].title, "item  2000.");
+        assert_eq!(c.initiatives_new.len(), 2_000);
     }
 
     #[test]

@@ -1,0 +1,7 @@
+//! The starter site with its note file replaced by the fuzzer's bytes.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| common::run(common::Target::Note, data));
