@@ -204,7 +204,7 @@ fn pdf_refuses_a_folder_linked_out_of_the_site() {
     require_tools();
     let t = tempfile::tempdir().unwrap();
     let site = t.path().join("site");
-    common::copy_dir(&common::example(), &site);
+    common::copy_dir(&common::fixture("pages"), &site);
     let outside = t.path().join("outside");
     std::fs::create_dir(&outside).unwrap();
     std::fs::write(outside.join("customer.css"), "body { background: url(/etc/passwd) }").unwrap();
