@@ -547,7 +547,7 @@ fn links_name_index_files_until_the_site_has_an_address() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         out
     };
-    let files = build(&common::example_site(), "files", &[]);
+    let files = build(&common::fixture("pages"), "files", &[]);
     let home = common::read(&files.join("index.html"));
     assert!(home.contains(r#"href="matrix/index.html""#), "{home}");
     assert!(!home.contains(r#"href="matrix/""#));
@@ -558,7 +558,7 @@ fn links_name_index_files_until_the_site_has_an_address() {
     assert_eq!(script, format!("window.kamsiteSearchIndex = {json};\n"));
 
     let folders = build(
-        &common::example_site(),
+        &common::fixture("pages"),
         "folders",
         &["--base-url", "https://kam.example.com/"],
     );
@@ -571,7 +571,7 @@ fn links_name_index_files_until_the_site_has_an_address() {
 
     // site.yaml chooses: files even with an address.
     let root = t.path().join("site");
-    common::copy_dir(&common::example_site(), &root);
+    common::copy_dir(&common::fixture("pages"), &root);
     let site = common::read(&root.join("site.yaml"));
     std::fs::write(
         root.join("site.yaml"),
