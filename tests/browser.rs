@@ -12,7 +12,7 @@ use authoring::{Serve, edit, init_site};
 
 /// The first note of the example site: (account slug, note id, title).
 fn known_note() -> (String, String, String) {
-    let accounts = common::example().join("accounts");
+    let accounts = common::example_site().join("accounts");
     let mut slugs: Vec<_> = std::fs::read_dir(&accounts)
         .unwrap()
         .flatten()
@@ -37,7 +37,7 @@ fn known_note() -> (String, String, String) {
 #[test]
 fn built_site_renders_cleanly_and_search_finds_a_note() {
     let t = tempfile::tempdir().unwrap();
-    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
     let addr = serve_static(&out);
     let (slug, note_id, title) = known_note();
     let mut b = Browser::launch();
@@ -166,7 +166,7 @@ fn assert_site_page(b: &mut Browser, url: &str, title: &str) {
 #[test]
 fn built_site_opened_from_disk_follows_its_navigation_and_searches() {
     let t = tempfile::tempdir().unwrap();
-    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
     let (slug, note_id, title) = known_note();
     let mut b = Browser::launch();
     let home = format!("file://{}/index.html", out.display());
@@ -243,7 +243,7 @@ fn customer_site_opened_from_disk_follows_its_links() {
             "kessler-werke",
             "--root",
         ])
-        .arg(common::example())
+        .arg(common::example_site())
         .arg("--out")
         .arg(&out)
         .output()
@@ -273,7 +273,7 @@ fn customer_site_opened_from_disk_follows_its_links() {
 #[test]
 fn stat_cards_fit_a_400_px_screen() {
     let t = tempfile::tempdir().unwrap();
-    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
     let mut b = Browser::launch();
     b.call(
         "Emulation.setDeviceMetricsOverride",
@@ -319,7 +319,7 @@ fn stat_cards_fit_a_400_px_screen() {
 #[test]
 fn chart_text_is_one_size_across_the_win_loss_page() {
     let t = tempfile::tempdir().unwrap();
-    let out = common::build_to(&common::example(), &t.path().join("public"));
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
     let mut b = Browser::launch();
     b.goto(&format!("file://{}/reviews/index.html", out.display()));
     let sizes = b.eval(

@@ -1011,7 +1011,7 @@ fn check_site(root: &Path) -> Seen {
 
 #[test]
 fn every_chart_of_the_example_site_draws_the_data_it_names() {
-    let seen = check_site(&common::example());
+    let seen = check_site(&common::example_site());
     for (kind, n) in [
         ("bubbles", seen.bubbles),
         ("labels", seen.labels),

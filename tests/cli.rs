@@ -163,11 +163,38 @@ fn warnings_do_not_fail_check() {
     assert!(stderr.contains("check passed: 0 errors, 2 warnings"), "{stderr}");
 }
 
+/// The only test that reads `content/`: the README promises the bundled
+/// example builds, and it must do so without an error or a warning. Every
+/// other test uses a fixture under `tests/fixtures/`.
 #[test]
-fn the_example_site_checks_without_a_warning() {
+fn the_bundled_example_in_content_checks_and_builds_without_a_warning() {
     let out = kamsite()
         .args(["check", "--root"])
-        .arg(common::example())
+        .arg(common::bundled_example())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("check passed: 0 errors, 0 warnings"), "{stderr}");
+    let t = tempfile::tempdir().unwrap();
+    let built = kamsite()
+        .args(["build", "--root"])
+        .arg(common::bundled_example())
+        .arg("--out")
+        .arg(t.path().join("site"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&built.stderr);
+    assert_eq!(built.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(t.path().join("site/index.html").is_file());
+}
+
+#[test]
+fn the_example_site_fixture_checks_without_a_warning() {
+    let out = kamsite()
+        .args(["check", "--root"])
+        .arg(common::example_site())
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -178,8 +205,8 @@ fn the_example_site_checks_without_a_warning() {
 #[test]
 fn example_site_builds_with_every_profile() {
     let t = tempfile::tempdir().unwrap();
-    let out = build_to(&common::example(), &t.path().join("site"));
-    let accounts = std::fs::read_dir(common::example().join("accounts")).unwrap();
+    let out = build_to(&common::example_site(), &t.path().join("site"));
+    let accounts = std::fs::read_dir(common::example_site().join("accounts")).unwrap();
     let mut count = 0;
     for entry in accounts.flatten() {
         let slug = entry.file_name().to_string_lossy().into_owned();
@@ -229,8 +256,8 @@ fn example_site_builds_with_every_profile() {
 #[test]
 fn builds_are_byte_identical() {
     let t = tempfile::tempdir().unwrap();
-    let a = build_to(&common::example(), &t.path().join("a"));
-    let b = build_to(&common::example(), &t.path().join("b"));
+    let a = build_to(&common::example_site(), &t.path().join("a"));
+    let b = build_to(&common::example_site(), &t.path().join("b"));
     let (ta, tb) = (tree(&a), tree(&b));
     assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
     for (path, bytes) in &ta {
@@ -520,7 +547,7 @@ fn links_name_index_files_until_the_site_has_an_address() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         out
     };
-    let files = build(&common::example(), "files", &[]);
+    let files = build(&common::fixture("pages"), "files", &[]);
     let home = common::read(&files.join("index.html"));
     assert!(home.contains(r#"href="matrix/index.html""#), "{home}");
     assert!(!home.contains(r#"href="matrix/""#));
@@ -531,7 +558,7 @@ fn links_name_index_files_until_the_site_has_an_address() {
     assert_eq!(script, format!("window.kamsiteSearchIndex = {json};\n"));
 
     let folders = build(
-        &common::example(),
+        &common::fixture("pages"),
         "folders",
         &["--base-url", "https://kam.example.com/"],
     );
@@ -544,7 +571,7 @@ fn links_name_index_files_until_the_site_has_an_address() {
 
     // site.yaml chooses: files even with an address.
     let root = t.path().join("site");
-    common::copy_dir(&common::example(), &root);
+    common::copy_dir(&common::fixture("pages"), &root);
     let site = common::read(&root.join("site.yaml"));
     std::fs::write(
         root.join("site.yaml"),

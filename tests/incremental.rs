@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_dir, example, tree};
+use common::{copy_dir, fixture, tree};
 use kamsite::{BuildError, BuildOptions, Workspace, build_keeping_site, rebuild_accounts};
 
 /// Serve's options; `overwrite`: files are overwritten in place under a lock
@@ -50,7 +50,7 @@ fn errors(e: BuildError) -> Vec<String> {
 fn incremental_output_equals_a_full_build() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&fixture("pages"), &root);
     let out = tmp.path().join("out");
     let (mut ws, all_pages) = full_build(&root, &out);
 
@@ -99,7 +99,7 @@ fn incremental_output_equals_a_full_build() {
 fn a_failing_account_keeps_failing_until_fixed() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&fixture("pages"), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
     let opts = options(&root, &out, false);
@@ -152,20 +152,20 @@ fn a_failing_account_keeps_failing_until_fixed() {
 fn pages_of_a_quarter_or_competitor_with_no_review_left_are_removed() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&fixture("pages"), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
     let opts = options(&root, &out, true);
-    let review = "accounts/brightwater-telecom/reviews/2026-07-02-edge-cabinet-rollout.md";
-    let slug = ["brightwater-telecom".to_string()];
+    let review = "accounts/northbridge-health/reviews/2026-03-26-estates-framework.md";
+    let slug = ["northbridge-health".to_string()];
 
     // The review moves to a quarter of its own and names a new competitor.
-    edit(&root, review, "date: 2026-07-02", "date: 2024-01-10");
+    edit(&root, review, "date: 2026-03-26", "date: 2024-01-10");
     edit(
         &root,
         review,
-        "  - Halden Controls",
-        "  - Halden Controls\n  - Zeta Rivals",
+        "  - Optima Integrators",
+        "  - Optima Integrators\n  - Zeta Rivals",
     );
     rebuild_accounts(&opts, &mut ws, &slug).unwrap_or_else(|e| panic!("rebuild failed: {e}"));
     let quarter = out.join("reviews/quarters/2024-Q1/index.html");
@@ -173,7 +173,7 @@ fn pages_of_a_quarter_or_competitor_with_no_review_left_are_removed() {
     assert!(quarter.is_file() && rival.is_file());
 
     // And back: both pages have nothing left to show.
-    edit(&root, review, "date: 2024-01-10", "date: 2026-07-02");
+    edit(&root, review, "date: 2024-01-10", "date: 2026-03-26");
     edit(&root, review, "\n  - Zeta Rivals", "");
     rebuild_accounts(&opts, &mut ws, &slug).unwrap_or_else(|e| panic!("rebuild failed: {e}"));
     assert!(!quarter.exists() && !quarter.parent().unwrap().exists());
@@ -221,10 +221,10 @@ fn share_on_profile(out: &Path, slug: &str) -> String {
 fn a_revenue_change_updates_every_profile_share() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&fixture("pages"), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
-    let before = share_on_profile(&out, "havbris-energi");
+    let before = share_on_profile(&out, "kessler-werke");
 
     edit(
         &root,
@@ -234,7 +234,7 @@ fn a_revenue_change_updates_every_profile_share() {
     );
     rebuild_accounts(&options(&root, &out, true), &mut ws, &["alpenmilch".into()])
         .unwrap_or_else(|e| panic!("rebuild failed: {e}"));
-    let after = share_on_profile(&out, "havbris-energi");
+    let after = share_on_profile(&out, "kessler-werke");
     assert_ne!(before, after, "another account's share did not move");
     assert_same_as_a_full_build(&root, &out, tmp.path());
 }
@@ -246,7 +246,7 @@ fn a_revenue_change_updates_every_profile_share() {
 fn a_name_that_becomes_ours_leaves_other_accounts_rivals() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&fixture("pages"), &root);
     let review = |opportunity: &str, outcome: &str| {
         format!(
             "---\nopportunity: {opportunity}\noutcome: {outcome}\ndate: 2026-04-02\nvalue: 50000\n\
@@ -288,7 +288,7 @@ fn a_name_that_becomes_ours_leaves_other_accounts_rivals() {
 fn renamed_folders_and_removed_files_leave_no_pages_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_dir(&example(), &root);
+    copy_dir(&fixture("pages"), &root);
     let out = tmp.path().join("out");
     let (mut ws, _) = full_build(&root, &out);
     let opts = options(&root, &out, true);

@@ -595,7 +595,7 @@ fn customer_build_of_the_example_holds_no_internal_text() {
     // The bundled example: each account's internal plan items, other
     // accounts' names and internal notes stay out of its customer build.
     let t = tempfile::tempdir().unwrap();
-    let example = common::example();
+    let example = common::example_site();
     let names: Vec<(String, String)> = std::fs::read_dir(example.join("accounts"))
         .unwrap()
         .flatten()

@@ -206,7 +206,7 @@ fn out_spellings_that_name_a_folder_build_into_it_and_nowhere_else() {
 /// The example site in a folder of its own.
 fn example_copy(t: &Path) -> PathBuf {
     let site = t.join("site");
-    copy_dir(&common::example(), &site);
+    copy_dir(&common::example_site(), &site);
     site
 }
 

@@ -30,7 +30,7 @@ fn pdf_holds_the_plans_objectives_and_nothing_internal() {
     let pdf = t.path().join("kessler.pdf");
     kamsite()
         .args(["pdf", "--account", "kessler-werke", "--period", "2026", "--root"])
-        .arg(common::example())
+        .arg(common::fixture("pages"))
         .arg("--out")
         .arg(&pdf)
         .assert()
@@ -76,15 +76,15 @@ fn pdf_holds_the_plans_objectives_and_nothing_internal() {
 fn pdf_names_its_file_after_account_and_period() {
     require_tools();
     let t = tempfile::tempdir().unwrap();
-    // --out a folder: the file is named for the newest plan.
+    // --out a folder: the file is named for the newest of its two plans.
     kamsite()
-        .args(["pdf", "--account", "havbris-energi", "--root"])
-        .arg(common::example())
+        .args(["pdf", "--account", "kessler-werke", "--root"])
+        .arg(common::fixture("pages"))
         .arg("--out")
         .arg(t.path())
         .assert()
         .success();
-    assert!(t.path().join("havbris-energi-2026.pdf").is_file());
+    assert!(t.path().join("kessler-werke-2026.pdf").is_file());
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn pdf_without_chromium_says_what_to_install() {
         .env_remove("KAMSITE_CHROMIUM")
         .env("PATH", t.path())
         .args(["pdf", "--account", "kessler-werke", "--root"])
-        .arg(common::example())
+        .arg(common::fixture("pages"))
         .arg("--out")
         .arg(t.path().join("x.pdf"))
         .assert()
@@ -105,7 +105,7 @@ fn pdf_without_chromium_says_what_to_install() {
     kamsite()
         .env("KAMSITE_CHROMIUM", t.path().join("no-such-browser"))
         .args(["pdf", "--account", "kessler-werke", "--root"])
-        .arg(common::example())
+        .arg(common::fixture("pages"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("KAMSITE_CHROMIUM is set to"));
@@ -119,7 +119,7 @@ fn pdf_of_a_missing_period_lists_the_plans() {
     kamsite()
         .env("KAMSITE_CHROMIUM", "/bin/sh")
         .args(["pdf", "--account", "kessler-werke", "--period", "2030", "--root"])
-        .arg(common::example())
+        .arg(common::fixture("pages"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
@@ -128,7 +128,7 @@ fn pdf_of_a_missing_period_lists_the_plans() {
     kamsite()
         .env("KAMSITE_CHROMIUM", "/bin/sh")
         .args(["pdf", "--account", "alpenmilch", "--root"])
-        .arg(common::example())
+        .arg(common::fixture("pages"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("has no plan to print"));
@@ -142,7 +142,7 @@ fn pdf_embeds_no_local_image_and_no_file_link() {
     require_tools();
     let t = tempfile::tempdir().unwrap();
     let site = t.path().join("site");
-    common::copy_dir(&common::example(), &site);
+    common::copy_dir(&common::fixture("pages"), &site);
     // A real image outside the site, named absolutely and relatively.
     let png = t.path().join("private.png");
     std::fs::write(&png, PNG_1X1).unwrap();
@@ -204,7 +204,7 @@ fn pdf_refuses_a_folder_linked_out_of_the_site() {
     require_tools();
     let t = tempfile::tempdir().unwrap();
     let site = t.path().join("site");
-    common::copy_dir(&common::example(), &site);
+    common::copy_dir(&common::fixture("pages"), &site);
     let outside = t.path().join("outside");
     std::fs::create_dir(&outside).unwrap();
     std::fs::write(outside.join("customer.css"), "body { background: url(/etc/passwd) }").unwrap();

@@ -23,7 +23,7 @@ fn customer_build(root: &Path, slug: &str, out: &Path) -> std::path::PathBuf {
 #[test]
 fn plan_page_shows_the_plan_and_what_changed() {
     let t = tempfile::tempdir().unwrap();
-    let out = build_to(&common::example(), &t.path().join("site"));
+    let out = build_to(&fixture("pages"), &t.path().join("site"));
     let page = read(&out.join("accounts/kessler-werke/plans/2026/index.html"));
     let words = text(&page);
     // Objectives, priorities, initiatives with owners on both sides, KPIs, milestones, governance.
@@ -74,7 +74,7 @@ fn plan_page_shows_the_plan_and_what_changed() {
 #[test]
 fn overdue_and_at_risk_initiatives_are_flagged() {
     let t = tempfile::tempdir().unwrap();
-    let out = build_to(&common::example(), &t.path().join("site"));
+    let out = build_to(&fixture("pages"), &t.path().join("site"));
     // today is 2026-11-23: the 2025 plan's open initiatives due in 2025 are overdue.
     let page = read(&out.join("accounts/kessler-werke/plans/2025/index.html"));
     let row = page
@@ -101,7 +101,7 @@ fn overdue_and_at_risk_initiatives_are_flagged() {
 #[test]
 fn plans_are_listed_and_linked() {
     let t = tempfile::tempdir().unwrap();
-    let out = build_to(&common::example(), &t.path().join("site"));
+    let out = build_to(&common::example_site(), &t.path().join("site"));
     let list = read(&out.join("plans/index.html"));
     for (slug, period) in [
         ("kessler-werke", "2025"),
@@ -126,7 +126,7 @@ fn plans_are_listed_and_linked() {
 #[test]
 fn customer_build_is_the_plan_without_the_internals() {
     let t = tempfile::tempdir().unwrap();
-    let out = customer_build(&common::example(), "kessler-werke", &t.path().join("c"));
+    let out = customer_build(&fixture("pages"), "kessler-werke", &t.path().join("c"));
     let files = tree(&out);
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
     assert_eq!(
@@ -176,14 +176,14 @@ fn customer_build_is_the_plan_without_the_internals() {
 fn customer_build_needs_a_known_account() {
     kamsite()
         .args(["build", "--audience", "customer", "--root"])
-        .arg(common::example())
+        .arg(fixture("pages"))
         .assert()
         .code(1)
         .stderr(predicate::str::contains("needs --account SLUG"));
     let t = tempfile::tempdir().unwrap();
     kamsite()
         .args(["build", "--audience", "customer", "--account", "kessler-werk", "--root"])
-        .arg(common::example())
+        .arg(fixture("pages"))
         .arg("--out")
         .arg(t.path().join("c"))
         .assert()
@@ -348,16 +348,8 @@ fn raw_html_is_sanitised_in_both_audiences() {
 #[test]
 fn customer_builds_are_byte_identical() {
     let t = tempfile::tempdir().unwrap();
-    let a = tree(&customer_build(
-        &common::example(),
-        "kessler-werke",
-        &t.path().join("a"),
-    ));
-    let b = tree(&customer_build(
-        &common::example(),
-        "kessler-werke",
-        &t.path().join("b"),
-    ));
+    let a = tree(&customer_build(&fixture("pages"), "kessler-werke", &t.path().join("a")));
+    let b = tree(&customer_build(&fixture("pages"), "kessler-werke", &t.path().join("b")));
     assert_eq!(a, b);
 }
 

@@ -86,7 +86,7 @@ fn assert_all_valid(root: &Path, all: &[(String, jsonschema::Validator)]) -> usi
 fn the_example_site_matches_the_schemas() {
     let t = tempfile::tempdir().unwrap();
     let all = schemas(t.path());
-    let checked = assert_all_valid(&common::example(), &all);
+    let checked = assert_all_valid(&common::example_site(), &all);
     assert!(checked > 60, "only {checked} files checked");
 }
 

@@ -423,7 +423,7 @@ fn wait_for_full_build_output(
 fn follows_folders_moved_removed_and_put_back() {
     let t = tempfile::tempdir().unwrap();
     let root = t.path().join("site");
-    common::copy_dir(&common::example(), &root);
+    common::copy_dir(&common::fixture("pages"), &root);
     let serve = Serve::start(&root);
     let accounts = root.join("accounts");
     let mut seen = wait_for_full_build_output(&serve, &root, t.path(), &[]);
@@ -448,20 +448,20 @@ fn follows_folders_moved_removed_and_put_back() {
     let mv = |from: PathBuf, to: PathBuf| move || std::fs::rename(&from, &to).unwrap();
     step(&mv(accounts.join("kessler-werke"), accounts.join("kessler-gruppe")));
     let outside = t.path().join("notes-outside");
-    step(&mv(accounts.join("havbris-energi/notes"), outside.clone()));
+    step(&mv(accounts.join("northbridge-health/notes"), outside.clone()));
     step(&mv(
-        accounts.join("lindqvist-retail/notes"),
-        accounts.join("lindqvist-retail/old-notes"),
+        accounts.join("alpenmilch/notes"),
+        accounts.join("alpenmilch/old-notes"),
     ));
-    step(&mv(outside.clone(), accounts.join("lindqvist-retail/notes")));
+    step(&mv(outside.clone(), accounts.join("alpenmilch/notes")));
     step(&mv(
-        accounts.join("lindqvist-retail/notes"),
-        accounts.join("havbris-energi/notes"),
+        accounts.join("alpenmilch/notes"),
+        accounts.join("northbridge-health/notes"),
     ));
     step(&|| std::fs::remove_dir_all(accounts.join("helios-pharma")).unwrap());
     step(&|| {
         common::copy_dir(
-            &common::example().join("accounts/helios-pharma"),
+            &common::fixture("pages").join("accounts/helios-pharma"),
             &accounts.join("helios-pharma"),
         )
     });
@@ -469,7 +469,7 @@ fn follows_folders_moved_removed_and_put_back() {
     step(&|| {
         std::fs::remove_dir_all(accounts.join("alpenmilch")).unwrap();
         common::copy_dir(
-            &common::example().join("accounts/alpenmilch"),
+            &common::fixture("pages").join("accounts/alpenmilch"),
             &accounts.join("alpenmilch"),
         );
     });

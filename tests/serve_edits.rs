@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use common::{copy_dir, example, tree};
+use common::{copy_dir, example_site, tree};
 use kamsite::BuildOptions;
 use kamsite::serve::Rebuilder;
 use notify_debouncer_full::notify::event::{CreateKind, DataChange, ModifyKind, RemoveKind, RenameMode};
@@ -294,7 +294,7 @@ impl Site {
                 let plans: Vec<PathBuf> = ["havbris-energi", "kessler-werke", "tamarack-foods"]
                     .iter()
                     .flat_map(|s| {
-                        let dir = example().join("accounts").join(s).join("plans");
+                        let dir = example_site().join("accounts").join(s).join("plans");
                         sorted_entries(&dir, false).into_iter().map(move |f| dir.join(f))
                     })
                     .collect();
@@ -348,7 +348,7 @@ impl Site {
                 if to.exists() {
                     to = self.root.join("accounts").join(format!("copy-{n}"));
                 }
-                self.copy_in(&example().join("accounts").join(&slug), &to, seen);
+                self.copy_in(&example_site().join("accounts").join(&slug), &to, seen);
             }
             Op::MoveFolder(kind, a, b) => {
                 let (Some(a), Some(b)) = (self.account(a), self.account(b)) else {
@@ -381,10 +381,10 @@ const ACCOUNTS: [&str; 6] = [
 
 fn copy_fixture(root: &Path) {
     std::fs::create_dir_all(root).unwrap();
-    std::fs::copy(example().join("site.yaml"), root.join("site.yaml")).unwrap();
+    std::fs::copy(example_site().join("site.yaml"), root.join("site.yaml")).unwrap();
     for slug in ACCOUNTS {
         copy_dir(
-            &example().join("accounts").join(slug),
+            &example_site().join("accounts").join(slug),
             &root.join("accounts").join(slug),
         );
     }
