@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{build_to, copy_dir, example, fixture, kamsite, tree};
+use common::{build_to, copy_dir, example_site, fixture, kamsite, tree};
 
 const META: &str = r#"<meta name="robots" content="noindex, nofollow">"#;
 
@@ -43,7 +43,7 @@ fn disallows_everything(robots: &str) {
 #[test]
 fn the_internal_portal_is_not_indexed_by_default() {
     let out = tempfile::tempdir().unwrap();
-    let files = tree(&build_to(&example(), &out.path().join("site")));
+    let files = tree(&build_to(&example_site(), &out.path().join("site")));
     disallows_everything(&robots(&files).expect("robots.txt at the root"));
     assert_noindex(&files);
 }
