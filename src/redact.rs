@@ -30,7 +30,7 @@ use crate::analyze::plans::{
     initiative_flags, kpi_progress, milestone,
 };
 use crate::config::SiteConfig;
-use crate::load::slugify;
+use crate::model::slug::slugify;
 use crate::model::{AccountDoc, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Visibility};
 
 /// Everything a customer build may show, and nothing else.

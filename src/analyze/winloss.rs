@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use super::AccountView;
 use crate::config::Reason;
-use crate::load::slugify;
+use crate::model::slug::{slug_or, slugify};
 use crate::model::{Outcome, Site};
 
 /// A reason of a review, resolved against the taxonomy.
@@ -362,11 +362,6 @@ fn named_key(value: Option<&str>) -> (String, String, String) {
         Some(v) => (format!("0{}", v.to_lowercase()), slug_or(v, "unnamed"), v.to_string()),
         None => (format!("{UNSET}value"), "none".into(), "Not set".into()),
     }
-}
-
-fn slug_or(name: &str, fallback: &str) -> String {
-    let s = slugify(name);
-    if s.is_empty() { fallback.to_string() } else { s }
 }
 
 fn reason_name<'t>(taxonomy: &'t [Reason], id: &'t str) -> &'t str {

@@ -171,7 +171,7 @@ pub(super) fn review_page(view: &ReviewView, value: &Value, wl: &WinLoss, info: 
     let mut ctx = page(&path, "review.html", &title, "reviews", info);
     ctx.insert("review", value);
     ctx.insert("html", &markdown::to_html(view.body, &format!("{}-", view.id)));
-    let winner_slug = view.winner.map(crate::load::slugify);
+    let winner_slug = view.winner.map(crate::model::slug::slugify);
     let links: Vec<RivalLink> = rivals(view, &wl.ours)
         .into_iter()
         .map(|(slug, name)| RivalLink {

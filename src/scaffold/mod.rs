@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use crate::config::SiteConfig;
 use crate::diag::did_you_mean;
-use crate::load::{is_valid_slug, slugify};
+use crate::model::slug::{is_valid_slug, slugify};
 use crate::schema::{Kind, SITE_SCHEMA_DIR, modeline};
 
 mod starter;

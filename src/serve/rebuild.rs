@@ -64,7 +64,7 @@ pub fn plan(root: &Path, ws: Option<&Workspace>, changed: &[String]) -> Plan {
             return Plan::Full;
         };
         let slug = rest.split('/').next().unwrap_or(rest);
-        if !crate::load::is_valid_slug(slug) {
+        if !crate::model::slug::is_valid_slug(slug) {
             return Plan::Full;
         }
         slugs.push(slug.to_string());
@@ -84,7 +84,7 @@ pub fn plan(root: &Path, ws: Option<&Workspace>, changed: &[String]) -> Plan {
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !crate::load::is_valid_slug(&name) {
+        if !crate::model::slug::is_valid_slug(&name) {
             return Plan::Full;
         }
         if !ws.knows(&name) {

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::{FRONT_MATTER, WHOLE_FILE, at, unknown_id};
 use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
-use crate::load::{is_valid_slug, slugify};
+use crate::model::slug::{is_valid_slug, slugify};
 use crate::model::{AccountDoc, Outcome, Site};
 
 pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) {

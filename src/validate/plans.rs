@@ -106,7 +106,7 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, diags: &mut Diagnostics) {
             )
             .help(format!(
                 "name plan files after their period with letters, digits and `-`, e.g. `{}.yaml`",
-                crate::load::slugify(&p.id)
+                crate::model::slug::slugify(&p.id)
             )),
         );
     }

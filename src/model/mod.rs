@@ -5,6 +5,8 @@
 //! source position (`Spanned`). Everything computed (quadrants, win rates,
 //! staleness) lives in `analyze`, never here.
 
+pub mod slug;
+
 use indexmap::IndexMap;
 use jiff::civil::Date;
 use schemars::JsonSchema;
