@@ -4,7 +4,7 @@
 //! site: the McDonald portfolio matrix, the four default tiers, the six KARD
 //! stages and the default win/loss reason taxonomy.
 
-use crate::model::Spanned;
+use crate::source::Spanned;
 use indexmap::IndexMap;
 use jiff::civil::Date;
 use schemars::JsonSchema;

@@ -32,6 +32,7 @@ pub mod report;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod source;
 pub mod validate;
 pub mod write;
 

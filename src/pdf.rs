@@ -354,7 +354,8 @@ fn attribute(tag: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> 
 /// The warning for an image left out of the PDF: at the image in the
 /// plan's narrative when it is there, else at the page.
 fn local_image(plan: &crate::redact::CustomerPlan, page: &str, src: &str) -> crate::diag::Diagnostic {
-    use crate::diag::{Diagnostic, Pos, Severity};
+    use crate::diag::{Diagnostic, Severity};
+    use crate::source::Pos;
     let message = format!("image `{src}` is a local file: left out of the PDF");
     let help = "a PDF for the customer embeds no file from this computer: use an image from the web (https://...), or leave it out";
     let found = plan

@@ -132,7 +132,7 @@ pub struct CustomerPlan {
     /// The narrative's file, for diagnostics about it (`kamsite pdf`); never
     /// serialised, like every file name.
     #[serde(skip)]
-    pub narrative_file: Option<crate::diag::SourceFile>,
+    pub narrative_file: Option<crate::source::SourceFile>,
     /// Against the previous plan of this view (never against an internal
     /// item or a plan the view leaves out).
     pub changes: Option<PlanChanges>,

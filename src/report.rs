@@ -148,7 +148,7 @@ pub fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Pos, SourceFile};
+    use crate::source::{Pos, SourceFile};
 
     #[test]
     fn escapes_as_github_reads_them() {

@@ -148,9 +148,9 @@ pub fn of_account(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, today: Da
 mod tests {
     use super::*;
     use crate::config::SiteConfig;
-    use crate::diag::SourceFile;
     use crate::load::yaml::{Fragment, parse};
     use crate::model::{AccountDoc, NoteDoc, NoteMeta, Site};
+    use crate::source::SourceFile;
 
     fn account(slug: &str, yaml: &str, note_dates: &[&str]) -> AccountDoc {
         let file = SourceFile::new(format!("accounts/{slug}/account.yaml"), yaml);
@@ -166,7 +166,7 @@ mod tests {
             .collect();
         AccountDoc {
             slug: slug.into(),
-            file: crate::diag::HeldFile::new(file),
+            file: crate::source::HeldFile::new(file),
             account,
             notes,
             reviews: vec![],

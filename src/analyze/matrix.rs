@@ -7,7 +7,7 @@
 //! no quadrant ("unscored"). A score at or above the threshold is high: top
 //! for the vertical axis, right for the horizontal one.
 
-use crate::model::Spanned;
+use crate::source::Spanned;
 use indexmap::IndexMap;
 use serde::Serialize;
 

@@ -142,7 +142,7 @@ impl Serialize for ContactView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         /// The influenced ids as a list, without collecting them first.
-        struct Ids<'a>(&'a [crate::model::Spanned<String>]);
+        struct Ids<'a>(&'a [crate::source::Spanned<String>]);
         impl Serialize for Ids<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_seq(self.0.iter().map(|i| i.value.as_str()))

@@ -16,6 +16,7 @@ use foldhash::HashMap;
 
 use rayon::prelude::*;
 
+use crate::source::percent_decode;
 use crate::write::OutputFile;
 
 /// One link that does not resolve.
@@ -365,28 +366,6 @@ fn normalize(path: &str) -> Option<String> {
     Some(out)
 }
 
-/// Decode `%XX` escapes; `None` if the result is not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    if !s.contains('%') {
-        return Some(s.to_string());
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,9 +446,6 @@ mod tests {
 
     #[test]
     fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%20b%2Fc").as_deref(), Some("a b/c"));
-        assert_eq!(percent_decode("100%").as_deref(), Some("100%"));
-        assert_eq!(percent_decode("%ff"), None);
         let out = files(&[("index.html", r#"<a href="my%20file.pdf">f</a>"#), ("my file.pdf", "")]);
         assert_eq!(check(&out, "/"), vec![]);
     }

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::Broken;
-use crate::diag::{Diagnostic, Diagnostics, Part, Pos, Severity, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::model::{AccountDoc, Site};
 use crate::render::markdown;
+use crate::source::{Part, Pos, SourceFile};
 
 /// Where a broken link came from.
 enum Origin {

@@ -1,7 +1,8 @@
 //! Split a Markdown file into its `---` YAML front matter and body.
 
 use super::yaml::Fragment;
-use crate::diag::{Diagnostic, Pos, SourceFile};
+use crate::diag::Diagnostic;
+use crate::source::{Pos, SourceFile};
 
 /// Front matter and where it starts, then the body. No front matter is `None`.
 pub type Split<'a> = (Option<(&'a str, Fragment)>, &'a str);

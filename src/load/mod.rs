@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::{RawConfig, SiteConfig};
-use crate::diag::{Diagnostic, Diagnostics, Part, Pos, SourceFile, display_path};
+use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::model::slug::{is_valid_slug, slugify};
 use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
+use crate::source::{Part, Pos, SourceFile};
 use yaml::Fragment;
 
 /// Threads that read account folders, per core (see `load`).
@@ -290,7 +291,7 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
         reviews.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
         AccountDoc {
             slug,
-            file: crate::diag::HeldFile::new(file),
+            file: crate::source::HeldFile::new(file),
             account,
             notes,
             reviews,

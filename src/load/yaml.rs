@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
 
 use super::recover::{Fault, MAX_ERRORS, Mend};
-use crate::diag::{Diagnostic, Pos, SourceFile, did_you_mean, one_of};
+use crate::diag::{Diagnostic, did_you_mean, one_of};
+use crate::source::{Pos, SourceFile};
 
 /// Where a YAML fragment sits inside its file (front matter starts after `---`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -148,7 +149,7 @@ pub fn pos_of(loc: &serde_saphyr::Location, at: Fragment) -> Pos {
 }
 
 /// Where a spanned model value is written, as a position in the file.
-pub fn pos_of_value<T>(v: &crate::model::Spanned<T>, at: Fragment) -> Pos {
+pub fn pos_of_value<T>(v: &crate::source::Spanned<T>, at: Fragment) -> Pos {
     shift(Pos::new(v.line as usize, v.column as usize), at)
 }
 

@@ -12,38 +12,8 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::diag::{HeldFile, Part, SourceFile};
-
-/// A value with the line and column it was written at, for the checks'
-/// diagnostics. serde-saphyr's own `Spanned` also keeps byte spans and where
-/// an aliased value was defined (56 bytes); a portfolio holds about fifty
-/// spanned values per account, so only the position is kept (8 bytes).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Spanned<T> {
-    pub value: T,
-    /// 1-based line where the value is written (where an alias is used).
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(value: T, line: u32, column: u32) -> Self {
-        Spanned { value, line, column }
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok(Spanned::new(
-            s.value,
-            narrow(s.referenced.line()),
-            narrow(s.referenced.column()),
-        ))
-    }
-}
+pub use crate::source::Spanned;
+use crate::source::{HeldFile, Part, SourceFile};
 
 /// A loaded site: configuration plus every account with its documents.
 #[derive(Debug)]

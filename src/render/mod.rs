@@ -25,9 +25,10 @@ use tera::{Context, Tera};
 
 use crate::BuildOptions;
 use crate::analyze::Portfolio;
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::redact::CustomerSite;
+use crate::source::Pos;
 use crate::write::{Collect, OutputFile, Sink};
 
 pub use customer::render as render_customer;
@@ -560,9 +561,9 @@ fn template_error(theme: &theme::Theme, e: &tera::Error, rendering: Option<&str>
 
 /// The template file that holds the first `quoted` word of `msg`, and the
 /// word: the site's templates before the theme's.
-fn holding_named<'a, 'm>(theme: &'a theme::Theme, msg: &'m str) -> Option<(&'a crate::diag::SourceFile, &'m str)> {
+fn holding_named<'a, 'm>(theme: &'a theme::Theme, msg: &'m str) -> Option<(&'a crate::source::SourceFile, &'m str)> {
     let word = msg.split('`').nth(1).filter(|w| !w.is_empty())?;
-    let mut files: Vec<&crate::diag::SourceFile> = theme.templates.values().map(|t| &t.file).collect();
+    let mut files: Vec<&crate::source::SourceFile> = theme.templates.values().map(|t| &t.file).collect();
     files.sort_by_key(|f| !f.name.starts_with("templates/"));
     files.into_iter().find(|f| f.text.contains(word)).map(|f| (f, word))
 }
@@ -577,7 +578,7 @@ const RENAMED: &[(&str, &str)] = &[(
 /// an error points at uses one (the error may point at a filter after it).
 /// Only the line's template code counts (`{{ }}`, `{% %}`), not its text:
 /// a heading "Needs attention" is no variable.
-fn renamed_variable(file: &crate::diag::SourceFile, pos: Pos) -> Option<&'static str> {
+fn renamed_variable(file: &crate::source::SourceFile, pos: Pos) -> Option<&'static str> {
     let line = file.text.lines().nth(pos.line.checked_sub(1)?)?;
     let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let words: Vec<&str> = template_code(line)
@@ -619,7 +620,7 @@ pub fn root_prefix(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::{LIVE_RELOAD_SNIPPET, inject_live_reload, renamed_variable};
-    use crate::diag::{Pos, SourceFile};
+    use crate::source::{Pos, SourceFile};
 
     #[test]
     fn a_replaced_variable_is_named_only_where_template_code_uses_it() {

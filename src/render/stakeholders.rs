@@ -256,12 +256,12 @@ mod tests {
 
     fn reporting(id: &str, name: &str, title: &str, to: Option<&str>) -> ContactView<'static> {
         let doc = Box::leak(Box::new(crate::model::Contact {
-            id: crate::model::Spanned::new(id.to_string(), 1, 1),
+            id: crate::source::Spanned::new(id.to_string(), 1, 1),
             name: name.to_string(),
             title: Some(title.to_string()),
             role: Some(Role::User),
-            stance: Some(crate::model::Spanned::new(1, 1, 1)),
-            reports_to: to.map(|t| crate::model::Spanned::new(t.to_string(), 1, 1)),
+            stance: Some(crate::source::Spanned::new(1, 1, 1)),
+            reports_to: to.map(|t| crate::source::Spanned::new(t.to_string(), 1, 1)),
             influences: Vec::new(),
             owner: None,
             last_contact: None,

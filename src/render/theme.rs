@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::SourceFile;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {

@@ -284,7 +284,7 @@ fn account_dir(root: &Path, slug: &str) -> Result<Option<crate::model::Account>,
         let bytes = crate::load::files::read(root, &file, None, crate::load::files::TEXT_LIMIT)
             .map_err(|r| format!("cannot read {}: {}", file.display(), r.message))?;
         let text = String::from_utf8_lossy(&bytes);
-        let source = crate::diag::SourceFile::new("account.yaml", text.as_ref());
+        let source = crate::source::SourceFile::new("account.yaml", text.as_ref());
         return Ok(crate::load::yaml::parse(&source, &text, Default::default()).ok());
     }
     let known: Vec<String> = std::fs::read_dir(root.join("accounts"))

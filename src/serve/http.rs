@@ -110,7 +110,7 @@ pub(super) fn resolve(out: &Path, path: &str) -> Target {
     let Some(rest) = path.strip_prefix('/') else {
         return Target::Refused;
     };
-    let Some(decoded) = crate::linkcheck::percent_decode(rest) else {
+    let Some(decoded) = crate::source::percent_decode(rest) else {
         return Target::Refused;
     };
     if decoded.contains(['\0', '\\']) || decoded.chars().any(char::is_control) {

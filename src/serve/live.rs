@@ -132,7 +132,7 @@ const SCRIPT: &str = include_str!("live.js");
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{Pos, SourceFile};
+    use crate::source::{Pos, SourceFile};
 
     #[test]
     fn snippets_point_at_the_column() {

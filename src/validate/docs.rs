@@ -2,13 +2,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::Spanned;
+use crate::source::Spanned;
 use jiff::civil::Date;
 
 use super::{FRONT_MATTER, WHOLE_FILE, at, unknown_id};
-use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::slug::{is_valid_slug, slugify};
 use crate::model::{AccountDoc, Outcome, Site};
+use crate::source::{Pos, SourceFile};
 
 pub fn reviews(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) {
     let reasons: Vec<&str> = site.config.win_loss.reasons.iter().map(|r| r.id.as_str()).collect();

@@ -10,13 +10,14 @@ mod plans;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::Spanned;
+use crate::source::Spanned;
 use jiff::civil::Date;
 
 use crate::config::RawConfig;
-use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile, did_you_mean, one_of};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean, one_of};
 use crate::load::yaml::{Fragment, pos_of_value};
 use crate::model::{AccountDoc, Site};
+use crate::source::{Pos, SourceFile};
 
 /// Front matter starts on line 2 of a Markdown file.
 const FRONT_MATTER: Fragment = Fragment { first_line: 2 };

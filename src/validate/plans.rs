@@ -4,8 +4,9 @@
 
 use std::collections::HashSet;
 
-use crate::diag::{Diagnostic, Diagnostics, Pos, SourceFile, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::model::{AccountDoc, PlanDoc, PlanItem, PlanStatus};
+use crate::source::{Pos, SourceFile};
 
 /// Where to point for a value without a span: the `index`-th `item_key:`
 /// after `list_key:` (e.g. the 3rd `title:` under `initiatives:`), then each
