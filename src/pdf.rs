@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::diag::Diagnostics;
+use crate::write::TempDir;
 use crate::{Audience, BuildError, BuildOptions, customer};
 
 /// How long Chromium may take to print before it is stopped.
@@ -79,8 +80,8 @@ pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Res
     // Chromium reads the customer site from a private temporary folder,
     // holding the rendered files only; the page it prints is made fit for
     // paper first (see `for_print`).
-    let tmp = TempDir::new()?;
-    let site = tmp.path.join("site");
+    let tmp = TempDir::new("pdf").map_err(|(path, e)| io_error("create", &path, &e))?;
+    let site = tmp.path().join("site");
     let page_path = format!("plans/{}/index.html", plan.id);
     let mut stripped = Vec::new();
     for f in &built.files {
@@ -101,8 +102,8 @@ pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Res
         built.diagnostics.push(local_image(plan, &page_path, &src));
     }
     let page = site.join(&page_path);
-    let printed = tmp.path.join("plan.pdf");
-    print(&browser, &page, &printed, &tmp.path)?;
+    let printed = tmp.path().join("plan.pdf");
+    print(&browser, &page, &printed, tmp.path())?;
 
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
@@ -390,29 +391,6 @@ fn file_url(path: &Path) -> String {
         }
     }
     url
-}
-
-/// A private temporary folder, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    fn new() -> Result<TempDir, BuildError> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!("kamsite-pdf-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&path).map_err(|e| io_error("create", &path, &e))?;
-        Ok(TempDir { path })
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
 }
 
 #[cfg(test)]

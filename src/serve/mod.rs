@@ -116,7 +116,9 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
         .root
         .canonicalize()
         .map_err(|e| format!("cannot open site folder {}: {e}", opts.root.display()))?;
-    let work = WorkDir::create()?;
+    // The two output folders live here, removed on exit.
+    let work =
+        crate::write::TempDir::new("serve").map_err(|(path, e)| format!("cannot create {}: {e}", path.display()))?;
 
     let addr = SocketAddr::new(opts.interface, opts.port);
     let listener = net::Listener::bind(addr).map_err(|e| {
@@ -137,7 +139,7 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let _watcher = watch(&root, tx)?;
 
-    let mut builder = Rebuilder::new(&root, &work.path, shared.files.clone());
+    let mut builder = Rebuilder::new(&root, work.path(), shared.files.clone());
     let mut generation = 1;
     let outcome = builder.build();
     publish(&shared, &builder, generation, outcome, report, true);
@@ -257,28 +259,5 @@ fn watch(root: &Path, tx: mpsc::Sender<DebounceEventResult>) -> Result<Watcher, 
                 .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
             Ok(Watcher::Poll(d))
         }
-    }
-}
-
-/// A private temporary folder for the two output folders, removed on exit.
-struct WorkDir {
-    path: PathBuf,
-}
-
-impl WorkDir {
-    fn create() -> Result<WorkDir, String> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path = std::env::temp_dir().join(format!("kamsite-serve-{}-{nanos}", std::process::id()));
-        std::fs::create_dir(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        Ok(WorkDir { path })
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
     }
 }

@@ -13,12 +13,14 @@ mod fault;
 mod lock;
 mod out_dir;
 mod swap;
+mod temp;
 
 use std::path::{Path, PathBuf};
 
 pub use error::{Refusal, WriteError};
 pub use lock::OutputLock;
 pub use out_dir::{OutDir, resolve};
+pub use temp::TempDir;
 
 /// A file of the generated site, relative to the output root.
 #[derive(Debug, Clone)]
