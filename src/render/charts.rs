@@ -11,6 +11,7 @@ use charts_rs::{
     ScatterChart, Series, SeriesCategory,
 };
 
+use super::svg::{escape_into, fit, html_escape};
 use crate::analyze::pareto::Pareto;
 
 const FONT: &str = "Roboto";
@@ -25,30 +26,6 @@ fn gappy(name: impl Into<String>, data: Vec<Option<f32>>) -> Series {
 
 fn empty(msg: &str) -> String {
     format!("<p class=\"chart-empty\">{}</p>", html_escape(msg))
-}
-
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    escape_into(&mut out, s);
-    out
-}
-
-/// [`html_escape`], appended to `out`.
-fn escape_into(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
 }
 
 /// Drop the fixed size so the SVG scales to its container; keep the viewBox.
@@ -73,21 +50,6 @@ fn responsive(svg: &str, label: &str) -> String {
     ));
     out.push_str(&svg[end..]);
     out
-}
-
-/// `text` in at most `max` characters, as a chart label or a stakeholder
-/// card shows it: cut after the last whole word when one ends in the second
-/// half, and marked with "…" (the tooltip has the whole text).
-pub(crate) fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let head: String = text.chars().take(max.saturating_sub(1)).collect();
-    let head = match head.rfind(' ') {
-        Some(i) if head[..i].chars().count() > max / 2 => &head[..i],
-        _ => head.as_str(),
-    };
-    format!("{}…", head.trim_end_matches([' ', ',', ';', '-', '/']))
 }
 
 /// How far above the largest value an axis must reach when each bar shows

@@ -15,6 +15,7 @@ mod plans;
 mod reviews;
 pub mod search;
 pub mod stakeholders;
+pub mod svg;
 pub mod theme;
 
 use std::collections::BTreeMap;

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::filters::plain;
 use super::internal::page;
+use super::svg::{escape_with_apostrophe as esc, wrap};
 use super::{Page, SiteInfo, markdown};
 use crate::analyze::Portfolio;
 use crate::analyze::plans::{KpiProgress, PlanChanges, PlanSummary, PlanView};
@@ -157,36 +158,6 @@ const X0: f64 = 300.0;
 const X1: f64 = 600.0;
 /// How far past the target a bar may run (beating the target by 25 %).
 const OVER: f64 = 1.25;
-
-fn esc(s: &str) -> String {
-    super::charts::html_escape(s).replace('\'', "&#39;")
-}
-
-/// Split a label into at most two lines of about `width` characters.
-fn wrap(s: &str, width: usize) -> (String, Option<String>) {
-    if s.chars().count() <= width {
-        return (s.to_string(), None);
-    }
-    let mut first = String::new();
-    let mut rest = String::new();
-    for word in s.split_whitespace() {
-        if rest.is_empty() && first.chars().count() + word.chars().count() < width {
-            if !first.is_empty() {
-                first.push(' ');
-            }
-            first.push_str(word);
-        } else {
-            if !rest.is_empty() {
-                rest.push(' ');
-            }
-            rest.push_str(word);
-        }
-    }
-    if rest.chars().count() > width + 4 {
-        rest = super::charts::fit(&rest, width + 3);
-    }
-    (first, (!rest.is_empty()).then_some(rest))
-}
 
 /// KPI progress as bullet bars: each KPI's track runs from its baseline to
 /// its target, so KPIs with different units and directions (higher or lower
@@ -343,20 +314,5 @@ mod tests {
         assert!(svg.contains("target met") && svg.contains("lower is better"));
         assert!(svg.contains("not enough data"));
         assert_eq!(kpi_chart(&[], "x"), "");
-    }
-
-    #[test]
-    fn long_labels_wrap_to_two_lines() {
-        let (a, b) = wrap("Unplanned downtime on press lines in both plants", 30);
-        assert_eq!(a, "Unplanned downtime on press");
-        assert_eq!(b.as_deref(), Some("lines in both plants"));
-        assert_eq!(wrap("Short", 30), ("Short".to_string(), None));
-        // A second line too long for the chart is cut at a word, marked.
-        let (a, b) = wrap(
-            "Unplanned downtime on press lines in both plants and the paint shop in Brno",
-            30,
-        );
-        assert_eq!(a, "Unplanned downtime on press");
-        assert_eq!(b.as_deref(), Some("lines in both plants and the…"));
     }
 }

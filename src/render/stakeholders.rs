@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use crate::analyze::ContactView;
 use crate::model::Role;
-use crate::render::charts::{fit, html_escape};
+use crate::render::svg::{fit, html_escape};
 
 /// Fill and border colour for a stance.
 pub fn stance_colors(stance: Option<i64>) -> (&'static str, &'static str) {
