@@ -121,8 +121,8 @@ enum Command {
         /// The account whose customer site to preview (with --audience customer).
         #[arg(long, value_name = "SLUG", required_if_eq("audience", "customer"))]
         account: Option<String>,
-        /// Override site.yaml base_url: links in pages are absolute, as in
-        /// `build --base-url`; live reload still works.
+        /// Override site.yaml base_url, as `build --base-url` does (folder
+        /// links, `site.base_url` in templates); live reload still works.
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
         /// Include draft plans in a customer preview, as `build --drafts`.
