@@ -98,6 +98,10 @@ enum Command {
         format: CheckFormat,
     },
     /// Preview the site on 127.0.0.1 with live reload; rebuilds on every change.
+    ///
+    /// It builds what `build` would with the same --audience, --account,
+    /// --base-url and --drafts, so `serve --audience customer --account SLUG`
+    /// previews that customer's site, redacted as `build` redacts it.
     Serve {
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -108,6 +112,22 @@ enum Command {
         /// ::1) lets other computers read the internal portal.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
         interface: std::net::IpAddr,
+        /// Open the site in the default browser once it is served.
+        #[arg(long)]
+        open: bool,
+        /// Which site to preview: the internal portal or one customer's site.
+        #[arg(long, value_enum, default_value = "internal")]
+        audience: AudienceArg,
+        /// The account whose customer site to preview (with --audience customer).
+        #[arg(long, value_name = "SLUG", required_if_eq("audience", "customer"))]
+        account: Option<String>,
+        /// Override site.yaml base_url, as `build --base-url` does (folder
+        /// links, `site.base_url` in templates); live reload still works.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include draft plans in a customer preview, as `build --drafts`.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a small working site in DIR.
     Init { dir: PathBuf },
@@ -173,9 +193,28 @@ fn main() -> ExitCode {
             pdf(&opts, period.as_deref(), out.as_deref())
         }
         Command::Check { root, format } => check(&root, format),
-        Command::Serve { root, port, interface } => {
+        Command::Serve {
+            root,
+            port,
+            interface,
+            open,
+            audience,
+            account,
+            base_url,
+            drafts,
+        } => {
             kamsite::allocator::keep_freed_memory();
-            cli::serve(root, port, interface)
+            let audience = match audience {
+                AudienceArg::Internal => Audience::Internal,
+                AudienceArg::Customer => Audience::Customer,
+            };
+            let preview = kamsite::serve::Preview {
+                audience,
+                account,
+                base_url,
+                drafts,
+            };
+            cli::serve(root, port, interface, open, preview)
         }
         Command::Init { dir } => cli::init(&dir),
         Command::New { root, what } => cli::new(&root, what),

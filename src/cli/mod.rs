@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Subcommand;
 use kamsite::scaffold::{self, Created};
-use kamsite::serve::{Event, ServeOptions};
+use kamsite::serve::{Event, Preview, ServeOptions};
 
 /// What `kamsite new` creates.
 #[derive(Subcommand)]
@@ -40,16 +40,29 @@ pub enum NewCommand {
     },
 }
 
-pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr) -> ExitCode {
+pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr, open: bool, preview: Preview) -> ExitCode {
     if !root.is_dir() {
         eprintln!("error: site folder {} does not exist", root.display());
         return ExitCode::from(2);
     }
+    let customer = preview.audience == kamsite::Audience::Customer;
+    if !customer && let Some(slug) = &preview.account {
+        eprintln!(
+            "error: --account {slug} picks the customer site to preview; add --audience customer \
+             (the internal portal shows every account)"
+        );
+        return ExitCode::from(2);
+    }
+    let what = match (&preview.account, customer) {
+        (Some(slug), true) => format!("the customer site of {slug}"),
+        _ => "the internal portal".to_string(),
+    };
     let local = kamsite::serve::is_loopback(interface);
     if !local {
+        let fields = if customer { "" } else { ", internal fields included," };
         eprintln!(
-            "warning: serving on {interface}: anyone who can reach this address can read the internal portal, \
-             internal fields included, without a password; use the default 127.0.0.1 unless that is what you want"
+            "warning: serving on {interface}: anyone who can reach this address can read {what}{fields} \
+             without a password; use the default 127.0.0.1 unless that is what you want"
         );
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -66,7 +79,15 @@ pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr) -> ExitCode 
             } else {
                 format!("listening on {interface}")
             };
-            eprintln!("serving {} at {url} ({reach}); press Ctrl-C to stop", root.display());
+            let shown = if customer {
+                format!("{what} from {}", root.display())
+            } else {
+                root.display().to_string()
+            };
+            eprintln!("serving {shown} at {url} ({reach}); press Ctrl-C to stop");
+            if open {
+                open_in_browser(&url);
+            }
         }
         Event::Changed { paths } => {
             let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
@@ -130,6 +151,7 @@ pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr) -> ExitCode 
     };
     let opts = ServeOptions {
         interface,
+        preview,
         ..ServeOptions::new(root.clone(), port)
     };
     match kamsite::serve::run(&opts, &stop, &mut report) {
@@ -140,6 +162,38 @@ pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr) -> ExitCode 
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
+        }
+    }
+}
+
+/// `--open`: hand `url` to the platform's opener (`open` on macOS, `start`
+/// on Windows, `xdg-open` elsewhere) without waiting for it. When there is
+/// none, or it fails, one line says where the site is; serving goes on.
+fn open_in_browser(url: &str) {
+    let (program, before): (&str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        // `start` is built into cmd; its first quoted argument is a window title.
+        ("cmd", &["/C", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(before)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let url = url.to_string();
+    match spawned {
+        Err(e) => eprintln!("cannot open a browser ({program}: {e}); open {url} yourself"),
+        Ok(mut child) => {
+            std::thread::spawn(move || match child.wait() {
+                Ok(status) if status.success() => {}
+                Ok(status) => eprintln!("cannot open a browser ({program} {status}); open {url} yourself"),
+                Err(e) => eprintln!("cannot open a browser ({program}: {e}); open {url} yourself"),
+            });
         }
     }
 }

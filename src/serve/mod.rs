@@ -18,7 +18,7 @@ mod message;
 pub mod net;
 pub mod rebuild;
 
-pub use rebuild::{Outcome, Plan, Rebuilder};
+pub use rebuild::{Outcome, Plan, Preview, Rebuilder};
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -45,6 +45,8 @@ pub struct ServeOptions {
     /// The address to listen on: 127.0.0.1 unless the portal is to be
     /// reachable from elsewhere.
     pub interface: IpAddr,
+    /// Which site to build: the internal portal by default.
+    pub preview: Preview,
 }
 
 impl ServeOptions {
@@ -53,6 +55,7 @@ impl ServeOptions {
             root,
             port,
             interface: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            preview: Preview::default(),
         }
     }
 }
@@ -137,7 +140,7 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let _watcher = watch(&root, tx)?;
 
-    let mut builder = Rebuilder::new(&root, &work.path, shared.files.clone());
+    let mut builder = Rebuilder::new(&root, &work.path, shared.files.clone()).previewing(opts.preview.clone());
     let mut generation = 1;
     let outcome = builder.build();
     publish(&shared, &builder, generation, outcome, report, true);

@@ -17,7 +17,36 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify;
 
-use crate::{BuildError, BuildOptions, BuildSummary, Workspace};
+use crate::{Audience, BuildError, BuildOptions, BuildSummary, Workspace};
+
+/// Which site serve builds: the build options of `build` it takes.
+#[derive(Clone, Debug, Default)]
+pub struct Preview {
+    /// The internal portal, or one account's customer site.
+    pub audience: Audience,
+    /// The account of a customer preview.
+    pub account: Option<String>,
+    /// Overrides site.yaml `base_url`.
+    pub base_url: Option<String>,
+    /// Include draft plans in a customer preview.
+    pub drafts: bool,
+}
+
+impl Preview {
+    /// Build options for writing into `out`, with the live-reload script.
+    fn options(&self, root: &Path, out: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: Some(out.to_path_buf()),
+            audience: self.audience,
+            account: self.account.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            live_reload: true,
+            ..BuildOptions::default()
+        }
+    }
+}
 
 /// How one batch of changes is rebuilt.
 #[derive(Debug, PartialEq, Eq)]
@@ -155,6 +184,8 @@ pub struct Rebuilder {
     served: Option<PathBuf>,
     /// Held for writing while files of the served folder are overwritten.
     files: Arc<RwLock<()>>,
+    /// Which site is built.
+    preview: Preview,
 }
 
 impl Rebuilder {
@@ -168,7 +199,16 @@ impl Rebuilder {
             ws: None,
             served: None,
             files,
+            preview: Preview::default(),
         }
+    }
+
+    /// Build `preview` instead of the internal portal as site.yaml says.
+    /// A customer site is small and keeps no loaded site: every change
+    /// builds it whole.
+    pub fn previewing(mut self, preview: Preview) -> Rebuilder {
+        self.preview = preview;
+        self
     }
 
     /// The output folder of the last good build, if any.
@@ -198,12 +238,7 @@ impl Rebuilder {
     /// Build the whole site into the folder not served; serve it if good.
     pub fn build(&mut self) -> Outcome {
         let out = self.outs[self.next].clone();
-        let opts = BuildOptions {
-            root: self.root.clone(),
-            out: Some(out.clone()),
-            live_reload: true,
-            ..BuildOptions::default()
-        };
+        let opts = self.preview.options(&self.root, &out);
         let started = Instant::now();
         let (result, ws) = crate::build_keeping_site(&opts);
         let elapsed = started.elapsed();
@@ -227,7 +262,7 @@ impl Rebuilder {
         let (Some(ws), Some(out)) = (self.ws.as_mut(), self.served.as_ref()) else {
             return self.build();
         };
-        let opts = incremental_opts(&self.root, out, &self.files);
+        let opts = incremental_opts(&self.preview, &self.root, out, &self.files);
         let started = Instant::now();
         let result = crate::rebuild_accounts(&opts, ws, slugs);
         Outcome {
@@ -250,7 +285,7 @@ impl Rebuilder {
         let Some(slug) = ws.site.accounts.first().map(|a| a.slug.to_string()) else {
             return;
         };
-        let opts = incremental_opts(&self.root, out, &self.files);
+        let opts = incremental_opts(&self.preview, &self.root, out, &self.files);
         // A problem found here (the account changed since the full build)
         // stays with the workspace, and the watcher reports that change.
         let _ = crate::rebuild_accounts(&opts, ws, std::slice::from_ref(&slug));
@@ -259,13 +294,10 @@ impl Rebuilder {
 
 /// How a rebuild of some accounts writes: in place in the served folder
 /// `out`, under the lock readers of its files hold.
-fn incremental_opts(root: &Path, out: &Path, files: &Arc<RwLock<()>>) -> BuildOptions {
+fn incremental_opts(preview: &Preview, root: &Path, out: &Path, files: &Arc<RwLock<()>>) -> BuildOptions {
     BuildOptions {
-        root: root.to_path_buf(),
-        out: Some(out.to_path_buf()),
-        live_reload: true,
         files_lock: Some(files.clone()),
-        ..BuildOptions::default()
+        ..preview.options(root, out)
     }
 }
 

@@ -43,10 +43,16 @@ impl Serve {
 
     /// `kamsite serve` with more arguments (`--interface ADDR`).
     pub fn start_with(root: &Path, args: &[&str]) -> Serve {
+        Serve::start_env(root, args, &[])
+    }
+
+    /// `kamsite serve` with more arguments and environment variables (`PATH`).
+    pub fn start_env(root: &Path, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kamsite"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .args(args)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
