@@ -18,7 +18,7 @@ use super::{AccountView, days_between, is_older_than};
 use crate::config::SiteConfig;
 use crate::model::{AccountDoc, Role, Status};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AttentionKind {
     ReviewOverdue,
@@ -43,7 +43,7 @@ impl AttentionKind {
 }
 
 /// One item of `/data/attention.json`: `{slug, kind, reason}`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Attention {
     pub slug: String,
     pub kind: AttentionKind,

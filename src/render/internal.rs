@@ -819,48 +819,30 @@ pub fn matrix_chart(p: &Portfolio, href_prefix: &str, memo: &charts::MatrixMemo)
     charts::matrix_with(&points, &spec, memo)
 }
 
-/// `/data/*.json`: the computed analysis for BI tools. Keys are documented in
-/// docs/data.md. Each account's entries are kept between `serve`'s rebuilds.
+/// `/data/*.json`, `/data/*.csv` and their schemas: the computed analysis for
+/// BI tools (render/data.rs). Keys and columns are documented in docs/data.md.
+/// Each account's JSON entries are kept between `serve`'s rebuilds.
 fn write_data_files(
     p: &Portfolio,
     accounts_json: &mut super::Parts<Vec<u8>>,
     attention_json: &mut super::Parts<Vec<u8>>,
     sink: &dyn Sink,
 ) -> Vec<Result<(), String>> {
-    #[derive(Serialize)]
-    struct AccountData<'a> {
-        slug: &'a str,
-        name: &'a str,
-        status: &'static str,
-        tier: Option<&'a str>,
-        stage: Option<&'a str>,
-        quadrant: Option<&'a str>,
-        attractiveness: Option<f64>,
-        strength: Option<f64>,
-        revenue: Option<f64>,
-    }
-    let accounts = accounts_json.all(p, |i| {
-        let a = &p.accounts[i];
-        json_element(&AccountData {
-            slug: a.slug,
-            name: a.name,
-            status: a.status.as_str(),
-            tier: a.tier.as_ref().map(|t| t.id),
-            stage: a.stage.as_ref().map(|s| s.id),
-            quadrant: a.quadrant.as_ref().map(|q| q.name),
-            attractiveness: a.placement.vertical.score,
-            strength: a.placement.horizontal.score,
-            revenue: a.revenue,
-        })
-    });
+    let accounts = accounts_json.all(p, |i| json_element(&super::data::AccountData::of(&p.accounts[i])));
     let attention = attention_json.all(p, |i| {
         let items: Vec<Vec<u8>> = p.accounts[i].attention.iter().map(json_element).collect();
         items.join(&b",\n"[..])
     });
-    vec![
+    let mut results = vec![
         sink.put_pieces("data/accounts.json", &json_array_pieces(&accounts)),
         sink.put_pieces("data/attention.json", &json_array_pieces(&attention)),
-    ]
+    ];
+    match super::data::csv_files(p) {
+        Ok(files) => results.extend(files.into_iter().map(|f| sink.put(f))),
+        Err(e) => results.push(Err(e)),
+    }
+    results.extend(super::data::schema_files().into_iter().map(|f| sink.put(f)));
+    results
 }
 
 /// `v` as pretty JSON, indented to sit in a pretty-printed array.

@@ -7,6 +7,7 @@
 
 pub mod charts;
 mod customer;
+mod data;
 mod filters;
 mod internal;
 mod links;

@@ -398,73 +398,81 @@ fn reason_chart(reasons: &[ReasonCount], label: &str) -> String {
     )
 }
 
-/// `/data/winloss.json`: the keys documented in docs/data.md.
-pub(super) fn data_file<'a>(wl: &'a WinLoss<'a>) -> OutputFile {
-    #[derive(Serialize)]
-    struct Overall {
-        won: usize,
-        lost: usize,
-        no_decision: usize,
-        win_rate: Option<f64>,
+/// The shape of `/data/winloss.json`; its JSON Schema is generated from these types.
+pub(super) mod json {
+    use schemars::JsonSchema;
+    use serde::Serialize;
+
+    #[derive(Serialize, JsonSchema)]
+    pub struct Overall {
+        pub won: usize,
+        pub lost: usize,
+        pub no_decision: usize,
+        pub win_rate: Option<f64>,
     }
-    #[derive(Serialize)]
-    struct Value {
-        won: f64,
-        lost: f64,
-        no_decision: f64,
+    #[derive(Serialize, JsonSchema)]
+    pub struct Value {
+        pub won: f64,
+        pub lost: f64,
+        pub no_decision: f64,
     }
-    #[derive(Serialize)]
-    struct Competitor<'a> {
-        competitor: &'a str,
-        deals: usize,
-        won: usize,
-        lost: usize,
-        win_rate: Option<f64>,
+    #[derive(Serialize, JsonSchema)]
+    pub struct Competitor<'a> {
+        pub competitor: &'a str,
+        pub deals: usize,
+        pub won: usize,
+        pub lost: usize,
+        pub win_rate: Option<f64>,
     }
     /// One row of a grouping; the key is named after the grouping ("quarter", "tier", ...).
-    #[derive(Serialize)]
-    struct Row<'a> {
+    #[derive(Serialize, JsonSchema)]
+    pub struct Row<'a> {
         #[serde(flatten)]
-        key: std::collections::BTreeMap<&'static str, Option<&'a str>>,
-        won: usize,
-        lost: usize,
-        no_decision: usize,
-        win_rate: Option<f64>,
+        pub key: std::collections::BTreeMap<&'static str, Option<&'a str>>,
+        pub won: usize,
+        pub lost: usize,
+        pub no_decision: usize,
+        pub win_rate: Option<f64>,
     }
-    #[derive(Serialize)]
-    struct Reason<'a> {
-        reason: &'a str,
-        primary: usize,
-        mentions: usize,
+    #[derive(Serialize, JsonSchema)]
+    pub struct Reason<'a> {
+        pub reason: &'a str,
+        pub primary: usize,
+        pub mentions: usize,
     }
-    #[derive(Serialize)]
-    struct Review<'a> {
-        account: &'a str,
-        review: &'a str,
-        opportunity: &'a str,
-        date: Option<String>,
-        quarter: Option<&'a str>,
-        outcome: Option<&'static str>,
-        value: Option<f64>,
-        competitors: &'a [&'a str],
-        winner: Option<&'a str>,
-        reasons: Vec<&'a str>,
-        interviewed: bool,
+    #[derive(Serialize, JsonSchema)]
+    pub struct Review<'a> {
+        pub account: &'a str,
+        pub review: &'a str,
+        pub opportunity: &'a str,
+        pub date: Option<String>,
+        pub quarter: Option<&'a str>,
+        pub outcome: Option<&'static str>,
+        pub value: Option<f64>,
+        pub competitors: &'a [&'a str],
+        pub winner: Option<&'a str>,
+        pub reasons: Vec<&'a str>,
+        pub interviewed: bool,
     }
-    #[derive(Serialize)]
-    struct Data<'a> {
-        overall: Overall,
-        target: f64,
-        value: Value,
-        by_competitor: Vec<Competitor<'a>>,
-        by_quarter: Vec<Row<'a>>,
-        by_tier: Vec<Row<'a>>,
-        by_industry: Vec<Row<'a>>,
-        by_region: Vec<Row<'a>>,
-        top_win_reasons: Vec<Reason<'a>>,
-        top_loss_reasons: Vec<Reason<'a>>,
-        reviews: Vec<Review<'a>>,
+    #[derive(Serialize, JsonSchema)]
+    pub struct Data<'a> {
+        pub overall: Overall,
+        pub target: f64,
+        pub value: Value,
+        pub by_competitor: Vec<Competitor<'a>>,
+        pub by_quarter: Vec<Row<'a>>,
+        pub by_tier: Vec<Row<'a>>,
+        pub by_industry: Vec<Row<'a>>,
+        pub by_region: Vec<Row<'a>>,
+        pub top_win_reasons: Vec<Reason<'a>>,
+        pub top_loss_reasons: Vec<Reason<'a>>,
+        pub reviews: Vec<Review<'a>>,
     }
+}
+
+/// `/data/winloss.json`: the keys documented in docs/data.md.
+pub(super) fn data_file<'a>(wl: &'a WinLoss<'a>) -> OutputFile {
+    use json::{Competitor, Data, Overall, Reason, Review, Row, Value};
     let rows = |name: &'static str, groups: &'a [Group], label: bool| -> Vec<Row<'a>> {
         groups
             .iter()
