@@ -11,6 +11,8 @@ use charts_rs::{
     ScatterChart, Series, SeriesCategory,
 };
 
+use std::collections::{HashMap, VecDeque};
+
 use super::svg::{escape_into, fit, html_escape};
 use crate::analyze::pareto::Pareto;
 
@@ -595,7 +597,17 @@ fn annotate_matrix(
     // Pass 1: find the frame circles and each bubble's pixel position.
     let mut out = String::with_capacity(svg.len() * 2);
     let mut frame_px: Vec<(f64, f64)> = Vec::new();
-    let mut taken = vec![false; points.len()];
+    // Each quadrant's points by the values charts-rs writes on their
+    // circles, in drawing order: a circle takes the first one left, so
+    // matching costs one lookup per circle, not a scan of the quadrant.
+    let mut by_mark: HashMap<(usize, [String; 3]), VecDeque<usize>> = HashMap::new();
+    for (g, indices) in order.iter().enumerate() {
+        for &i in indices {
+            let p = &points[i];
+            let mark = [p.x as f32, p.y as f32, bubble_size(p, min_rev)].map(data_value);
+            by_mark.entry((g, mark)).or_default().push_back(i);
+        }
+    }
     let mut placed: Vec<(usize, f64, f64, f64)> = Vec::new(); // (point, cx, cy, r)
     let mut rest = svg;
     let escaped_names = spec.group_names.map(html_escape);
@@ -617,14 +629,8 @@ fn annotate_matrix(
                 // quadrant whose x, y and size are the circle's.
                 let drawn = [" data-x=\"", " data-y=\"", " data-size=\""].map(|k| attr_str(tag, k));
                 let idx = g.and_then(|g| {
-                    let pos = order[g].iter().position(|&i| {
-                        let p = &points[i];
-                        let want = [p.x as f32, p.y as f32, bubble_size(p, min_rev)].map(data_value);
-                        !taken[i] && (0..3).all(|k| drawn[k] == Some(want[k].as_str()))
-                    });
-                    let i = order[g][pos?];
-                    taken[i] = true;
-                    Some(i)
+                    let mark = [drawn[0]?, drawn[1]?, drawn[2]?].map(str::to_string);
+                    by_mark.get_mut(&(g, mark))?.pop_front()
                 });
                 match idx {
                     Some(i) => {
