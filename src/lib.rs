@@ -21,6 +21,7 @@ pub mod analyze;
 pub mod config;
 pub mod customer;
 pub mod diag;
+pub mod import;
 mod incremental;
 pub mod linkcheck;
 pub mod load;
