@@ -115,9 +115,21 @@ pub fn read(file: &str, bytes: &[u8], encoding: Encoding) -> Result<Table, Probl
         while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        let starts = field_starts(bytes, start, delimiter, record.len());
+        let (starts, unclosed) = field_starts(bytes, start, delimiter, record.len());
         let mut cells = Vec::with_capacity(record.len());
         let mut bad = false;
+        if let Some(i) = unclosed
+            && record.get(i).is_some_and(|f| f.len() <= MAX_FIELD_BYTES)
+        {
+            let (line, col) = lines.line_col(starts[i]);
+            problems.push(at(
+                line,
+                col,
+                "the quote that opens this field is never closed: the field runs to the end of the file".into(),
+                "close the quote where the field ends, or remove it",
+            ));
+            bad = true;
+        }
         for (i, field) in record.iter().enumerate() {
             let (line, col) = lines.line_col(starts.get(i).copied().unwrap_or(start));
             if field.len() > MAX_FIELD_BYTES {
@@ -249,13 +261,16 @@ fn sniff_delimiter(bytes: &[u8]) -> u8 {
 
 /// Byte offsets where each of a record's `n` fields starts, scanning the
 /// raw bytes from the record's start as the CSV reader did.
-fn field_starts(bytes: &[u8], start: usize, delimiter: u8, n: usize) -> Vec<usize> {
+/// Also says which field opens a quote that is never closed, if one does.
+fn field_starts(bytes: &[u8], start: usize, delimiter: u8, n: usize) -> (Vec<usize>, Option<usize>) {
     let mut starts = Vec::with_capacity(n);
+    let mut unclosed = None;
     let mut i = start;
     while starts.len() < n && i <= bytes.len() {
         starts.push(i);
         if bytes.get(i) == Some(&b'"') {
             i += 1;
+            let mut closed = false;
             while i < bytes.len() {
                 if bytes[i] == b'"' {
                     if bytes.get(i + 1) == Some(&b'"') {
@@ -263,9 +278,13 @@ fn field_starts(bytes: &[u8], start: usize, delimiter: u8, n: usize) -> Vec<usiz
                         continue;
                     }
                     i += 1;
+                    closed = true;
                     break;
                 }
                 i += 1;
+            }
+            if !closed {
+                unclosed = Some(starts.len() - 1);
             }
         }
         while i < bytes.len() && bytes[i] != delimiter && bytes[i] != b'\n' && bytes[i] != b'\r' {
@@ -277,7 +296,7 @@ fn field_starts(bytes: &[u8], start: usize, delimiter: u8, n: usize) -> Vec<usiz
             break;
         }
     }
-    starts
+    (starts, unclosed)
 }
 
 /// Line starts of a text, to turn byte offsets into line and column.
