@@ -385,7 +385,9 @@ impl Merger<'_> {
             let text: Vec<String> = new.iter().map(flow_item).collect();
             match existing.last() {
                 Some(last) => self.edits.insert(last.end, format!(", {}", text.join(", "))),
-                None => self.edits.replace(v.start, v.end, block_items(spec, &new, indent + 2)),
+                None => self
+                    .edits
+                    .replace(after_colon(self.text, k), v.end, block_items(spec, &new, indent + 2)),
             }
             return;
         }
@@ -421,4 +423,127 @@ fn matches(node: &Node, fields: &Fields) -> bool {
             (Some(Scalar::Str(a)), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
             _ => false,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Scalar {
+        Scalar::Str(v.into())
+    }
+
+    fn contact(id: &str, name: &str) -> Fields {
+        vec![("id", s(id)), ("name", s(name)), ("title", s("CFO"))]
+    }
+
+    fn desired() -> Desired {
+        Desired {
+            record_id: None,
+            fields: vec![("name", s("Acme")), ("industry", s("Steel"))],
+            financials: vec![],
+            contacts: vec![contact("ingrid-berg", "Ingrid Berg")],
+            opportunities: vec![],
+        }
+    }
+
+    /// Merge, check the result is the account file kamsite reads, and that
+    /// merging again changes nothing.
+    fn merged(text: &str, d: &Desired) -> String {
+        let m = merge(text, d, false).unwrap_or_else(|e| panic!("{e:?}"));
+        let parsed: Result<crate::model::Account, _> = serde_saphyr::from_str(&m.text);
+        assert!(parsed.is_ok(), "{:?}\n{}", parsed.err(), m.text);
+        let again = merge(&m.text, d, false).unwrap();
+        assert_eq!(again.text, m.text, "not idempotent");
+        m.text
+    }
+
+    #[test]
+    fn empty_lists_null_keys_and_no_final_newline() {
+        assert_eq!(
+            merged("name: Acme\ncontacts:\n", &desired()),
+            "name: Acme\nindustry: Steel\ncontacts:\n  - id: ingrid-berg\n    name: Ingrid Berg\n    title: CFO\n"
+        );
+        assert_eq!(
+            merged("name: Acme\ncontacts: []\n", &desired()),
+            "name: Acme\nindustry: Steel\ncontacts:\n  - id: ingrid-berg\n    name: Ingrid Berg\n    title: CFO\n"
+        );
+        assert_eq!(
+            merged("name: Acme", &desired()),
+            "name: Acme\nindustry: Steel\ncontacts:\n  - id: ingrid-berg\n    name: Ingrid Berg\n    title: CFO"
+        );
+        assert_eq!(
+            merged("# just a comment\n", &desired()),
+            "# just a comment\nname: Acme\nindustry: Steel\ncontacts:\n  - id: ingrid-berg\n    name: Ingrid Berg\n    title: CFO\n"
+        );
+    }
+
+    #[test]
+    fn keys_go_where_spec_puts_them_and_before_the_first_when_nothing_precedes() {
+        let d = Desired {
+            fields: vec![("name", s("Acme")), ("status", s("active"))],
+            ..Desired::default()
+        };
+        assert_eq!(
+            merged("tier: diamond # kept\nswot: { strengths: [x] }\n", &d),
+            "name: Acme\nstatus: active\ntier: diamond # kept\nswot: { strengths: [x] }\n"
+        );
+    }
+
+    #[test]
+    fn flow_lists_and_flow_items_grow_in_flow_style() {
+        let text = "name: Acme\nindustry: Steel\ncontacts: [{ id: ingrid, name: Ingrid Berg }]\n";
+        let d = Desired {
+            contacts: vec![contact("ingrid-berg", "Ingrid Berg"), contact("lars", "Lars Dahl")],
+            ..desired()
+        };
+        assert_eq!(
+            merged(text, &d),
+            "name: Acme\nindustry: Steel\ncontacts: [{ id: ingrid, name: Ingrid Berg, title: CFO }, \
+             { id: lars, name: Lars Dahl, title: CFO }]\n"
+        );
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf() {
+        let text = "name: Acme\r\ncontacts:\r\n  - id: ingrid\r\n    name: Ingrid Berg\r\n";
+        let out = merged(text, &desired());
+        assert_eq!(
+            out,
+            "name: Acme\r\nindustry: Steel\r\ncontacts:\r\n  - id: ingrid\r\n    name: Ingrid Berg\r\n    title: CFO\r\n"
+        );
+    }
+
+    #[test]
+    fn block_scalars_and_comments_after_the_last_item() {
+        let text = "name: Acme\nindustry: Steel\ncontacts:\n  - id: a\n    name: A\n    notes: |\n      two\n      lines\n\n# the end\n";
+        let out = merged(text, &desired());
+        assert!(
+            out.ends_with("      lines\n  - id: ingrid-berg\n    name: Ingrid Berg\n    title: CFO\n\n# the end\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_hand_value_is_kept_unless_forced() {
+        let text = "name: Acme Corp # short name\nindustry: Steel\n";
+        let d = Desired {
+            fields: vec![("name", s("Acme"))],
+            ..Desired::default()
+        };
+        let m = merge(text, &d, false).unwrap();
+        assert_eq!(m.text, text);
+        assert_eq!(
+            m.changes,
+            vec![Change::Kept {
+                key: "name".into(),
+                file: "Acme Corp".into(),
+                export: "Acme".into()
+            }]
+        );
+        let m = merge(text, &d, true).unwrap();
+        assert_eq!(m.text, "name: Acme # short name\nindustry: Steel\n");
+        assert!(merge("- a\n- b\n", &d, false).is_err());
+        assert!(merge("name: [unclosed\n", &d, false).is_err());
+    }
 }

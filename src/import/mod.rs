@@ -607,9 +607,23 @@ fn item_account(
         }
     }
     if let Some(name) = &item.account_name {
-        let slug = slugify(name);
-        if slugs.contains_key(&slug) || existing.contains_key(&slug) {
-            return Some(slug);
+        // Some exports write an association as `Name (id)`.
+        let bare = name
+            .strip_suffix(')')
+            .and_then(|n| n.rsplit_once(" ("))
+            .map(|(n, id)| (n, id.trim()));
+        if let Some((_, id)) = bare {
+            let key = format!("account {} {id}", format.name());
+            if let Some((slug, _)) = seen_ids.get(&key) {
+                return Some(slug.clone());
+            }
+        }
+        let names = std::iter::once(name.as_str()).chain(bare.map(|(n, _)| n));
+        for n in names {
+            let slug = slugify(n);
+            if slugs.contains_key(&slug) || existing.contains_key(&slug) {
+                return Some(slug);
+            }
         }
     }
     let named = match (&item.account_name, &item.account_id) {

@@ -210,7 +210,13 @@ impl Edits {
 
     /// The text with every edit made. Inserts at one position keep the
     /// order they were made in.
+    /// A file written with CRLF line ends gets CRLF in what is inserted too.
     pub fn apply(mut self, text: &str) -> String {
+        if text.contains("\r\n") {
+            for (_, _, t) in &mut self.edits {
+                *t = t.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+        }
         // Stable sort: edits at the same offset stay in the order made.
         self.edits.sort_by_key(|(s, _, _)| *s);
         let mut out = String::with_capacity(text.len() + 256);
@@ -230,13 +236,19 @@ impl Edits {
 /// end of the text): where a new line after it is inserted, after any
 /// comment on that line.
 pub fn line_end(text: &str, pos: usize) -> usize {
-    let pos = pos.min(text.len());
-    // A node ending at a line start (a block scalar takes its line break)
-    // belongs to the line before.
-    if pos > 0 && text.as_bytes()[pos - 1] == b'\n' {
-        return pos - 1;
+    let mut pos = pos.min(text.len());
+    // A block scalar's span takes its line breaks and the blank lines after
+    // it: the node ends where its text does.
+    while pos > 0 && matches!(text.as_bytes()[pos - 1], b'\n' | b'\r' | b' ' | b'\t') {
+        pos -= 1;
     }
-    text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len())
+    let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+    // Before the CR of a CRLF.
+    if end > 0 && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
 }
 
 /// The offset right after the `:` that follows a mapping key.
