@@ -586,3 +586,62 @@ fn mapping_file_mistakes_name_the_fix() {
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("colums"), "{}", r.stderr);
 }
+
+mod never_panics {
+    use kamsite::import::mapping::{self, Format};
+    use kamsite::import::table::{self, Encoding};
+    use kamsite::import::{convert, merge};
+    use proptest::prelude::*;
+
+    fn csv_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            Just(b"Account Name".to_vec()),
+            Just(b"Account ID".to_vec()),
+            Just(b"Opportunity Name".to_vec()),
+            Just(b"Close Date".to_vec()),
+            Just(b"Amount".to_vec()),
+            Just(b",".to_vec()),
+            Just(b";".to_vec()),
+            Just(b"\"".to_vec()),
+            Just(b"\n".to_vec()),
+            Just(b"\r\n".to_vec()),
+            Just(b"\xEF\xBB\xBF".to_vec()),
+            Just(b"\xff".to_vec()),
+            Just("Škoda".as_bytes().to_vec()),
+            Just(b"12/31/2026".to_vec()),
+            Just(b"1,5".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..4),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn any_csv_reads_without_panicking(bytes in csv_bytes()) {
+            for enc in [Encoding::Utf8, Encoding::Latin1] {
+                if let Ok(t) = table::read("x.csv", &bytes, enc) {
+                    for p in &t.problems {
+                        prop_assert!(p.line >= 1 && p.col >= 1);
+                    }
+                    let format = mapping::detect_format(&t.header).unwrap_or(Format::Salesforce);
+                    let r = mapping::builtin(format, &t.header);
+                    let _ = convert::records(&t, &r, &convert::Ids::default(), &mut Vec::new());
+                }
+            }
+        }
+
+        #[test]
+        fn any_yaml_merges_without_panicking(text in "(name|contacts|opportunities|owner|  - |id|: |\\{|\\}|\\[|\\]|,|#|\n|\r\n|x|'|\"|\\|| )*") {
+            let d = merge::Desired {
+                record_id: Some("salesforce 001".into()),
+                fields: vec![("name", convert::Scalar::Str("Acme".into())), ("owner", convert::Scalar::Str("Kari".into()))],
+                financials: vec![],
+                contacts: vec![vec![("id", convert::Scalar::Str("a".into())), ("name", convert::Scalar::Str("A".into()))]],
+                opportunities: vec![],
+            };
+            for force in [false, true] {
+                let _ = merge::merge(&text, &d, force);
+            }
+        }
+    }
+}
