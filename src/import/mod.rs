@@ -15,6 +15,7 @@ pub mod convert;
 pub mod mapping;
 pub mod merge;
 pub mod table;
+pub mod values;
 pub mod yaml_edit;
 
 use std::collections::{BTreeMap, HashMap};
