@@ -21,7 +21,7 @@
 pub mod allocator;
 pub mod analyze;
 pub mod chromium;
-pub mod config;
+pub use model::config;
 pub mod diag;
 pub mod linkcheck;
 pub mod load;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{RawConfig, SiteConfig};
+use crate::config::{ConfigFile, RawConfig, SiteConfig};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::model::slug::{is_valid_slug, slugify};
 use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
@@ -30,7 +30,7 @@ const MAX_FILE_BYTES: u64 = files::TEXT_LIMIT;
 /// Load the site at `root`. Problems are returned beside the model.
 pub fn load(root: &Path) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let config = load_config(root, &mut diags);
+    let (config, config_file) = load_config(root, &mut diags);
 
     let accounts_dir = root.join("accounts");
     let mut dirs: Vec<PathBuf> = Vec::new();
@@ -66,10 +66,16 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         diags.extend(d);
         accounts.extend(doc);
     }
-    (Site { config, accounts }, diags)
+    let site = Site {
+        config,
+        config_file,
+        accounts,
+    };
+    (site, diags)
 }
 
-fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
+/// site.yaml resolved, and as read (for `validate::config`).
+fn load_config(root: &Path, diags: &mut Diagnostics) -> (SiteConfig, Option<ConfigFile>) {
     let path = root.join("site.yaml");
     // Not even a link: no site.yaml. Anything else there is read (and a
     // FIFO, a folder or a link out of the site refused by name).
@@ -84,19 +90,16 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
                 .help("rename `site.yml` to `site.yaml`"),
             );
         }
-        return SiteConfig::default();
+        return (SiteConfig::default(), None);
     }
     let Some(file) = read_source(root, &path, diags) else {
-        return SiteConfig::default();
+        return (SiteConfig::default(), None);
     };
     match yaml::parse::<RawConfig>(&file, &file.text, Fragment::default()) {
-        Ok(raw) => {
-            crate::validate::config(&file, &raw, diags);
-            SiteConfig::resolve(raw)
-        }
+        Ok(raw) => (SiteConfig::resolve(raw.clone()), Some(ConfigFile { file, raw })),
         Err(ds) => {
             ds.into_iter().for_each(|d| diags.push(d));
-            SiteConfig::default()
+            (SiteConfig::default(), None)
         }
     }
 }

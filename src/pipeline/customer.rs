@@ -7,11 +7,12 @@
 //! (never shared) are left out of the report too: the log of a customer build
 //! does not echo other customers' or internal content.
 
-use super::options::{BuildError, BuildOptions, today};
+use super::options::{BuildError, BuildOptions};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::config::today;
 use crate::redact::CustomerSite;
 use crate::write::OutputFile;
-use crate::{load, redact, render, validate};
+use crate::{load, redact, render};
 
 /// A rendered customer site, in memory.
 pub struct CustomerBuild {
@@ -44,7 +45,7 @@ pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
     }
     let today = today(&site.config);
     let mut all = loaded;
-    all.extend(validate::site(&site, today));
+    all.extend(super::validate_site(&site, today));
     let mut diags = Diagnostics::default();
     for d in all.into_sorted() {
         if concerns(slug, &d) {

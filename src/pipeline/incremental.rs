@@ -10,11 +10,12 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::options::{BuildError, BuildOptions, BuildSummary, today};
+use super::options::{BuildError, BuildOptions, BuildSummary};
 use super::timings::Timings;
 use crate::analyze::Portfolio;
 use crate::diag::Diagnostics;
 use crate::model::Outcome;
+use crate::model::config::today;
 use crate::{analyze, load, model, render, validate, write};
 
 /// What `serve` keeps after a build, so a change to a few accounts is

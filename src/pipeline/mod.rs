@@ -20,17 +20,31 @@ mod timings;
 
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
+
 use crate::diag::Diagnostics;
+pub use crate::model::config::today;
 use crate::{analyze, linkcheck, load, model, redact, render, validate, write};
 pub use incremental::{Workspace, rebuild_accounts};
-pub use options::{Audience, BuildError, BuildOptions, BuildSummary, Notices, Progress, today};
+pub use options::{Audience, BuildError, BuildOptions, BuildSummary, Notices, Progress};
 use timings::Timings;
+
+/// Every check on a loaded site: site.yaml itself (when it was read), then
+/// the accounts and what spans them.
+pub(crate) fn validate_site(site: &model::Site, today: Date) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    if let Some(c) = &site.config_file {
+        validate::config(&c.file, &c.raw, &mut diags);
+    }
+    diags.extend(validate::site(site, today));
+    diags
+}
 
 /// Load, validate and render in memory: every problem, nothing written.
 pub fn check(root: &Path) -> Diagnostics {
     let (site, mut diags) = load::load(root);
     let today = today(&site.config);
-    diags.extend(validate::site(&site, today));
+    diags.extend(validate_site(&site, today));
     if !diags.has_errors() {
         let portfolio = analyze::analyze(&site, today);
         let opts = BuildOptions {
@@ -137,7 +151,7 @@ fn build_site(
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     let today = today(&site.config);
-    diags.extend(validate::site(site, today));
+    diags.extend(validate_site(site, today));
     timings.lap("validate");
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));

@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use jiff::civil::Date;
-
 use crate::diag::Diagnostics;
 use crate::write;
 
@@ -120,20 +118,4 @@ impl From<write::WriteError> for BuildError {
     fn from(e: write::WriteError) -> BuildError {
         BuildError::Output(e.to_string())
     }
-}
-
-/// The date the build treats as today: site.yaml `today`, else the system date.
-pub fn today(config: &crate::config::SiteConfig) -> Date {
-    config.today.unwrap_or_else(system_date)
-}
-
-/// Today's date in UTC, from the system clock.
-fn system_date() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let epoch = Date::constant(1970, 1, 1);
-    epoch.checked_add(jiff::Span::new().days(days)).unwrap_or(epoch)
 }
