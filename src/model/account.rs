@@ -85,25 +85,6 @@ pub struct Account {
 }
 
 impl Account {
-    /// The contact a plan names as an owner on the customer's side: by
-    /// contact id, or by name (case, spacing and a final full stop ignored).
-    /// `validate` warns about an owner that is none; `analyze` and `redact`
-    /// show the contact's title beside the owner.
-    pub fn contact_named(&self, owner: &str) -> Option<&Contact> {
-        let key = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .trim_end_matches('.')
-                .to_lowercase()
-        };
-        let wanted = key(owner);
-        self.contacts
-            .iter()
-            .find(|c| c.id.value == owner.trim())
-            .or_else(|| self.contacts.iter().find(|c| key(&c.name) == wanted))
-    }
-
     /// Give back the room the parser's lists did not use: a list grows by
     /// doubling as it is read, so nine contacts take the room of sixteen. At
     /// 100,000 accounts that spare room was about 150 MB of a load.

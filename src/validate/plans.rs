@@ -260,7 +260,7 @@ fn unknown_person(
     contacts: &[&str],
     diags: &mut Diagnostics,
 ) {
-    if doc.account.contact_named(name).is_some() {
+    if crate::analyze::plans::find_contact(&doc.account, name).is_some() {
         return;
     }
     let d = at(

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 mod compare;
 
+use compare::key;
 pub use compare::{Carried, Change, KpiMove, Outline, OutlineKpi, PlanChanges, compare};
 
 use super::days_between;
@@ -125,7 +126,12 @@ pub fn milestone(s: &str) -> Milestone {
 /// The contact a plan names as an owner on the customer's side: by contact
 /// id or by name (case and spacing ignored).
 pub fn find_contact<'a>(account: &'a Account, owner: &str) -> Option<&'a Contact> {
-    account.contact_named(owner)
+    let wanted = key(owner);
+    account
+        .contacts
+        .iter()
+        .find(|c| c.id.value == owner.trim())
+        .or_else(|| account.contacts.iter().find(|c| key(&c.name) == wanted))
 }
 
 #[derive(Debug, Serialize)]
