@@ -172,7 +172,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         cache.forget_pages();
         BuildError::from(e)
     })?;
-    let written = match &opts.files_lock {
+    let written = match &opts.output.files_lock {
         Some(lock) => {
             let _writing = lock.write();
             write::replace_in_place(&out, &files, write::Replace::Overwrite)

@@ -26,7 +26,9 @@ use crate::diag::Diagnostics;
 pub use crate::model::config::today;
 use crate::{analyze, linkcheck, load, model, redact, render, validate, write};
 pub use incremental::{Workspace, rebuild_accounts};
-pub use options::{Audience, BuildError, BuildOptions, BuildSummary, Notices, Progress};
+pub use options::{
+    Audience, BuildError, BuildOptions, BuildSummary, Callbacks, Notices, OutputOptions, PageOptions, Progress,
+};
 use timings::Timings;
 
 /// Every check on a loaded site: site.yaml itself (when it was read), then
@@ -113,12 +115,12 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
         Ok(lock) => lock,
         Err(e) => return (Err(e.into()), None),
     };
-    if opts.audience == Audience::Customer {
-        return (build_customer(opts, &lock, timings), None);
+    if let Audience::Customer { account, drafts } = &opts.audience {
+        return (build_customer(opts, (account, *drafts), &lock, timings), None);
     }
     let (mut site, diags) = load::load(&opts.root);
     timings.lap("load");
-    if let Some(url) = &opts.base_url {
+    if let Some(url) = &opts.pages.base_url {
         site.config.set_base_url(url);
     }
     // Only a site rendered again (serve) needs what pages show of other accounts.
@@ -131,10 +133,11 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
 /// A customer build: one account's site, rendered in memory, then written atomically.
 fn build_customer(
     opts: &BuildOptions,
+    (account, drafts): (&str, bool),
     lock: &write::OutputLock,
     mut timings: Timings,
 ) -> Result<BuildSummary, BuildError> {
-    let c = customer::render(opts)?;
+    let c = customer::render(opts, account, drafts)?;
     timings.lap("customer");
     write_out(lock, opts.out_dir(), &c.files, c.diagnostics, None, timings)
 }
@@ -189,7 +192,7 @@ fn build_site(
         links: linkcheck::LinkIndex::new(&site.config.base_url),
         pages: Default::default(),
         search_index_bytes: Default::default(),
-        progress: opts.progress.as_ref().map(|p| (p, expected)),
+        progress: opts.callbacks.progress.as_ref().map(|p| (p, expected)),
     };
     // The account and plan folders are made on a thread of their own while
     // the site-wide pages render (see `Staging::make_dirs`).
@@ -212,7 +215,13 @@ fn build_site(
     let broken = links.check();
     if !broken.is_empty() {
         let text = |path: &str| staging.read(path).and_then(|b| String::from_utf8(b).ok());
-        diags.extend(linkcheck::diagnostics(&opts.root, site, &text, &broken, opts.strict));
+        diags.extend(linkcheck::diagnostics(
+            &opts.root,
+            site,
+            &text,
+            &broken,
+            opts.output.strict,
+        ));
     }
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
@@ -308,7 +317,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let opts = |out: &str| BuildOptions {
             root: root.clone(),
-            out: Some(dir.path().join(out)),
+            output: OutputOptions {
+                out: Some(dir.path().join(out)),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let (built, ws) = build_with(&opts("built"), render::Cache::for_one_build());

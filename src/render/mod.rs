@@ -361,7 +361,7 @@ impl Engine {
         Ok(Engine {
             tera,
             theme,
-            live_reload: opts.live_reload,
+            live_reload: opts.pages.live_reload,
             file_links: site.config.links == crate::config::Links::Files,
         })
     }

@@ -221,7 +221,8 @@ fn publish(
                 elapsed,
             });
         }
-        Err(BuildError::Output(message)) => {
+        Err(e) => {
+            let message = e.to_string();
             let none = Diagnostics::default();
             shared.publish(live::State::failed(generation, &none, Some(&message)));
             report(Event::Failed {
