@@ -13,6 +13,7 @@ use schemars::generate::SchemaSettings;
 
 use crate::config::RawConfig;
 use crate::model::{Account, NoteMeta, Plan, ReviewMeta};
+use crate::write::WriteError;
 
 /// The folder `init` puts the schemas in, relative to the site root.
 pub const SITE_SCHEMA_DIR: &str = ".kamsite/schemas";
@@ -87,12 +88,12 @@ pub fn schema_text(kind: Kind) -> String {
 }
 
 /// Write every schema into `dir` (created if needed); returns the files written.
-pub fn write_all(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub fn write_all(dir: &Path) -> Result<Vec<std::path::PathBuf>, WriteError> {
+    std::fs::create_dir_all(dir).map_err(|e| WriteError::io("create", dir, e))?;
     let mut written = Vec::new();
     for kind in Kind::ALL {
         let path = dir.join(kind.file_name());
-        std::fs::write(&path, schema_text(kind)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, schema_text(kind)).map_err(|e| WriteError::io("write", &path, e))?;
         written.push(path);
     }
     Ok(written)

@@ -5,8 +5,8 @@
 //! source position (`Spanned`). Everything computed (quadrants, win rates,
 //! staleness) lives in `analyze`, never here.
 //!
-//! One file per document: [`account`] (account.yaml), [`documents`] (notes
-//! and reviews), [`plan`] (plans), [`config`] (site.yaml, with the built-in
+//! One file per document: `account.rs` (account.yaml), `documents.rs` (notes
+//! and reviews), `plan.rs` (plans), [`config`] (site.yaml, with the built-in
 //! KAM frameworks in `frameworks`); [`values`] holds the value types the
 //! files share, [`slug`] the slug rules. The model is the ground floor: it
 //! imports only [`crate::source`], never a stage.

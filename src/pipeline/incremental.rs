@@ -2,7 +2,7 @@
 //! [`rebuild_accounts`], which reloads a few changed accounts and rewrites
 //! their pages and the aggregate pages in place. Beyond a build it needs to
 //! know which unchanged accounts' pages other accounts changed
-//! ([`CrossInputs`]), and which files of the changed accounts' folders no
+//! (`CrossInputs`), and which files of the changed accounts' folders no
 //! page makes any more.
 
 use std::collections::{HashMap, HashSet};

@@ -8,9 +8,24 @@
 //! [`customer`] narrows them to one account's customer site, [`pdf`] prints
 //! that site's plan page, and [`incremental`] is serve's rebuild of a few
 //! changed accounts. Every stage below this module takes typed values and
-//! returns typed values; none calls another stage. This module may import
-//! every stage; no stage imports it except for the options and errors it
-//! defines ([`options`]).
+//! returns typed values; none calls another stage.
+//!
+//! What passes between the stages:
+//!
+//! ```text
+//! load      root             -> Site (+ Diagnostics)
+//! validate  &Site, today     -> Diagnostics            (stops the build on errors)
+//! analyze   &Site, today     -> Portfolio
+//! redact    &SiteConfig, &AccountDoc, today, drafts -> CustomerSite
+//! render    &Site, &Portfolio | &CustomerSite -> OutputFile ... into a Sink
+//! linkcheck LinkIndex (each file as it is put) -> Vec<Broken> -> Diagnostics
+//! write     OutputFile ... into Staging -> WriteStats (swapped into place)
+//! ```
+//!
+//! This module may import every stage; the stages import nothing from it.
+//! Its callers are the front ends: the command line (`main.rs`, `cli/`)
+//! and `serve`, which take [`BuildOptions`] in and [`BuildSummary`] or
+//! [`BuildError`] back ([`options`]).
 
 pub mod customer;
 pub mod incremental;
@@ -251,7 +266,7 @@ struct BuildSink<'a> {
 }
 
 impl write::Sink for BuildSink<'_> {
-    fn put(&self, file: write::OutputFile) -> Result<(), String> {
+    fn put(&self, file: write::OutputFile) -> Result<(), write::WriteError> {
         use std::sync::atomic::Ordering;
         self.links.add(&file.path, &file.bytes);
         if file.path == render::search::INDEX_PATH {
@@ -266,7 +281,7 @@ impl write::Sink for BuildSink<'_> {
         self.staging.put(file)
     }
 
-    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
+    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), write::WriteError> {
         use std::sync::atomic::Ordering;
         if path.ends_with(".html") || path.ends_with(".css") {
             // Their links are read from the whole text.

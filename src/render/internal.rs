@@ -568,10 +568,10 @@ fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Diagnostics {
 }
 
 /// A diagnostic for each write that failed.
-fn put_results(results: Vec<Result<(), String>>) -> Diagnostics {
+fn put_results<E: std::fmt::Display>(results: Vec<Result<(), E>>) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for e in results.into_iter().filter_map(Result::err) {
-        diags.push(crate::diag::Diagnostic::at_path("write", "output", e));
+        diags.push(crate::diag::Diagnostic::at_path("write", "output", e.to_string()));
     }
     diags
 }
@@ -732,14 +732,20 @@ fn write_data_files(
         items.join(&b",\n"[..])
     });
     let mut results = vec![
-        sink.put_pieces("data/accounts.json", &json_array_pieces(&accounts)),
-        sink.put_pieces("data/attention.json", &json_array_pieces(&attention)),
+        sink.put_pieces("data/accounts.json", &json_array_pieces(&accounts))
+            .map_err(String::from),
+        sink.put_pieces("data/attention.json", &json_array_pieces(&attention))
+            .map_err(String::from),
     ];
     match super::data::csv_files(p) {
-        Ok(files) => results.extend(files.into_iter().map(|f| sink.put(f))),
+        Ok(files) => results.extend(files.into_iter().map(|f| sink.put(f).map_err(String::from))),
         Err(e) => results.push(Err(e)),
     }
-    results.extend(super::data::schema_files().into_iter().map(|f| sink.put(f)));
+    results.extend(
+        super::data::schema_files()
+            .into_iter()
+            .map(|f| sink.put(f).map_err(String::from)),
+    );
     results
 }
 
