@@ -48,7 +48,7 @@ use timings::Timings;
 
 /// Every check on a loaded site: site.yaml itself (when it was read), then
 /// the accounts and what spans them.
-pub(crate) fn validate_site(site: &model::Site, today: Date) -> Diagnostics {
+fn validate_site(site: &model::Site, today: Date) -> Diagnostics {
     let mut diags = Diagnostics::default();
     if let Some(c) = &site.config_file {
         validate::config(&c.file, &c.raw, &mut diags);
