@@ -310,7 +310,7 @@ fn unknown_person(
     contacts: &[&str],
     diags: &mut Diagnostics,
 ) {
-    if crate::analyze::plans::find_contact(&doc.account, name).is_some() {
+    if crate::model::names::find_contact(&doc.account, name).is_some() {
         return;
     }
     let d = at(
