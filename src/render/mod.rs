@@ -272,7 +272,7 @@ pub fn internal_to(
     cache: &mut Cache,
 ) -> Result<(), Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio, sink, None, cache)
+    internal::render(&engine, portfolio, sink, None, cache)
 }
 
 /// Render the aggregate pages and the pages of the accounts in `only` (serve's incremental rebuild).
@@ -285,7 +285,7 @@ pub fn internal_subset(
     cache: &mut Cache,
 ) -> Result<(), Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio, sink, Some(only), cache)
+    internal::render(&engine, portfolio, sink, Some(only), cache)
 }
 
 /// Render the internal portal into memory, sorted by path.
