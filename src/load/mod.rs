@@ -4,6 +4,16 @@
 //! YAML and front matter, and reports every unreadable or unparsable file as
 //! a diagnostic. A file that fails to parse is left out of the model; the
 //! rest still loads, so one run reports every problem.
+//!
+//! Owns getting text off the disk safely (`files`: what may be read, links
+//! kept inside the site, size limits), YAML to typed values with every error
+//! of a file (`yaml`, `recover`), front matter (`frontmatter`), and reading
+//! each account's files ahead (`Ahead`). Returns the [`Site`] and its
+//! [`Diagnostics`]; checks of meaning are `validate`'s.
+//!
+//! May import what lies below it: `source`, `diag`, `model` and `config`.
+//! One call still reaches up, to be wired by the pipeline instead: site.yaml
+//! is checked with `validate::config` as it loads.
 
 pub mod files;
 mod frontmatter;
@@ -171,39 +181,10 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
     let account_path = dir.join("account.yaml");
     let has_account = entry("account.yaml").is_some();
     if !is_valid_slug(&slug) {
-        // Point at the account file when there is one: editors open it.
-        let target = if has_account {
-            format!("{rel}/account.yaml")
-        } else {
-            format!("{rel}/")
-        };
-        diags.push(
-            Diagnostic::at_path(
-                "invalid-slug",
-                &target,
-                format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"),
-            )
-            .help(format!("rename the folder to `{}`", slugify(&slug))),
-        );
+        diags.push(invalid_slug(&rel, &slug, has_account));
     }
 
-    let mut folder = |name: &str| -> Vec<PathBuf> {
-        match entry(name) {
-            None => Vec::new(),
-            Some(e) if e.kind == files::Kind::Dir => files_in(root, &e.path, &mut diags),
-            Some(e) => {
-                diags.push(
-                    Diagnostic::at_path(
-                        "not-a-folder",
-                        &display_path(root, &e.path),
-                        format!("`{rel}/{name}` is not a folder"),
-                    )
-                    .help(format!("kamsite reads the files in {rel}/{name}/: make it a folder")),
-                );
-                Vec::new()
-            }
-        }
-    };
+    let mut folder = |name: &str| subfolder(root, &rel, name, entry(name), &mut diags);
     let mut note_files = folder("notes");
     let mut review_files = folder("reviews");
     let plan_files = folder("plans");
@@ -222,8 +203,97 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
             .chain(&review_files)
             .chain(plan_texts),
     );
-    let account = if has_account {
-        read_ahead(root, &account_path, &mut ahead, &mut diags).and_then(|file| {
+    let listed = has_account.then_some(account_path.as_path());
+    let account = account_file(root, dir, &rel, listed, &mut ahead, &mut diags);
+
+    let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
+        let meta: NoteMeta = fm
+            .map(|(y, at)| yaml::parse(&file, y, at))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(NoteDoc::new(id, file, meta, &body))
+    });
+    let reviews = load_docs(root, review_files, &mut ahead, &mut diags, |file, fm, body, id| {
+        let meta: ReviewMeta = fm
+            .map(|(y, at)| yaml::parse(&file, y, at))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(ReviewDoc { id, file, meta, body })
+    });
+    let plans = load_plans(root, plan_files, &mut ahead, &mut diags);
+
+    let doc = account.map(|(file, account)| {
+        let mut notes = notes;
+        notes.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
+        let mut reviews = reviews;
+        reviews.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
+        AccountDoc {
+            slug,
+            file: crate::source::HeldFile::new(file),
+            account,
+            notes,
+            reviews,
+            plans,
+        }
+    });
+    (doc, diags)
+}
+
+/// The diagnostic for an account folder whose name is not a slug.
+fn invalid_slug(rel: &str, slug: &str, has_account: bool) -> Diagnostic {
+    // Point at the account file when there is one: editors open it.
+    let target = if has_account {
+        format!("{rel}/account.yaml")
+    } else {
+        format!("{rel}/")
+    };
+    Diagnostic::at_path(
+        "invalid-slug",
+        &target,
+        format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"),
+    )
+    .help(format!("rename the folder to `{}`", slugify(slug)))
+}
+
+/// The files of the account folder's `name` folder (`notes`, `reviews`,
+/// `plans`) listed as `entry`; none when it is missing or not a folder.
+fn subfolder(
+    root: &Path,
+    rel: &str,
+    name: &str,
+    entry: Option<&files::Entry>,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
+    match entry {
+        None => Vec::new(),
+        Some(e) if e.kind == files::Kind::Dir => files_in(root, &e.path, diags),
+        Some(e) => {
+            diags.push(
+                Diagnostic::at_path(
+                    "not-a-folder",
+                    &display_path(root, &e.path),
+                    format!("`{rel}/{name}` is not a folder"),
+                )
+                .help(format!("kamsite reads the files in {rel}/{name}/: make it a folder")),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// account.yaml of the folder `dir` (shown as `rel`), at `account_path` when
+/// the folder has one, parsed; reported when it is missing or unparsable,
+/// or has an `account.yml` beside it or instead.
+fn account_file(
+    root: &Path,
+    dir: &Path,
+    rel: &str,
+    account_path: Option<&Path>,
+    ahead: &mut Ahead,
+    diags: &mut Diagnostics,
+) -> Option<(SourceFile, Account)> {
+    let account = if let Some(account_path) = account_path {
+        read_ahead(root, account_path, ahead, diags).and_then(|file| {
             match yaml::parse::<Account>(&file, &file.text, Fragment::default()) {
                 Ok(mut a) => {
                     a.shrink_to_fit();
@@ -267,38 +337,7 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
             .help("merge what it holds into account.yaml and delete it")
         });
     }
-
-    let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
-        let meta: NoteMeta = fm
-            .map(|(y, at)| yaml::parse(&file, y, at))
-            .transpose()?
-            .unwrap_or_default();
-        Ok(NoteDoc::new(id, file, meta, &body))
-    });
-    let reviews = load_docs(root, review_files, &mut ahead, &mut diags, |file, fm, body, id| {
-        let meta: ReviewMeta = fm
-            .map(|(y, at)| yaml::parse(&file, y, at))
-            .transpose()?
-            .unwrap_or_default();
-        Ok(ReviewDoc { id, file, meta, body })
-    });
-    let plans = load_plans(root, plan_files, &mut ahead, &mut diags);
-
-    let doc = account.map(|(file, account)| {
-        let mut notes = notes;
-        notes.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
-        let mut reviews = reviews;
-        reviews.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
-        AccountDoc {
-            slug,
-            file: crate::source::HeldFile::new(file),
-            account,
-            notes,
-            reviews,
-            plans,
-        }
-    });
-    (doc, diags)
+    account
 }
 
 type FrontMatter<'a> = Option<(&'a str, Fragment)>;
