@@ -15,6 +15,7 @@ mod account;
 pub mod config;
 mod documents;
 mod frameworks;
+pub mod names;
 mod plan;
 pub mod slug;
 pub mod values;

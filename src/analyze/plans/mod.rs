@@ -11,11 +11,11 @@ use serde::Serialize;
 
 mod compare;
 
-use compare::key;
+use crate::model::names::find_contact;
 pub use compare::{Carried, Change, KpiMove, Outline, OutlineKpi, PlanChanges, compare};
 
 use super::days_between;
-use crate::model::{Account, AccountDoc, Contact, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Site};
+use crate::model::{Account, AccountDoc, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Site};
 
 /// An initiative not done and due within this many days is "due soon".
 pub const DUE_SOON_DAYS: i64 = 30;
@@ -122,17 +122,6 @@ pub fn milestone(s: &str) -> Milestone {
 }
 
 // ------------------------------------------------------------- internal view
-
-/// The contact a plan names as an owner on the customer's side: by contact
-/// id or by name (case and spacing ignored).
-pub fn find_contact<'a>(account: &'a Account, owner: &str) -> Option<&'a Contact> {
-    let wanted = key(owner);
-    account
-        .contacts
-        .iter()
-        .find(|c| c.id.value == owner.trim())
-        .or_else(|| account.contacts.iter().find(|c| key(&c.name) == wanted))
-}
 
 #[derive(Debug, Serialize)]
 pub struct ItemView<'a> {
