@@ -139,6 +139,8 @@ enum Command {
         #[command(subcommand)]
         what: cli::NewCommand,
     },
+    /// Write or update account files from CRM exports (Salesforce, HubSpot, any CSV).
+    Import(cli::import::ImportArgs),
     /// Write JSON Schemas of the file formats, for editors (yaml-language-server).
     Schema {
         #[arg(long, default_value = ".kamsite/schemas")]
@@ -230,6 +232,7 @@ fn main() -> ExitCode {
         Command::Init { dir } => cli::init(&dir),
         Command::New { root, what } => cli::new(&root, what),
         Command::Schema { out } => cli::schema(&out),
+        Command::Import(args) => cli::import::import(args),
     }
 }
 

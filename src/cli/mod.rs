@@ -2,6 +2,8 @@
 //!
 //! Like the rest of `main.rs`, these only parse, call the library and print.
 
+pub mod import;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
