@@ -5,6 +5,7 @@
 //! source position (`Spanned`). Everything computed (quadrants, win rates,
 //! staleness) lives in `analyze`, never here.
 
+pub mod origins;
 pub mod slug;
 
 use indexmap::IndexMap;

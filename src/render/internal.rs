@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::{Engine, Page, SiteInfo, charts, markdown, reviews, root_prefix, stakeholders};
+use super::{Engine, Page, SiteInfo, charts, reviews, root_prefix, stakeholders};
 use crate::analyze::{AccountView, Portfolio, QuadrantPos};
 use crate::diag::Diagnostics;
 use crate::model::Site;
@@ -200,7 +200,7 @@ pub fn render(
         let each = p.winloss.reviews.par_iter().zip(shared.par_iter());
         d.extend(engine.render_changed(
             each.filter(|(view, _)| wanted(&reviews::review_path(view))),
-            |(view, value)| reviews::review_page(view, value, &p.winloss, &info),
+            |(view, value)| reviews::review_page(engine, site, view, value, &p.winloss, &info),
             sink,
             contexts,
         ));
@@ -274,7 +274,9 @@ pub fn render(
                     .zip(&doc.notes)
                     .map(|(v, n)| NoteHtml {
                         view: v,
-                        html: markdown::to_html(&n.body(), &format!("{}-", n.id)),
+                        html: engine
+                            .origins
+                            .markdown(&path, &n.body(), &format!("{}-", n.id), || n.file.get()),
                     })
                     .collect();
                 // Nothing after this page reads the notes' texts in a build
@@ -566,7 +568,7 @@ pub fn render(
             let mut d = one(&|| super::plans::index_page(p, &info));
             d.extend(engine.render_changed(
                 p.plans.par_iter().filter(|plan| wanted(&super::plans::plan_path(plan))),
-                |plan| super::plans::plan_page(p, plan, &info),
+                |plan| super::plans::plan_page(engine, site, p, plan, &info),
                 sink,
                 contexts,
             ));
