@@ -220,4 +220,50 @@ mod tests {
         assert_eq!(percent_decode("100%").as_deref(), Some("100%"));
         assert_eq!(percent_decode("%ff"), None);
     }
+
+    #[test]
+    fn a_released_file_keeps_its_name_and_parts_taken_before() {
+        let held = HeldFile::new(SourceFile::new(
+            "accounts/a/notes/n.md",
+            "---\ndate: 2026-01-01\n---\nBody\n",
+        ));
+        let body = Part::of_held(&held, 25);
+        assert_eq!(&*body, "Body\n");
+        assert_eq!(held.source().text.len(), 30);
+        held.release();
+        assert!(held.get().is_none());
+        assert_eq!(held.name, "accounts/a/notes/n.md");
+        // A diagnostic made after the release names the file, with no text.
+        assert_eq!(held.source().name, "accounts/a/notes/n.md");
+        assert_eq!(&*held.source().text, "");
+        assert_eq!(&*Part::of_held(&held, 25), "");
+        // What was taken before still reads the text.
+        assert_eq!(&*body, "Body\n");
+        held.release();
+        assert!(held.get().is_none());
+    }
+
+    #[test]
+    fn a_part_shares_its_file_text() {
+        let f = SourceFile::new("n.md", "---\ndate: 2026-01-01\n---\n# Body\n");
+        let at = f.text.find("# Body").unwrap();
+        let body = Part::tail(&f, at);
+        assert_eq!(&*body, "# Body\n");
+        assert!(std::ptr::eq(body.as_ptr(), f.text[at..].as_ptr()));
+        // An offset past the end or inside a character never panics.
+        assert_eq!(&*Part::tail(&f, 999), &*f.text);
+        let g = SourceFile::new("n.md", "é");
+        assert_eq!(&*Part::tail(&g, 1), "é");
+        assert_eq!(&*Part::tail(&g, 2), "");
+        assert_eq!(&*Part::default(), "");
+    }
+
+    #[test]
+    fn offsets_round_trip() {
+        let f = SourceFile::new("a", "ab\ncdé\nf");
+        let off = f.offset_of(2, 3);
+        assert_eq!(&f.text[off..], "é\nf");
+        assert_eq!(f.line_col(off), (2, 3));
+        assert_eq!(f.offset_of(9, 9), f.text.len());
+    }
 }

@@ -7,7 +7,6 @@ use tera::{Context, Value};
 use super::{Engine, Page, SiteInfo, charts, reviews, root_prefix, stakeholders};
 use crate::analyze::{AccountView, Portfolio, QuadrantPos};
 use crate::diag::Diagnostics;
-use crate::model::Site;
 use crate::write::{OutputFile, Sink};
 
 /// Navigation entry of the portal header.
@@ -135,7 +134,6 @@ fn row<'a>(a: &'a AccountView<'a>) -> AccountRow<'a> {
 
 pub fn render(
     engine: &Engine,
-    site: &Site,
     p: &Portfolio,
     sink: &dyn Sink,
     only: Option<&std::collections::HashSet<String>>,
@@ -200,7 +198,7 @@ pub fn render(
         let each = p.winloss.reviews.par_iter().zip(shared.par_iter());
         d.extend(engine.render_changed(
             each.filter(|(view, _)| wanted(&reviews::review_path(view))),
-            |(view, value)| reviews::review_page(engine, site, view, value, &p.winloss, &info),
+            |(view, value)| reviews::review_page(engine, p, view, value, &p.winloss, &info),
             sink,
             contexts,
         ));
@@ -222,7 +220,7 @@ pub fn render(
                     search_parts.extend(std::mem::take(&mut *made));
                 }
                 let as_script = cfg.links == crate::config::Links::Files;
-                let written = super::search::write_index(site, p, search_parts, &mut |pieces| {
+                let written = super::search::write_index(p, search_parts, &mut |pieces| {
                     let json = sink.put_pieces(super::search::INDEX_PATH, pieces);
                     // Opened from disk, a page cannot fetch the index; it loads this script.
                     if json.is_err() || !as_script {
@@ -263,33 +261,31 @@ pub fn render(
         engine.render_each(
             p.accounts
                 .par_iter()
-                .zip(site.accounts.par_iter())
-                .filter(|(a, _)| only.is_none_or(|set| set.contains(a.slug))),
-            |(a, doc)| {
+                .filter(|a| only.is_none_or(|set| set.contains(a.slug))),
+            |a| {
                 let path = profile_path(a.slug);
                 let mut ctx = page(&path, "account.html", a.name, "accounts", &info);
                 let notes: Vec<NoteHtml> = a
                     .notes
                     .iter()
-                    .zip(&doc.notes)
-                    .map(|(v, n)| NoteHtml {
+                    .map(|v| NoteHtml {
                         view: v,
                         html: engine
                             .origins
-                            .markdown(&path, &n.body(), &format!("{}-", n.id), || n.file.get()),
+                            .markdown(&path, &v.body(), &format!("{}-", v.id), || v.file()),
                     })
                     .collect();
                 // Nothing after this page reads the notes' texts in a build
                 // but the search index: its part is made now.
                 if !keep {
-                    let part = super::search::fragment(a, doc);
+                    let part = super::search::fragment(a);
                     if let Ok(mut made) = search_made.lock() {
                         made.push((a.slug.to_string(), part));
                     }
                 }
                 if release {
-                    for n in &doc.notes {
-                        n.file.release();
+                    for n in &a.notes {
+                        n.release();
                     }
                 }
                 let years: Vec<i32> = a.financials.iter().map(|f| f.year).collect();
@@ -391,64 +387,10 @@ pub fn render(
         ctx.insert("summary", &p.summary);
         ctx.insert("pareto", &p.pareto);
         ctx.insert("pareto_chart", &charts::pareto(&p.pareto));
-        // The count, not every item: at 100,000 accounts the items as
-        // template values took about 300 MB to show one number; the full
-        // list is data/attention.json and each account page.
-        let attention_total: usize = p.accounts.iter().map(|a| a.attention.len()).sum();
-        ctx.insert("attention_total", &attention_total);
-        // Per kind, the items of the largest accounts first (revenue at
-        // stake), at most ATTENTION_SHOWN of them: a dashboard lists what to
-        // act on, not thousands of lines; each account page has all of its own.
-        // Accounts by revenue, largest first (then by name): for the largest
-        // accounts table and the order of the attention items.
-        let mut by_revenue: Vec<usize> = (0..p.accounts.len()).collect();
-        by_revenue.sort_by(|&a, &b| {
-            let (a, b) = (&p.accounts[a], &p.accounts[b]);
-            b.revenue
-                .unwrap_or(0.0)
-                .total_cmp(&a.revenue.unwrap_or(0.0))
-                .then(a.name.cmp(b.name))
-        });
-        let mut kinds: Vec<AttentionGroup> = Vec::new();
-        for (a, item) in by_revenue
-            .iter()
-            .map(|&i| &p.accounts[i])
-            .flat_map(|a| a.attention.iter().map(move |item| (a, item)))
-        {
-            let kind = item.kind.as_str();
-            let g = match kinds.iter().position(|g| g.kind == kind) {
-                Some(g) => g,
-                None => {
-                    kinds.push(AttentionGroup {
-                        kind,
-                        label: attention_label(kind),
-                        total: 0,
-                        items: Vec::new(),
-                    });
-                    kinds.len() - 1
-                }
-            };
-            let g = &mut kinds[g];
-            g.total += 1;
-            if g.items.len() < ATTENTION_SHOWN {
-                g.items.push(AttentionRow {
-                    slug: a.slug,
-                    name: a.name,
-                    kind,
-                    label: attention_label(kind),
-                    reason: &item.reason,
-                });
-            }
-        }
-        kinds.sort_by_key(|g| ATTENTION_ORDER.iter().position(|k| *k == g.kind));
-        ctx.insert("attention_groups", &kinds);
-        let top: Vec<usize> = by_revenue
-            .iter()
-            .copied()
-            .filter(|&i| p.accounts[i].revenue.is_some())
-            .take(10)
-            .collect();
-        let top: Vec<&Value> = top.iter().map(|&i| &shared[i]).collect();
+        let d = &p.dashboard;
+        ctx.insert("attention_total", &d.attention_total);
+        ctx.insert("attention_groups", &d.attention_groups);
+        let top: Vec<&Value> = d.largest.iter().map(|&i| &shared[i]).collect();
         ctx.insert("top_accounts", &top);
         ctx.insert("tiers", &tier_rows(p, &shared, None));
         ctx.insert("stage_chart", &stage_chart(p));
@@ -568,7 +510,7 @@ pub fn render(
             let mut d = one(&|| super::plans::index_page(p, &info));
             d.extend(engine.render_changed(
                 p.plans.par_iter().filter(|plan| wanted(&super::plans::plan_path(plan))),
-                |plan| super::plans::plan_page(engine, site, p, plan, &info),
+                |plan| super::plans::plan_page(engine, p, plan, &info),
                 sink,
                 contexts,
             ));
@@ -661,50 +603,6 @@ fn longest_first<'a, T: Send>(tasks: Vec<Box<dyn FnOnce() -> T + Send + 'a>>) ->
     let mut done = done.into_inner().unwrap_or_default();
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
-}
-
-#[derive(Serialize)]
-struct AttentionRow<'a> {
-    slug: &'a str,
-    name: &'a str,
-    kind: &'a str,
-    label: &'static str,
-    reason: &'a str,
-}
-
-#[derive(Serialize)]
-struct AttentionGroup<'a> {
-    kind: &'a str,
-    label: &'static str,
-    /// Items of this kind in the portfolio.
-    total: usize,
-    /// The first ATTENTION_SHOWN of them, largest accounts first.
-    items: Vec<AttentionRow<'a>>,
-}
-
-/// Items per kind the dashboard lists.
-const ATTENTION_SHOWN: usize = 12;
-
-/// Most urgent first.
-const ATTENTION_ORDER: [&str; 6] = [
-    "blocker_decision_maker",
-    "review_overdue",
-    "missing_owner",
-    "missing_sponsor",
-    "account_stale",
-    "contact_stale",
-];
-
-fn attention_label(kind: &str) -> &'static str {
-    match kind {
-        "review_overdue" => "Review overdue",
-        "account_stale" => "Gone quiet",
-        "contact_stale" => "Contact gone stale",
-        "missing_owner" => "No account manager",
-        "missing_sponsor" => "No executive sponsor",
-        "blocker_decision_maker" => "Blocking decision-maker",
-        _ => "Attention",
-    }
 }
 
 #[derive(Serialize)]

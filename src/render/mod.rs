@@ -273,7 +273,7 @@ pub fn internal_to(
     cache: &mut Cache,
 ) -> Result<Origins, Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio, sink, None, cache)?;
+    internal::render(&engine, portfolio, sink, None, cache)?;
     Ok(engine.origins.take())
 }
 
@@ -287,7 +287,7 @@ pub fn internal_subset(
     cache: &mut Cache,
 ) -> Result<(), Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, site, portfolio, sink, Some(only), cache)
+    internal::render(&engine, portfolio, sink, Some(only), cache)
 }
 
 /// Render the internal portal into memory, sorted by path, with where the

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::markdown;
-use crate::model::Site;
+use crate::analyze::Portfolio;
 use crate::model::origins::{Document, Origins, Placed, WrittenLink};
 use crate::source::{Pos, SourceFile};
 
@@ -165,24 +165,14 @@ fn written_at(file: &SourceFile, body: &str, links: &[markdown::Link]) -> Vec<Wr
 }
 
 /// The file of the review `id` of the account `slug`.
-pub fn review_file(site: &Site, slug: &str, id: &str) -> Option<SourceFile> {
-    let i = site.accounts.binary_search_by(|a| a.slug.as_str().cmp(slug)).ok()?;
-    site.accounts[i]
-        .reviews
+pub fn review_file(p: &Portfolio, slug: &str, id: &str) -> Option<SourceFile> {
+    // The accounts are in slug order, as the site's.
+    let i = p.accounts.binary_search_by(|a| a.slug.cmp(slug)).ok()?;
+    p.accounts[i]
+        .review_docs
         .iter()
         .find(|r| r.id == id)
         .map(|r| r.file.clone())
-}
-
-/// The narrative file of a plan of the account `slug` whose text is `narrative`.
-pub fn narrative_file(site: &Site, slug: &str, narrative: &str) -> Option<SourceFile> {
-    let i = site.accounts.binary_search_by(|a| a.slug.as_str().cmp(slug)).ok()?;
-    site.accounts[i]
-        .plans
-        .iter()
-        .filter_map(|p| p.narrative.as_ref())
-        .find(|f| std::ptr::eq(f.text.as_ptr(), narrative.as_ptr()))
-        .cloned()
 }
 
 #[cfg(test)]

@@ -106,13 +106,7 @@ pub fn plan_path(plan: &PlanView) -> String {
 pub const NEAREST_PLANS: usize = 5;
 
 /// One plan's internal page. Built as it renders, on every core, and dropped after.
-pub fn plan_page(
-    engine: &super::Engine,
-    site: &crate::model::Site,
-    p: &Portfolio,
-    plan: &PlanView,
-    info: &SiteInfo,
-) -> Page {
+pub fn plan_page(engine: &super::Engine, p: &Portfolio, plan: &PlanView, info: &SiteInfo) -> Page {
     let path = plan_path(plan);
     let title = format!("{} · {}", plan.title, plan.account);
     let mut ctx = page(&path, "plan.html", &title, "plans", info);
@@ -127,9 +121,10 @@ pub fn plan_page(
         .collect();
     let view = PlanPage {
         plan,
-        narrative_html: plan.narrative.map(|md| {
-            let file = || super::origins::narrative_file(site, plan.slug, md);
-            engine.origins.markdown(&path, md, "narrative-", file)
+        narrative_html: plan.narrative.map(|f| {
+            engine
+                .origins
+                .markdown(&path, &f.text, "narrative-", || Some(f.clone()))
         }),
         kpi_chart: kpi_chart(&chart_rows, "KPI progress from baseline through current to target"),
     };

@@ -167,7 +167,7 @@ pub(super) fn review_path(view: &ReviewView) -> String {
 /// as it renders, on every core, and dropped after.
 pub(super) fn review_page(
     engine: &super::Engine,
-    site: &crate::model::Site,
+    p: &crate::analyze::Portfolio,
     view: &ReviewView,
     value: &Value,
     wl: &WinLoss,
@@ -177,7 +177,7 @@ pub(super) fn review_page(
     let title = format!("{}: {}", outcome_label(view), view.title);
     let mut ctx = page(&path, "review.html", &title, "reviews", info);
     ctx.insert("review", value);
-    let file = || super::origins::review_file(site, view.slug, view.id);
+    let file = || super::origins::review_file(p, view.slug, view.id);
     let html = engine
         .origins
         .markdown(&path, view.body, &format!("{}-", view.id), file);

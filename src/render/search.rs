@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use super::Parts;
 use crate::analyze::{AccountView, Portfolio};
-use crate::model::{AccountDoc, Site};
 
 /// Where the index is written, relative to the output root.
 pub const INDEX_PATH: &str = "search/index.json";
@@ -46,13 +45,8 @@ struct Entry<'a>(u8, &'a str, String, &'a str, String);
 /// keeps the parts between rebuilds and makes again only the changed ones.
 /// The index goes to `put` as the pieces it is made of, not joined: at
 /// 100,000 accounts they are over 200 MB.
-pub(crate) fn write_index<R>(
-    site: &Site,
-    p: &Portfolio,
-    parts: &mut Parts<Vec<u8>>,
-    put: &mut dyn FnMut(&[&[u8]]) -> R,
-) -> R {
-    let parts = parts.all(p, |i| fragment(&p.accounts[i], &site.accounts[i]));
+pub(crate) fn write_index<R>(p: &Portfolio, parts: &mut Parts<Vec<u8>>, put: &mut dyn FnMut(&[&[u8]]) -> R) -> R {
+    let parts = parts.all(p, |i| fragment(&p.accounts[i]));
     let kinds = serde_json::to_vec(&KINDS).unwrap_or_default();
     let mut pieces: Vec<&[u8]> = Vec::with_capacity(parts.len() * 2 + 4);
     pieces.extend([&br#"{"v":2,"k":"#[..], &kinds, br#","a":["#]);
@@ -67,7 +61,7 @@ pub(crate) fn write_index<R>(
 }
 
 /// One account's entry, with its contacts, notes and reviews, as JSON.
-pub(crate) fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
+pub(crate) fn fragment(a: &AccountView) -> Vec<u8> {
     let facts: Vec<&str> = [
         a.industry,
         a.region,
@@ -88,16 +82,16 @@ pub(crate) fn fragment(a: &AccountView, doc: &AccountDoc) -> Vec<u8> {
             c.role().map(|r| r.as_str()).unwrap_or_default().into(),
         ));
     }
-    for (view, note) in a.notes.iter().zip(&doc.notes) {
+    for view in &a.notes {
         d.push(Entry(
             1,
             view.title,
             view.date.map(|d| d.to_string()).unwrap_or_default(),
             view.id,
-            format!("{} {}", view.attendees.join(" "), excerpt(&note.body(), EXCERPT_CHARS)),
+            format!("{} {}", view.attendees.join(" "), excerpt(&view.body(), EXCERPT_CHARS)),
         ));
     }
-    for r in doc.reviews.iter().filter(|r| !r.meta.draft) {
+    for r in a.review_docs.iter().filter(|r| !r.meta.draft) {
         let m = &r.meta;
         let opportunity = m.opportunity.as_ref().map(|o| o.value.as_str()).unwrap_or(&r.id);
         // A review names an opportunity id when it can; search by its title.

@@ -18,7 +18,7 @@ use super::WAIT;
 /// The Chromium binary: `$KAMSITE_CHROMIUM`, else the first of the usual names on PATH.
 pub fn chromium_binary() -> PathBuf {
     // The same search as `kamsite pdf`; here a missing browser fails the test.
-    kamsite::pdf::find_chromium().unwrap_or_else(|e| panic!("the browser tests need headless Chromium: {e}"))
+    kamsite::chromium::find_chromium().unwrap_or_else(|e| panic!("the browser tests need headless Chromium: {e}"))
 }
 
 /// Kills Chromium when dropped, also when a test fails half-way through launching it.
@@ -46,7 +46,7 @@ impl Browser {
         let profile = tempfile::tempdir().unwrap();
         let child = Process(
             Command::new(chromium_binary())
-                .args(kamsite::pdf::HEADLESS_FLAGS)
+                .args(kamsite::chromium::HEADLESS_FLAGS)
                 .args(["--window-size=1280,1000", "--remote-debugging-port=0"])
                 .arg(format!("--user-data-dir={}", profile.path().display()))
                 .arg("about:blank")

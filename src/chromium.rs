@@ -1,18 +1,13 @@
-//! PDF: a joint business plan, printed by headless Chromium.
+//! Headless Chromium: finding it, making a page fit for paper, and printing
+//! it to PDF.
 //!
-//! The PDF is the customer build's plan page printed to A4, so it holds
-//! exactly what the customer site holds (redacted the same way) and looks
-//! like the page's print stylesheet. The customer site is rendered into a
-//! private temporary folder, Chromium prints one page of it, and the folder
-//! is removed again.
+//! The mechanics under `kamsite pdf` (wired in [`crate::pipeline::pdf`]):
+//! this module knows HTML files and a browser, nothing of the site. It
+//! imports nothing from the other stages.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
-
-use crate::diag::Diagnostics;
-use crate::write::TempDir;
-use crate::{Audience, BuildError, BuildOptions, customer};
 
 /// How long Chromium may take to print before it is stopped.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -26,111 +21,91 @@ const BROWSERS: [&str; 5] = [
     "chrome",
 ];
 
-/// What `kamsite pdf` wrote.
+/// Why Chromium could not print a page.
 #[derive(Debug)]
-pub struct PdfSummary {
-    pub out: PathBuf,
-    pub bytes: u64,
-    pub title: String,
-    pub period: String,
-    pub diagnostics: Diagnostics,
+pub enum PrintError {
+    /// `$KAMSITE_CHROMIUM` names no program.
+    NotAtEnv(PathBuf),
+    /// No browser on PATH (nor where macOS keeps Chrome).
+    NotFound,
+    /// A file or folder of the print run could not be made.
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The browser did not start.
+    Start { browser: PathBuf, source: std::io::Error },
+    /// The browser ran past [`TIMEOUT`] and was stopped.
+    Timeout { browser: PathBuf },
+    /// Waiting for the browser failed.
+    Wait { browser: PathBuf, source: std::io::Error },
+    /// The browser ended without writing a PDF; the last lines of its log.
+    NoPdf {
+        browser: PathBuf,
+        status: ExitStatus,
+        log_tail: String,
+    },
 }
 
-/// Print the plan `period` (default: the newest in the customer view) of
-/// `opts.account` to `out` (a file, or a folder to put `<slug>-<period>.pdf` in;
-/// default: that name in the current folder).
-pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Result<PdfSummary, BuildError> {
-    let opts = BuildOptions {
-        audience: Audience::Customer,
-        live_reload: false,
-        ..opts.clone()
-    };
-    let slug = opts.account.clone().unwrap_or_default();
-    // Find the browser first: a missing Chromium is the likeliest problem.
-    let browser = find_chromium().map_err(BuildError::Output)?;
-    let mut built = customer::render(&opts)?;
-    let plans = &built.view.plans;
-    let drafts_hint = if opts.drafts {
-        ""
-    } else {
-        " (draft plans are left out; pass --drafts to include them)"
-    };
-    let plan = match period {
-        Some(p) => plans.iter().find(|x| x.period == p || x.id == p).ok_or_else(|| {
-            let have: Vec<&str> = plans.iter().map(|x| x.period.as_str()).collect();
-            BuildError::Output(format!(
-                "account `{slug}` has no plan for period `{p}`{}{drafts_hint}",
-                if have.is_empty() {
-                    String::new()
-                } else {
-                    format!("; its plans: {}", have.join(", "))
+impl std::fmt::Display for PrintError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PrintError::NotAtEnv(p) => write!(
+                f,
+                "KAMSITE_CHROMIUM is set to `{}`, but no such program exists; point it at a Chromium or Chrome binary, or unset it",
+                p.display()
+            ),
+            PrintError::NotFound => write!(
+                f,
+                "printing a PDF needs headless Chromium, and none was found (looked for {} on PATH and $KAMSITE_CHROMIUM). \
+                 Install it (Debian/Ubuntu: `apt-get install chromium`; Fedora: `dnf install chromium`; \
+                 macOS: `brew install --cask chromium`) or set KAMSITE_CHROMIUM to the browser's path",
+                BROWSERS.join(", ")
+            ),
+            PrintError::Io { action, path, source } => write!(f, "cannot {action} {}: {source}", path.display()),
+            PrintError::Start { browser, source } => write!(f, "cannot start {}: {source}", browser.display()),
+            PrintError::Timeout { browser } => write!(
+                f,
+                "{} did not finish printing within {} s",
+                browser.display(),
+                TIMEOUT.as_secs()
+            ),
+            PrintError::Wait { browser, source } => write!(f, "waiting for {}: {source}", browser.display()),
+            PrintError::NoPdf {
+                browser,
+                status,
+                log_tail,
+            } => {
+                write!(f, "{} exited with {status} and wrote no PDF", browser.display())?;
+                if !log_tail.is_empty() {
+                    write!(f, "; its output ends with:\n  {log_tail}")?;
                 }
-            ))
-        })?,
-        None => plans
-            .last()
-            .ok_or_else(|| BuildError::Output(format!("account `{slug}` has no plan to print{drafts_hint}")))?,
-    };
-    let dest = match out {
-        Some(p) if p.is_dir() => p.join(format!("{slug}-{}.pdf", plan.id)),
-        Some(p) => p.to_path_buf(),
-        None => PathBuf::from(format!("{slug}-{}.pdf", plan.id)),
-    };
-
-    // Chromium reads the customer site from a private temporary folder,
-    // holding the rendered files only; the page it prints is made fit for
-    // paper first (see `for_print`).
-    let tmp = TempDir::new("pdf").map_err(|(path, e)| io_error("create", &path, &e))?;
-    let site = tmp.path().join("site");
-    let page_path = format!("plans/{}/index.html", plan.id);
-    let mut stripped = Vec::new();
-    for f in &built.files {
-        let path = site.join(&f.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
+                Ok(())
+            }
         }
-        let bytes = if f.path == page_path {
-            let (html, images) = for_print(&String::from_utf8_lossy(&f.bytes));
-            stripped = images;
-            html.into_bytes()
-        } else {
-            f.bytes.clone()
-        };
-        std::fs::write(&path, &bytes).map_err(|e| io_error("write", &path, &e))?;
     }
-    for src in stripped {
-        built.diagnostics.push(local_image(plan, &page_path, &src));
-    }
-    let page = site.join(&page_path);
-    let printed = tmp.path().join("plan.pdf");
-    print(&browser, &page, &printed, tmp.path())?;
-
-    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
-    }
-    // Copy next to the destination, then rename: a reader never sees half a PDF.
-    let partial = dest.with_extension("pdf.partial");
-    std::fs::copy(&printed, &partial).map_err(|e| io_error("write", &partial, &e))?;
-    std::fs::rename(&partial, &dest).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        io_error("write", &dest, &e)
-    })?;
-    let bytes = std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0);
-    Ok(PdfSummary {
-        out: dest,
-        bytes,
-        title: plan.title.clone(),
-        period: plan.period.clone(),
-        diagnostics: built.diagnostics,
-    })
 }
 
-fn io_error(what: &str, path: &Path, e: &std::io::Error) -> BuildError {
-    BuildError::Output(format!("cannot {what} {}: {e}", path.display()))
+impl std::error::Error for PrintError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PrintError::Io { source, .. } | PrintError::Start { source, .. } | PrintError::Wait { source, .. } => {
+                Some(source)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A [`PrintError::Io`] for `path`.
+pub fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> PrintError {
+    let path = path.to_path_buf();
+    move |source| PrintError::Io { action, path, source }
 }
 
 /// The Chromium to drive: `$KAMSITE_CHROMIUM`, else the first browser on PATH.
-pub fn find_chromium() -> Result<PathBuf, String> {
+pub fn find_chromium() -> Result<PathBuf, PrintError> {
     if let Some(v) = std::env::var_os("KAMSITE_CHROMIUM").filter(|v| !v.is_empty()) {
         let p = PathBuf::from(&v);
         let found = if p.components().count() > 1 {
@@ -138,13 +113,7 @@ pub fn find_chromium() -> Result<PathBuf, String> {
         } else {
             on_path(&v)
         };
-        return match found.filter(|f| f.is_file()) {
-            Some(f) => Ok(f),
-            None => Err(format!(
-                "KAMSITE_CHROMIUM is set to `{}`, but no such program exists; point it at a Chromium or Chrome binary, or unset it",
-                p.display()
-            )),
-        };
+        return found.filter(|f| f.is_file()).ok_or(PrintError::NotAtEnv(p));
     }
     for name in BROWSERS {
         if let Some(p) = on_path(name.as_ref()) {
@@ -155,12 +124,7 @@ pub fn find_chromium() -> Result<PathBuf, String> {
     if mac.is_file() {
         return Ok(mac.to_path_buf());
     }
-    Err(format!(
-        "printing a PDF needs headless Chromium, and none was found (looked for {} on PATH and $KAMSITE_CHROMIUM). \
-         Install it (Debian/Ubuntu: `apt-get install chromium`; Fedora: `dnf install chromium`; \
-         macOS: `brew install --cask chromium`) or set KAMSITE_CHROMIUM to the browser's path",
-        BROWSERS.join(", ")
-    ))
+    Err(PrintError::NotFound)
 }
 
 fn on_path(name: &std::ffi::OsStr) -> Option<PathBuf> {
@@ -185,11 +149,11 @@ pub const HEADLESS_FLAGS: [&str; 9] = [
 ];
 
 /// Run Chromium to print `page` to `pdf`; `work` holds its profile and log.
-fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), BuildError> {
+pub fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), PrintError> {
     let profile = work.join("profile");
     let log_path = work.join("chromium.log");
-    let log = std::fs::File::create(&log_path).map_err(|e| io_error("create", &log_path, &e))?;
-    let log_err = log.try_clone().map_err(|e| io_error("create", &log_path, &e))?;
+    let log = std::fs::File::create(&log_path).map_err(io_error("create", &log_path))?;
+    let log_err = log.try_clone().map_err(io_error("create", &log_path))?;
     let mut child = Command::new(browser)
         .args(HEADLESS_FLAGS)
         .args([
@@ -205,7 +169,10 @@ fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), Bui
         .stdout(log)
         .stderr(log_err)
         .spawn()
-        .map_err(|e| BuildError::Output(format!("cannot start {}: {e}", browser.display())))?;
+        .map_err(|source| PrintError::Start {
+            browser: browser.to_path_buf(),
+            source,
+        })?;
     let started = Instant::now();
     let status = loop {
         match child.try_wait() {
@@ -213,14 +180,17 @@ fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), Bui
             Ok(None) if started.elapsed() > TIMEOUT => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(BuildError::Output(format!(
-                    "{} did not finish printing within {} s",
-                    browser.display(),
-                    TIMEOUT.as_secs()
-                )));
+                return Err(PrintError::Timeout {
+                    browser: browser.to_path_buf(),
+                });
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(BuildError::Output(format!("waiting for {}: {e}", browser.display()))),
+            Err(source) => {
+                return Err(PrintError::Wait {
+                    browser: browser.to_path_buf(),
+                    source,
+                });
+            }
         }
     };
     let ok = std::fs::read(pdf).map(|b| b.starts_with(b"%PDF")).unwrap_or(false);
@@ -230,15 +200,11 @@ fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), Bui
     let log = std::fs::read_to_string(&log_path).unwrap_or_default();
     let tail: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
     let tail = tail[tail.len().saturating_sub(8)..].join("\n  ");
-    Err(BuildError::Output(format!(
-        "{} exited with {status} and wrote no PDF{}",
-        browser.display(),
-        if tail.is_empty() {
-            String::new()
-        } else {
-            format!("; its output ends with:\n  {tail}")
-        }
-    )))
+    Err(PrintError::NoPdf {
+        browser: browser.to_path_buf(),
+        status,
+        log_tail: tail,
+    })
 }
 
 /// The page Chromium prints, fit for paper and for the customer: no image
@@ -248,7 +214,7 @@ fn print(browser: &Path, page: &Path, pdf: &Path, work: &Path) -> Result<(), Bui
 /// A Content-Security-Policy keeps images to `data:` and the web, in case a
 /// template names one some other way. Returns the page and the sources of
 /// the images left out.
-fn for_print(html: &str) -> (String, Vec<String>) {
+pub fn for_print(html: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(html.len() + 200);
     let mut stripped = Vec::new();
     let mut rest = html;
@@ -352,34 +318,8 @@ fn attribute(tag: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> 
     None
 }
 
-/// The warning for an image left out of the PDF: at the image in the
-/// plan's narrative when it is there, else at the page.
-fn local_image(plan: &crate::redact::CustomerPlan, page: &str, src: &str) -> crate::diag::Diagnostic {
-    use crate::diag::{Diagnostic, Severity};
-    use crate::source::Pos;
-    let message = format!("image `{src}` is a local file: left out of the PDF");
-    let help = "a PDF for the customer embeds no file from this computer: use an image from the web (https://...), or leave it out";
-    let found = plan
-        .narrative_file
-        .as_ref()
-        .and_then(|f| f.text.find(src).map(|off| (f, f.line_col(off))));
-    let d = match found {
-        Some((file, (line, column))) => {
-            let mut d = Diagnostic::warning("local-image", file, Pos::new(line, column), message);
-            d.len = src.len().max(1);
-            d
-        }
-        None => {
-            let mut d = Diagnostic::at_path("local-image", page, message);
-            d.severity = Severity::Warning;
-            d
-        }
-    };
-    d.help(help)
-}
-
 /// `file://` URL of an absolute path, with unsafe bytes percent-encoded.
-fn file_url(path: &Path) -> String {
+pub fn file_url(path: &Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let s = abs.to_string_lossy().replace('\\', "/");
     let mut url = String::from(if s.starts_with('/') { "file://" } else { "file:///" });

@@ -7,10 +7,11 @@
 //! (never shared) are left out of the report too: the log of a customer build
 //! does not echo other customers' or internal content.
 
+use super::options::{BuildError, BuildOptions, today};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::redact::CustomerSite;
 use crate::write::OutputFile;
-use crate::{BuildError, BuildOptions, load, redact, render, validate};
+use crate::{load, redact, render, validate};
 
 /// A rendered customer site, in memory.
 pub struct CustomerBuild {
@@ -41,7 +42,7 @@ pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
     if let Some(url) = &opts.base_url {
         site.config.set_base_url(url);
     }
-    let today = crate::today(&site.config);
+    let today = today(&site.config);
     let mut all = loaded;
     all.extend(validate::site(&site, today));
     let mut diags = Diagnostics::default();
