@@ -6,6 +6,14 @@
 //! notes alike: both end up in the same HTML. A broken link is reported where
 //! it came from: the note, review or plan narrative when the link lies inside
 //! its rendered Markdown, else the template that contains it, else the page.
+//!
+//! Owns the check ([`LinkIndex`], fed each output file as it is written;
+//! `scan` reads links and ids from HTML and CSS) and the report
+//! ([`diagnostics`]). It takes the output files and the [`Origins`] render
+//! recorded, and imports nothing from `load` or `render`: only `source`,
+//! `diag`, `model::origins` and `write::OutputFile`. The pipeline calls it.
+//!
+//! [`Origins`]: crate::model::origins::Origins
 
 mod report;
 mod scan;
