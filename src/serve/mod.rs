@@ -8,7 +8,7 @@
 //! about rebuilds over server-sent events: a good build reloads them, a
 //! failed one shows an overlay with the diagnostics on every page while the
 //! last good build stays served. Requests are answered only when addressed
-//! to this computer ([`hosts`]), on a fixed number of threads ([`net`]).
+//! to this computer (`hosts`), on a fixed number of threads ([`net`]).
 //! The library reports what happens through a callback; the CLI prints it.
 //!
 //! Owns the dev server: the watcher and the rebuild plan ([`rebuild`]),
