@@ -16,6 +16,7 @@ pub mod config;
 mod documents;
 mod frameworks;
 pub mod names;
+pub mod origins;
 mod plan;
 pub mod slug;
 pub mod values;

@@ -69,14 +69,20 @@ pub fn check(root: &Path) -> Diagnostics {
             ..BuildOptions::default()
         };
         match render::internal(&opts, &site, &portfolio) {
-            Ok(files) => {
+            Ok((files, origins)) => {
                 let broken = linkcheck::check(&files, &site.config.base_url);
                 let text = |path: &str| {
                     let f = files.iter().find(|f| f.path == path)?;
                     String::from_utf8(f.bytes.clone()).ok()
                 };
                 if !broken.is_empty() {
-                    diags.extend(linkcheck::diagnostics(root, &site, &text, &broken, false));
+                    let held = |name: &str| held_text(&site, name);
+                    let sources = linkcheck::Sources {
+                        origins: &origins,
+                        page: &text,
+                        held: &held,
+                    };
+                    diags.extend(linkcheck::diagnostics(&sources, &broken, false));
                 }
             }
             Err(d) => diags.extend(d),
@@ -216,10 +222,13 @@ fn build_site(
         s.spawn(|| staging.make_dirs(&folders));
         render::internal_to(opts, site, &portfolio, &sink, cache)
     });
-    if let Err(d) = rendered {
-        diags.extend(d);
-        return Err(BuildError::Invalid(diags));
-    }
+    let origins = match rendered {
+        Ok(origins) => origins,
+        Err(d) => {
+            diags.extend(d);
+            return Err(BuildError::Invalid(diags));
+        }
+    };
     timings.lap("render");
     let BuildSink {
         links,
@@ -230,13 +239,13 @@ fn build_site(
     let broken = links.check();
     if !broken.is_empty() {
         let text = |path: &str| staging.read(path).and_then(|b| String::from_utf8(b).ok());
-        diags.extend(linkcheck::diagnostics(
-            &opts.root,
-            site,
-            &text,
-            &broken,
-            opts.output.strict,
-        ));
+        let held = |name: &str| held_text(site, name);
+        let sources = linkcheck::Sources {
+            origins: &origins,
+            page: &text,
+            held: &held,
+        };
+        diags.extend(linkcheck::diagnostics(&sources, &broken, opts.output.strict));
     }
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
@@ -317,6 +326,24 @@ fn write_out(
         diagnostics: diags,
         timings: timings.laps,
     })
+}
+
+/// The text of the Markdown file `name` (site-relative) while the site
+/// still holds it: for the snippet under a broken link's diagnostic.
+fn held_text(site: &model::Site, name: &str) -> Option<std::sync::Arc<str>> {
+    let account = site.accounts.iter().find(|a| {
+        let dir = a.file.name.rsplit_once('/').map_or("", |(dir, _)| dir);
+        name.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+    })?;
+    if let Some(n) = account.notes.iter().find(|n| n.file.name == name) {
+        return n.file.get().map(|f| f.text);
+    }
+    let reviews = account.reviews.iter().map(|r| &r.file);
+    let narratives = account.plans.iter().filter_map(|p| p.narrative.as_ref());
+    reviews
+        .chain(narratives)
+        .find(|f| f.name == name)
+        .map(|f| f.text.clone())
 }
 
 #[cfg(test)]

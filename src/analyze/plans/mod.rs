@@ -16,6 +16,7 @@ pub use compare::{Carried, Change, KpiMove, Outline, OutlineKpi, PlanChanges, co
 
 use super::days_between;
 use crate::model::{Account, AccountDoc, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Site};
+use crate::source::SourceFile;
 
 /// An initiative not done and due within this many days is "due soon".
 pub const DUE_SOON_DAYS: i64 = 30;
@@ -233,9 +234,10 @@ pub struct PlanView<'a> {
     pub summary: PlanSummary,
     /// The account's newest plan.
     pub latest: bool,
-    /// Markdown source of the narrative; the render stage turns it into HTML.
+    /// The narrative's file (all of its text is Markdown); the render
+    /// stage turns it into HTML.
     #[serde(skip)]
-    pub narrative: Option<&'a str>,
+    pub narrative: Option<&'a SourceFile>,
 }
 
 /// The default title of a plan without one.
@@ -375,7 +377,7 @@ fn plan_view<'a>(doc: &'a AccountDoc, i: usize, today: Date) -> PlanView<'a> {
             .map(|prev| compare(&outline(&doc.plans[prev]), &outline(pd))),
         summary: summarize(&flags, &progress, internal_items),
         latest: i + 1 == doc.plans.len(),
-        narrative: pd.narrative.as_ref().map(|f| &*f.text),
+        narrative: pd.narrative.as_ref(),
     }
 }
 
