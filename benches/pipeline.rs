@@ -31,7 +31,7 @@ fn pipeline(c: &mut Criterion) {
     c.bench_function("render internal", |b| {
         b.iter(|| {
             kamsite::render::internal(&opts, &site, &portfolio)
-                .map(|f| f.len())
+                .map(|(files, _)| files.len())
                 .unwrap_or(0)
         })
     });

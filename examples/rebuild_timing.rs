@@ -44,10 +44,16 @@ fn main() {
     let out = std::env::temp_dir().join(format!("kamsite-rebuild-timing-{}", std::process::id()));
     let opts = kamsite::BuildOptions {
         root,
-        out: Some(out.clone()),
-        live_reload: true,
-        // As serve does: files are overwritten in place under its lock.
-        files_lock: Some(Default::default()),
+        pages: kamsite::pipeline::PageOptions {
+            live_reload: true,
+            ..Default::default()
+        },
+        output: kamsite::pipeline::OutputOptions {
+            out: Some(out.clone()),
+            // As serve does: files are overwritten in place under its lock.
+            files_lock: Some(Default::default()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let t = Instant::now();

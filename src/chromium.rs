@@ -36,7 +36,7 @@ pub enum PrintError {
     },
     /// The browser did not start.
     Start { browser: PathBuf, source: std::io::Error },
-    /// The browser ran past [`TIMEOUT`] and was stopped.
+    /// The browser ran past its time limit (120 s) and was stopped.
     Timeout { browser: PathBuf },
     /// Waiting for the browser failed.
     Wait { browser: PathBuf, source: std::io::Error },

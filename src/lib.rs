@@ -9,7 +9,7 @@
 //! [`load`] reads files into the typed [`model`]; [`validate`] reports every
 //! problem as a [`diag::Diagnostic`]; [`analyze`] computes the business
 //! numbers; [`redact`] cuts the data down to what an audience may see;
-//! [`render`] turns it into pages with Tera; [`write`] swaps the result into
+//! [`render`] turns it into pages with Tera; [`write`](mod@write) swaps the result into
 //! place atomically. [`pipeline`] is the one place these are called in
 //! order; this file only declares the modules and re-exports the pipeline's
 //! entry points. The library never prints or exits.
@@ -21,7 +21,7 @@
 pub mod allocator;
 pub mod analyze;
 pub mod chromium;
-pub mod config;
+pub use model::config;
 pub mod diag;
 pub mod import;
 pub mod linkcheck;

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kamsite::diag::{Diagnostic, Diagnostics};
+use kamsite::pipeline::{Callbacks, OutputOptions, PageOptions};
 use kamsite::{Audience, BuildError, BuildOptions};
 
 #[derive(Parser)]
@@ -160,21 +161,34 @@ fn main() -> ExitCode {
             strict,
         } => {
             kamsite::allocator::keep_freed_memory();
+            if !root.is_dir() {
+                return no_site_folder(&root);
+            }
+            let audience = match (audience, account) {
+                // As ever, an internal build shows every account (and every plan).
+                (AudienceArg::Internal, _) => Audience::Internal,
+                (AudienceArg::Customer, Some(account)) => Audience::Customer { account, drafts },
+                (AudienceArg::Customer, None) => {
+                    eprintln!("error: a customer build needs --account SLUG: it is built for one customer");
+                    return ExitCode::from(1);
+                }
+            };
             let opts = BuildOptions {
                 root,
-                out,
-                audience: match audience {
-                    AudienceArg::Internal => Audience::Internal,
-                    AudienceArg::Customer => Audience::Customer,
+                audience,
+                pages: PageOptions {
+                    base_url,
+                    live_reload: false,
                 },
-                account,
-                base_url,
-                drafts,
-                live_reload: false,
-                strict,
-                progress: progress_bar(),
-                files_lock: None,
-                notices: Some(kamsite::Notices(std::sync::Arc::new(|line| eprintln!("note: {line}")))),
+                output: OutputOptions {
+                    out,
+                    strict,
+                    files_lock: None,
+                },
+                callbacks: Callbacks {
+                    progress: progress_bar(),
+                    notices: Some(kamsite::Notices(std::sync::Arc::new(|line| eprintln!("note: {line}")))),
+                },
             };
             build(&opts)
         }
@@ -184,16 +198,7 @@ fn main() -> ExitCode {
             period,
             out,
             drafts,
-        } => {
-            let opts = BuildOptions {
-                root,
-                audience: Audience::Customer,
-                account: Some(account),
-                drafts,
-                ..BuildOptions::default()
-            };
-            pdf(&opts, period.as_deref(), out.as_deref())
-        }
+        } => pdf(&root, &account, drafts, period.as_deref(), out.as_deref()),
         Command::Check { root, format } => check(&root, format),
         Command::Serve {
             root,
@@ -206,16 +211,22 @@ fn main() -> ExitCode {
             drafts,
         } => {
             kamsite::allocator::keep_freed_memory();
-            let audience = match audience {
-                AudienceArg::Internal => Audience::Internal,
-                AudienceArg::Customer => Audience::Customer,
+            if !root.is_dir() {
+                return no_site_folder(&root);
+            }
+            let audience = match (audience, account) {
+                (AudienceArg::Customer, Some(account)) => Audience::Customer { account, drafts },
+                (AudienceArg::Internal, Some(slug)) => {
+                    eprintln!(
+                        "error: --account {slug} picks the customer site to preview; add --audience customer \
+                         (the internal portal shows every account)"
+                    );
+                    return ExitCode::from(2);
+                }
+                // clap requires --account with --audience customer.
+                (_, None) => Audience::Internal,
             };
-            let preview = kamsite::serve::Preview {
-                audience,
-                account,
-                base_url,
-                drafts,
-            };
+            let preview = kamsite::serve::Preview { audience, base_url };
             cli::serve(root, port, interface, open, preview)
         }
         Command::Init { dir } => cli::init(&dir),
@@ -225,12 +236,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&std::path::Path>) -> ExitCode {
-    if !opts.root.is_dir() {
-        eprintln!("error: site folder {} does not exist", opts.root.display());
-        return ExitCode::from(2);
+/// `error: site folder ... does not exist`, exit code 2.
+fn no_site_folder(root: &std::path::Path) -> ExitCode {
+    eprintln!("error: site folder {} does not exist", root.display());
+    ExitCode::from(2)
+}
+
+fn pdf(
+    root: &std::path::Path,
+    account: &str,
+    drafts: bool,
+    period: Option<&str>,
+    out: Option<&std::path::Path>,
+) -> ExitCode {
+    if !root.is_dir() {
+        return no_site_folder(root);
     }
-    match kamsite::pdf::pdf(opts, period, out) {
+    match kamsite::pdf::pdf(root, account, drafts, period, out) {
         Ok(summary) => {
             warning_lines(summary.diagnostics);
             eprintln!(
@@ -246,8 +268,8 @@ fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&std::path::Path>)
             eprintln!("pdf failed: {}; nothing was written", summary_line(errors, warnings));
             ExitCode::from(1)
         }
-        Err(BuildError::Output(msg)) => {
-            eprintln!("error: {msg}");
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::from(1)
         }
     }
@@ -368,10 +390,6 @@ fn check(root: &std::path::Path, format: CheckFormat) -> ExitCode {
 }
 
 fn build(opts: &BuildOptions) -> ExitCode {
-    if !opts.root.is_dir() {
-        eprintln!("error: site folder {} does not exist", opts.root.display());
-        return ExitCode::from(2);
-    }
     let started = std::time::Instant::now();
     let result = kamsite::build_then_exit(opts);
     if let Some(bar) = BAR.get() {
@@ -411,8 +429,8 @@ fn build(opts: &BuildOptions) -> ExitCode {
             eprintln!("build failed: {}; nothing was written", summary_line(errors, warnings));
             ExitCode::from(1)
         }
-        Err(BuildError::Output(msg)) => {
-            eprintln!("error: {msg}");
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::from(1)
         }
     }

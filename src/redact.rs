@@ -26,10 +26,11 @@ use serde::Serialize;
 
 use crate::analyze::note_kind;
 use crate::analyze::plans::{
-    Flags, KpiProgress, Milestone, Outline, OutlineKpi, PlanChanges, compare, default_title, find_contact,
-    initiative_flags, kpi_progress, milestone,
+    Flags, KpiProgress, Milestone, Outline, OutlineKpi, PlanChanges, compare, default_title, initiative_flags,
+    kpi_progress, milestone,
 };
 use crate::config::SiteConfig;
+use crate::model::names::find_contact;
 use crate::model::slug::slugify;
 use crate::model::{AccountDoc, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Visibility};
 

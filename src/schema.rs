@@ -7,14 +7,13 @@
 //! and validation as you type. Fields that carry a source position in the
 //! model (`Spanned<T>`) are described as their plain value here.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::config::RawConfig;
-use crate::model::{Account, NoteMeta, Plan, PlanItem, ReviewMeta};
+use crate::model::{Account, NoteMeta, Plan, ReviewMeta};
+use crate::write::WriteError;
 
 /// The folder `init` puts the schemas in, relative to the site root.
 pub const SITE_SCHEMA_DIR: &str = ".kamsite/schemas";
@@ -89,12 +88,12 @@ pub fn schema_text(kind: Kind) -> String {
 }
 
 /// Write every schema into `dir` (created if needed); returns the files written.
-pub fn write_all(dir: &Path) -> Result<Vec<std::path::PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub fn write_all(dir: &Path) -> Result<Vec<std::path::PathBuf>, WriteError> {
+    std::fs::create_dir_all(dir).map_err(|e| WriteError::io("create", dir, e))?;
     let mut written = Vec::new();
     for kind in Kind::ALL {
         let path = dir.join(kind.file_name());
-        std::fs::write(&path, schema_text(kind)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, schema_text(kind)).map_err(|e| WriteError::io("write", &path, e))?;
         written.push(path);
     }
     Ok(written)
@@ -109,111 +108,6 @@ pub fn modeline(rel: &str, kind: Kind) -> String {
         "../".repeat(depth),
         kind.file_name()
     )
-}
-
-// ---------------------------------------------------------------- value types
-// Schemas for values the model reads through a wrapper (`Spanned`, jiff dates)
-// or checks in `validate`: the editor then flags the same mistakes early.
-
-/// A calendar date written `YYYY-MM-DD`.
-pub struct IsoDate;
-
-impl JsonSchema for IsoDate {
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "format": "date",
-            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-            "description": "A date written YYYY-MM-DD, e.g. 2026-03-31."
-        })
-    }
-}
-
-/// A fraction from 0 to 1 (0.4 is 40 %).
-pub struct Fraction;
-
-impl JsonSchema for Fraction {
-    fn schema_name() -> Cow<'static, str> {
-        "Fraction".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "number",
-            "minimum": 0,
-            "maximum": 1,
-            "description": "A fraction from 0 to 1: 0.4 means 40 %."
-        })
-    }
-}
-
-/// A factor score from 0 to 10.
-pub struct Score;
-
-impl JsonSchema for Score {
-    fn schema_name() -> Cow<'static, str> {
-        "Score".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "number",
-            "minimum": 0,
-            "maximum": 10,
-            "description": "A factor score from 0 (poor) to 10 (excellent)."
-        })
-    }
-}
-
-/// A contact's stance, -3 blocker to +3 advocate.
-pub struct Stance;
-
-impl JsonSchema for Stance {
-    fn schema_name() -> Cow<'static, str> {
-        "Stance".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "integer",
-            "minimum": -3,
-            "maximum": 3,
-            "description": "Stance towards us: -3 blocker, -2 critic, -1 sceptic, 0 neutral, +1 supporter, +2 partner, +3 advocate."
-        })
-    }
-}
-
-impl JsonSchema for PlanItem {
-    fn schema_name() -> Cow<'static, str> {
-        "PlanItem".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A plain string, or `{ text: ..., internal: true }` to keep the item out of the customer's copy.",
-            "anyOf": [
-                { "type": "string" },
-                { "type": "number" },
-                {
-                    "type": "object",
-                    "properties": {
-                        "text": { "type": "string", "description": "The item's text." },
-                        "internal": {
-                            "type": "boolean",
-                            "default": false,
-                            "description": "true: internal only, never shown to the customer."
-                        }
-                    },
-                    "required": ["text"],
-                    "additionalProperties": false
-                }
-            ]
-        })
-    }
 }
 
 #[cfg(test)]

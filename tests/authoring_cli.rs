@@ -502,3 +502,56 @@ fn search_is_internal_only_and_its_size_is_reported() {
         );
     }
 }
+
+#[test]
+fn broken_links_in_reviews_and_plan_narratives_are_placed_in_their_files() {
+    // Render records which document's HTML is where on each page: a review's
+    // narrative and a plan's are found like notes, at the URL as written.
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    copy_dir(&common::fixture("pages"), &root);
+    let review = "accounts/kessler-werke/reviews/2026-06-30-mes-brno.md";
+    let plan = "accounts/kessler-werke/plans/2026.md";
+    let note = "accounts/kessler-werke/notes/2026-11-12-service-renewal-working-session.md";
+    for (file, add) in [
+        (review, "\nSee [the brief](../../brief/) and [the plan](#nowhere).\n"),
+        (plan, "\n\nThe [old plan](../2024/) is gone.\n"),
+        (note, "\n\nAs [before](../../../old/).\n"),
+    ] {
+        let mut text = std::fs::read_to_string(root.join(file)).unwrap();
+        text.push_str(add);
+        std::fs::write(root.join(file), text).unwrap();
+    }
+    let lines = |file: &str| std::fs::read_to_string(root.join(file)).unwrap().lines().count();
+    let want = [
+        format!("{review}:{}:17: warning: broken link `../../brief/`", lines(review)),
+        format!("{review}:{}:46: warning: broken link `#nowhere`", lines(review)),
+        format!("{plan}:{}:16: warning: broken link `../2024/`", lines(plan)),
+        format!("{note}:{}:13: warning: broken link `../../../old/`", lines(note)),
+    ];
+    let o = kamsite()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(t.path().join("out"))
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    for at in &want {
+        assert!(err.contains(at.as_str()), "{at}\n{err}");
+    }
+    assert_eq!(err.matches("broken link `").count(), 4, "{err}");
+    // `check` says the same, with the lines of the files under each.
+    let o = kamsite().args(["check", "--root"]).arg(&root).output().unwrap();
+    let err = stderr(&o);
+    for at in &want {
+        let (place, rest) = at.split_once(": warning: ").unwrap();
+        assert!(
+            err.lines().any(|l| l.contains(place) && l.contains(rest)),
+            "{place}\n{err}"
+        );
+    }
+    assert!(err.contains("│ As [before](../../../old/)."), "{err}");
+    assert!(err.contains("│ The [old plan](../2024/) is gone."), "{err}");
+}

@@ -7,6 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::{copy_dir, fixture, tree};
+use kamsite::pipeline::{OutputOptions, PageOptions};
 use kamsite::{BuildError, BuildOptions, Workspace, build_keeping_site, rebuild_accounts};
 
 /// Serve's options; `overwrite`: files are overwritten in place under a lock
@@ -14,9 +15,15 @@ use kamsite::{BuildError, BuildOptions, Workspace, build_keeping_site, rebuild_a
 fn options(root: &Path, out: &Path, overwrite: bool) -> BuildOptions {
     BuildOptions {
         root: root.to_path_buf(),
-        out: Some(out.to_path_buf()),
-        live_reload: true,
-        files_lock: overwrite.then(Default::default),
+        pages: PageOptions {
+            live_reload: true,
+            ..PageOptions::default()
+        },
+        output: OutputOptions {
+            out: Some(out.to_path_buf()),
+            files_lock: overwrite.then(Default::default),
+            ..OutputOptions::default()
+        },
         ..BuildOptions::default()
     }
 }
@@ -42,7 +49,7 @@ fn errors(e: BuildError) -> Vec<String> {
             .filter(|d| d.is_error())
             .map(|d| format!("{}: {}", d.location(), d.message))
             .collect(),
-        BuildError::Output(m) => panic!("unexpected output error: {m}"),
+        other => panic!("unexpected error: {other}"),
     }
 }
 

@@ -381,8 +381,14 @@ fn wait_for_full_build_output(
     let _ = std::fs::remove_dir_all(&fresh);
     let opts = kamsite::BuildOptions {
         root: root.to_path_buf(),
-        out: Some(fresh.clone()),
-        live_reload: true,
+        pages: kamsite::pipeline::PageOptions {
+            live_reload: true,
+            ..Default::default()
+        },
+        output: kamsite::pipeline::OutputOptions {
+            out: Some(fresh.clone()),
+            ..Default::default()
+        },
         ..kamsite::BuildOptions::default()
     };
     kamsite::build(&opts).unwrap_or_else(|e| panic!("full build failed: {e}"));

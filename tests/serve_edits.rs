@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use common::{copy_dir, example_site, tree};
 use kamsite::BuildOptions;
+use kamsite::pipeline::{OutputOptions, PageOptions};
 use kamsite::serve::Rebuilder;
 use notify_debouncer_full::notify::event::{CreateKind, DataChange, ModifyKind, RemoveKind, RenameMode};
 use notify_debouncer_full::notify::{Event, EventKind};
@@ -393,8 +394,14 @@ fn copy_fixture(root: &Path) {
 fn full_build(root: &Path, out: &Path) -> Result<(), String> {
     let opts = BuildOptions {
         root: root.to_path_buf(),
-        out: Some(out.to_path_buf()),
-        live_reload: true,
+        pages: PageOptions {
+            live_reload: true,
+            ..PageOptions::default()
+        },
+        output: OutputOptions {
+            out: Some(out.to_path_buf()),
+            ..OutputOptions::default()
+        },
         ..BuildOptions::default()
     };
     kamsite::build(&opts).map(|_| ()).map_err(|e| e.to_string())
@@ -527,7 +534,10 @@ fn which_changes_rebuild_which_accounts() {
     copy_fixture(&root);
     let opts = BuildOptions {
         root: root.clone(),
-        out: Some(tmp.path().join("out")),
+        output: OutputOptions {
+            out: Some(tmp.path().join("out")),
+            ..OutputOptions::default()
+        },
         ..BuildOptions::default()
     };
     let (built, ws) = kamsite::build_keeping_site(&opts);

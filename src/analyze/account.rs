@@ -185,6 +185,12 @@ impl NoteView<'_> {
         self.doc.body()
     }
 
+    /// The note's file with its text (to say where its links were
+    /// written); `None` once released.
+    pub fn file(&self) -> Option<crate::source::SourceFile> {
+        self.doc.file.get()
+    }
+
     /// Let the note's text go: nothing after its account's page reads it in
     /// a build whose site is dropped afterwards (see `render::cache`).
     pub fn release(&self) {

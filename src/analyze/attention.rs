@@ -177,6 +177,7 @@ mod tests {
     fn kinds(accounts: Vec<AccountDoc>) -> Vec<(String, &'static str)> {
         let site = Site {
             config: SiteConfig::default(),
+            config_file: None,
             accounts,
         };
         let today: Date = "2026-11-23".parse().unwrap();

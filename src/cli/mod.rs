@@ -42,22 +42,12 @@ pub enum NewCommand {
     },
 }
 
+/// `kamsite serve` of the site folder `root` (which exists).
 pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr, open: bool, preview: Preview) -> ExitCode {
-    if !root.is_dir() {
-        eprintln!("error: site folder {} does not exist", root.display());
-        return ExitCode::from(2);
-    }
-    let customer = preview.audience == kamsite::Audience::Customer;
-    if !customer && let Some(slug) = &preview.account {
-        eprintln!(
-            "error: --account {slug} picks the customer site to preview; add --audience customer \
-             (the internal portal shows every account)"
-        );
-        return ExitCode::from(2);
-    }
-    let what = match (&preview.account, customer) {
-        (Some(slug), true) => format!("the customer site of {slug}"),
-        _ => "the internal portal".to_string(),
+    let customer = preview.audience.account().is_some();
+    let what = match preview.audience.account() {
+        Some(slug) => format!("the customer site of {slug}"),
+        None => "the internal portal".to_string(),
     };
     let local = kamsite::serve::is_loopback(interface);
     if !local {

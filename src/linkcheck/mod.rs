@@ -6,11 +6,19 @@
 //! notes alike: both end up in the same HTML. A broken link is reported where
 //! it came from: the note, review or plan narrative when the link lies inside
 //! its rendered Markdown, else the template that contains it, else the page.
+//!
+//! Owns the check ([`LinkIndex`], fed each output file as it is written;
+//! `scan` reads links and ids from HTML and CSS) and the report
+//! ([`diagnostics`]). It takes the output files and the [`Origins`] render
+//! recorded, and imports nothing from `load` or `render`: only `source`,
+//! `diag`, `model::origins` and `write::OutputFile`. The pipeline calls it.
+//!
+//! [`Origins`]: crate::model::origins::Origins
 
 mod report;
 mod scan;
 
-pub use report::diagnostics;
+pub use report::{Sources, diagnostics};
 
 use foldhash::HashMap;
 
@@ -29,7 +37,33 @@ pub struct Broken {
     /// Byte offset of the link in the page.
     pub offset: usize,
     /// Why it does not resolve.
-    pub reason: String,
+    pub reason: Reason,
+}
+
+/// Why a link does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    /// No generated file at the path (as shown: `/accounts/gone/`).
+    NoFile(String),
+    /// The target page has no element with the id; `page` is `None` for
+    /// the page the link is on.
+    NoId { id: String, page: Option<String> },
+    /// The path is not valid percent-encoded UTF-8.
+    BadEncoding,
+    /// The path climbs above the site root.
+    AboveRoot,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::NoFile(path) => write!(f, "no generated file `{path}`"),
+            Reason::NoId { id, page: None } => write!(f, "no element with id `{id}` on this page"),
+            Reason::NoId { id, page: Some(page) } => write!(f, "no element with id `{id}` on `{page}`"),
+            Reason::BadEncoding => f.write_str("the link is not valid percent-encoded UTF-8"),
+            Reason::AboveRoot => f.write_str("the link points above the site root"),
+        }
+    }
 }
 
 /// The links and ids of every generated file, collected as files are
@@ -122,7 +156,10 @@ impl LinkIndex {
                             page: path.to_string(),
                             href: r.url.to_string(),
                             offset: r.offset,
-                            reason: format!("no element with id `{id}` on this page"),
+                            reason: Reason::NoId {
+                                id: id.clone(),
+                                page: None,
+                            },
                         });
                     }
                 }
@@ -233,7 +270,7 @@ struct Target {
 
 /// Work out where `url` on `page` points, without looking at what exists.
 /// `None`: nothing to check (an external link).
-fn prepare(page: &str, url: &str, base_url: &str, site_prefix: &str) -> Result<Option<Target>, String> {
+fn prepare(page: &str, url: &str, base_url: &str, site_prefix: &str) -> Result<Option<Target>, Reason> {
     let url = url.trim();
     // `/__kamsite/` is served from memory by `kamsite serve` (live reload).
     if url.is_empty() || url.starts_with("//") || url.starts_with("/__kamsite/") {
@@ -277,8 +314,8 @@ fn prepare(page: &str, url: &str, base_url: &str, site_prefix: &str) -> Result<O
             format!("{dir}/{path}")
         }
     };
-    let decoded = percent_decode(&joined).ok_or("the link is not valid percent-encoded UTF-8")?;
-    let normal = normalize(&decoded).ok_or("the link points above the site root")?;
+    let decoded = percent_decode(&joined).ok_or(Reason::BadEncoding)?;
+    let normal = normalize(&decoded).ok_or(Reason::AboveRoot)?;
     let candidates = if normal.is_empty() || normal.ends_with('/') {
         vec![format!("{normal}index.html")]
     } else {
@@ -292,27 +329,23 @@ fn prepare(page: &str, url: &str, base_url: &str, site_prefix: &str) -> Result<O
 }
 
 /// Ok when the target file (and id) exists; else why not.
-fn exists(page: &str, t: &Target, files: &HashMap<std::sync::Arc<str>, FileEntry>) -> Result<(), String> {
+fn exists(page: &str, t: &Target, files: &HashMap<std::sync::Arc<str>, FileEntry>) -> Result<(), Reason> {
     let (target, entry) = match t.candidates.iter().find_map(|c| files.get(c.as_str()).map(|f| (c, f))) {
         Some(found) => found,
         None => {
             let first = &t.candidates[0];
             let shown = first.strip_suffix("index.html").unwrap_or(first);
-            return Err(format!("no generated file `{}`", display_target(shown)));
+            return Err(Reason::NoFile(display_target(shown)));
         }
     };
     if let Some(id) = &t.fragment
         && target.ends_with(".html")
         && entry.ids.binary_search(&id_hash(id)).is_err()
     {
-        return Err(format!(
-            "no element with id `{id}` on {}",
-            if target == page {
-                "this page".to_string()
-            } else {
-                format!("`{}`", display_target(target))
-            }
-        ));
+        return Err(Reason::NoId {
+            id: id.clone(),
+            page: (target != page).then(|| display_target(target)),
+        });
     }
     Ok(())
 }
@@ -427,12 +460,19 @@ mod tests {
             ]
         );
         assert!(
-            b[1].reason.contains("no element with id `nowhere` on this page"),
+            b[1].reason
+                .to_string()
+                .contains("no element with id `nowhere` on this page"),
             "{}",
             b[1].reason
         );
-        assert!(b[3].reason.contains("`/accounts/acme/index.html`"), "{}", b[3].reason);
-        assert!(b[5].reason.contains("above the site root"));
+        assert!(
+            b[3].reason.to_string().contains("`/accounts/acme/index.html`"),
+            "{}",
+            b[3].reason
+        );
+        assert_eq!(b[5].reason, Reason::AboveRoot);
+        assert!(b[5].reason.to_string().contains("above the site root"));
     }
 
     #[test]

@@ -4,7 +4,18 @@
 //! YAML and front matter, and reports every unreadable or unparsable file as
 //! a diagnostic. A file that fails to parse is left out of the model; the
 //! rest still loads, so one run reports every problem.
+//!
+//! Owns getting text off the disk safely (`files`: what may be read, links
+//! kept inside the site, size limits), YAML to typed values with every error
+//! of a file (`yaml`, `recover`), front matter (`frontmatter`), and reading
+//! each account's files ahead (`ahead`). Returns the [`Site`] and its
+//! [`Diagnostics`]; checks of meaning are `validate`'s.
+//!
+//! May import what lies below it: `source`, `diag`, `model` and `config`.
+//! One call still reaches up, to be wired by the pipeline instead: site.yaml
+//! is checked with `validate::config` as it loads.
 
+mod ahead;
 pub mod files;
 mod frontmatter;
 mod recover;
@@ -14,11 +25,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{RawConfig, SiteConfig};
+use crate::config::{ConfigFile, RawConfig, SiteConfig};
 use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::model::slug::{is_valid_slug, slugify};
 use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
 use crate::source::{Part, Pos, SourceFile};
+use ahead::{Ahead, read_ahead};
 use yaml::Fragment;
 
 /// Threads that read account folders, per core (see `load`).
@@ -30,7 +42,7 @@ const MAX_FILE_BYTES: u64 = files::TEXT_LIMIT;
 /// Load the site at `root`. Problems are returned beside the model.
 pub fn load(root: &Path) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::default();
-    let config = load_config(root, &mut diags);
+    let (config, config_file) = load_config(root, &mut diags);
 
     let accounts_dir = root.join("accounts");
     let mut dirs: Vec<PathBuf> = Vec::new();
@@ -66,10 +78,16 @@ pub fn load(root: &Path) -> (Site, Diagnostics) {
         diags.extend(d);
         accounts.extend(doc);
     }
-    (Site { config, accounts }, diags)
+    let site = Site {
+        config,
+        config_file,
+        accounts,
+    };
+    (site, diags)
 }
 
-fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
+/// site.yaml resolved, and as read (for `validate::config`).
+fn load_config(root: &Path, diags: &mut Diagnostics) -> (SiteConfig, Option<ConfigFile>) {
     let path = root.join("site.yaml");
     // Not even a link: no site.yaml. Anything else there is read (and a
     // FIFO, a folder or a link out of the site refused by name).
@@ -84,19 +102,16 @@ fn load_config(root: &Path, diags: &mut Diagnostics) -> SiteConfig {
                 .help("rename `site.yml` to `site.yaml`"),
             );
         }
-        return SiteConfig::default();
+        return (SiteConfig::default(), None);
     }
     let Some(file) = read_source(root, &path, diags) else {
-        return SiteConfig::default();
+        return (SiteConfig::default(), None);
     };
     match yaml::parse::<RawConfig>(&file, &file.text, Fragment::default()) {
-        Ok(raw) => {
-            crate::validate::config(&file, &raw, diags);
-            SiteConfig::resolve(raw)
-        }
+        Ok(raw) => (SiteConfig::resolve(raw.clone()), Some(ConfigFile { file, raw })),
         Err(ds) => {
             ds.into_iter().for_each(|d| diags.push(d));
-            SiteConfig::default()
+            (SiteConfig::default(), None)
         }
     }
 }
@@ -171,39 +186,10 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
     let account_path = dir.join("account.yaml");
     let has_account = entry("account.yaml").is_some();
     if !is_valid_slug(&slug) {
-        // Point at the account file when there is one: editors open it.
-        let target = if has_account {
-            format!("{rel}/account.yaml")
-        } else {
-            format!("{rel}/")
-        };
-        diags.push(
-            Diagnostic::at_path(
-                "invalid-slug",
-                &target,
-                format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"),
-            )
-            .help(format!("rename the folder to `{}`", slugify(&slug))),
-        );
+        diags.push(invalid_slug(&rel, &slug, has_account));
     }
 
-    let mut folder = |name: &str| -> Vec<PathBuf> {
-        match entry(name) {
-            None => Vec::new(),
-            Some(e) if e.kind == files::Kind::Dir => files_in(root, &e.path, &mut diags),
-            Some(e) => {
-                diags.push(
-                    Diagnostic::at_path(
-                        "not-a-folder",
-                        &display_path(root, &e.path),
-                        format!("`{rel}/{name}` is not a folder"),
-                    )
-                    .help(format!("kamsite reads the files in {rel}/{name}/: make it a folder")),
-                );
-                Vec::new()
-            }
-        }
-    };
+    let mut folder = |name: &str| subfolder(root, &rel, name, entry(name), &mut diags);
     let mut note_files = folder("notes");
     let mut review_files = folder("reviews");
     let plan_files = folder("plans");
@@ -222,8 +208,97 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
             .chain(&review_files)
             .chain(plan_texts),
     );
-    let account = if has_account {
-        read_ahead(root, &account_path, &mut ahead, &mut diags).and_then(|file| {
+    let listed = has_account.then_some(account_path.as_path());
+    let account = account_file(root, dir, &rel, listed, &mut ahead, &mut diags);
+
+    let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
+        let meta: NoteMeta = fm
+            .map(|(y, at)| yaml::parse(&file, y, at))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(NoteDoc::new(id, file, meta, &body))
+    });
+    let reviews = load_docs(root, review_files, &mut ahead, &mut diags, |file, fm, body, id| {
+        let meta: ReviewMeta = fm
+            .map(|(y, at)| yaml::parse(&file, y, at))
+            .transpose()?
+            .unwrap_or_default();
+        Ok(ReviewDoc { id, file, meta, body })
+    });
+    let plans = load_plans(root, plan_files, &mut ahead, &mut diags);
+
+    let doc = account.map(|(file, account)| {
+        let mut notes = notes;
+        notes.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
+        let mut reviews = reviews;
+        reviews.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
+        AccountDoc {
+            slug,
+            file: crate::source::HeldFile::new(file),
+            account,
+            notes,
+            reviews,
+            plans,
+        }
+    });
+    (doc, diags)
+}
+
+/// The diagnostic for an account folder whose name is not a slug.
+fn invalid_slug(rel: &str, slug: &str, has_account: bool) -> Diagnostic {
+    // Point at the account file when there is one: editors open it.
+    let target = if has_account {
+        format!("{rel}/account.yaml")
+    } else {
+        format!("{rel}/")
+    };
+    Diagnostic::at_path(
+        "invalid-slug",
+        &target,
+        format!("invalid account folder name `{slug}`: a slug is lower-case ASCII letters, digits and `-`"),
+    )
+    .help(format!("rename the folder to `{}`", slugify(slug)))
+}
+
+/// The files of the account folder's `name` folder (`notes`, `reviews`,
+/// `plans`) listed as `entry`; none when it is missing or not a folder.
+fn subfolder(
+    root: &Path,
+    rel: &str,
+    name: &str,
+    entry: Option<&files::Entry>,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
+    match entry {
+        None => Vec::new(),
+        Some(e) if e.kind == files::Kind::Dir => files_in(root, &e.path, diags),
+        Some(e) => {
+            diags.push(
+                Diagnostic::at_path(
+                    "not-a-folder",
+                    &display_path(root, &e.path),
+                    format!("`{rel}/{name}` is not a folder"),
+                )
+                .help(format!("kamsite reads the files in {rel}/{name}/: make it a folder")),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// account.yaml of the folder `dir` (shown as `rel`), at `account_path` when
+/// the folder has one, parsed; reported when it is missing or unparsable,
+/// or has an `account.yml` beside it or instead.
+fn account_file(
+    root: &Path,
+    dir: &Path,
+    rel: &str,
+    account_path: Option<&Path>,
+    ahead: &mut Ahead,
+    diags: &mut Diagnostics,
+) -> Option<(SourceFile, Account)> {
+    let account = if let Some(account_path) = account_path {
+        read_ahead(root, account_path, ahead, diags).and_then(|file| {
             match yaml::parse::<Account>(&file, &file.text, Fragment::default()) {
                 Ok(mut a) => {
                     a.shrink_to_fit();
@@ -267,38 +342,7 @@ fn read_account(root: &Path, dir: &Path) -> (Option<AccountDoc>, Diagnostics) {
             .help("merge what it holds into account.yaml and delete it")
         });
     }
-
-    let notes = load_docs(root, note_files, &mut ahead, &mut diags, |file, fm, body, id| {
-        let meta: NoteMeta = fm
-            .map(|(y, at)| yaml::parse(&file, y, at))
-            .transpose()?
-            .unwrap_or_default();
-        Ok(NoteDoc::new(id, file, meta, &body))
-    });
-    let reviews = load_docs(root, review_files, &mut ahead, &mut diags, |file, fm, body, id| {
-        let meta: ReviewMeta = fm
-            .map(|(y, at)| yaml::parse(&file, y, at))
-            .transpose()?
-            .unwrap_or_default();
-        Ok(ReviewDoc { id, file, meta, body })
-    });
-    let plans = load_plans(root, plan_files, &mut ahead, &mut diags);
-
-    let doc = account.map(|(file, account)| {
-        let mut notes = notes;
-        notes.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
-        let mut reviews = reviews;
-        reviews.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.id.cmp(&b.id)));
-        AccountDoc {
-            slug,
-            file: crate::source::HeldFile::new(file),
-            account,
-            notes,
-            reviews,
-            plans,
-        }
-    });
-    (doc, diags)
+    account
 }
 
 type FrontMatter<'a> = Option<(&'a str, Fragment)>;
@@ -397,58 +441,6 @@ fn load_plans(root: &Path, files: Vec<PathBuf>, ahead: &mut Ahead, diags: &mut D
     out
 }
 
-/// Files an account's reader keeps open between asking for them and reading
-/// them; the others are opened again to be read. With 8 readers per core it
-/// bounds a load's open files well under the usual limit of 1,024, however
-/// many notes an account has.
-const HELD_OPEN: usize = 16;
-
-/// An account's files, opened before any is read, each with a hint to the
-/// operating system to start reading it into its cache. When the files are
-/// not cached (a site not read for a while), every read waits for the disk;
-/// asked for together, an account's files come from the disk side by side
-/// and its reader waits about once instead of once per file. A 10,000-account
-/// site loaded from disk in 2.0 to 2.1 s instead of 2.4 to 2.7 s (bench/RESULTS.md,
-/// Performance). The first [`HELD_OPEN`] files stay open for their reads.
-struct Ahead(Vec<(PathBuf, Option<std::fs::File>)>);
-
-impl Ahead {
-    fn open<'a>(root: &Path, paths: impl Iterator<Item = &'a PathBuf>) -> Ahead {
-        let mut opened: Vec<_> = paths
-            .enumerate()
-            .map(|(i, path)| {
-                // A file that cannot be opened is opened again to be read,
-                // and the reason reported then.
-                let file = files::open(root, path).ok();
-                #[cfg(target_os = "linux")]
-                if let Some(f) = &file {
-                    use std::os::fd::AsRawFd;
-                    // At most what `read_opened` would read: a larger file is
-                    // reported, not read, and not worth caching.
-                    let len = (MAX_FILE_BYTES + 1) as libc::off_t;
-                    // SAFETY: the descriptor is open for the whole call; the
-                    // advice only starts reads into the page cache.
-                    unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, len, libc::POSIX_FADV_WILLNEED) };
-                }
-                (path.clone(), file.filter(|_| i < HELD_OPEN))
-            })
-            .collect();
-        opened.sort_by(|a, b| a.0.cmp(&b.0));
-        Ahead(opened)
-    }
-
-    /// The file opened for `path`, once.
-    fn take(&mut self, path: &Path) -> Option<std::fs::File> {
-        let i = self.0.binary_search_by(|(p, _)| p.as_path().cmp(path)).ok()?;
-        self.0[i].1.take()
-    }
-}
-
-/// [`read_source`] from the file opened ahead for `path`, if there is one.
-fn read_ahead(root: &Path, path: &Path, ahead: &mut Ahead, diags: &mut Diagnostics) -> Option<SourceFile> {
-    read_opened(root, path, ahead.take(path), diags)
-}
-
 /// The files in `dir` that are not folders (links inside the site
 /// followed), sorted; a FIFO or device is listed, to be refused when read.
 fn files_in(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
@@ -473,67 +465,4 @@ fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn files_opened_ahead_are_read_once_each_and_missing_ones_are_reported() {
-        let t = tempfile::tempdir().unwrap();
-        let a = t.path().join("a.md");
-        let b = t.path().join("b.md");
-        let gone = t.path().join("gone.md");
-        std::fs::write(&a, "alpha").unwrap();
-        std::fs::write(&b, "beta").unwrap();
-        let mut ahead = Ahead::open(t.path(), [&b, &gone, &a].into_iter());
-        assert!(ahead.take(&a).is_some());
-        assert!(ahead.take(&a).is_none(), "handed out once");
-        assert!(ahead.take(&gone).is_none());
-        assert!(ahead.take(&t.path().join("other.md")).is_none());
-
-        let mut diags = Diagnostics::default();
-        let read = read_ahead(t.path(), &b, &mut ahead, &mut diags).unwrap();
-        assert_eq!(&*read.text, "beta");
-        // Taken already: read by path, as without opening ahead.
-        assert_eq!(
-            &*read_ahead(t.path(), &a, &mut ahead, &mut diags).unwrap().text,
-            "alpha"
-        );
-        assert!(read_ahead(t.path(), &gone, &mut ahead, &mut diags).is_none());
-        let problems: Vec<_> = diags.iter().map(|d| (d.code, d.file.as_str())).collect();
-        assert_eq!(problems, [("unreadable", "gone.md")]);
-    }
-
-    #[test]
-    fn an_account_with_many_notes_holds_few_files_open_and_loads_them_all() {
-        let t = tempfile::tempdir().unwrap();
-        let dir = t.path().join("accounts/acme");
-        std::fs::create_dir_all(dir.join("notes")).unwrap();
-        std::fs::write(dir.join("account.yaml"), "name: Acme\n").unwrap();
-        let notes: Vec<PathBuf> = (0..3 * HELD_OPEN)
-            .map(|i| {
-                let p = dir.join(format!("notes/2026-01-{:02}-{i}.md", i % 28 + 1));
-                std::fs::write(&p, format!("note {i}")).unwrap();
-                p
-            })
-            .collect();
-        let ahead = Ahead::open(t.path(), notes.iter());
-        assert_eq!(ahead.0.iter().filter(|(_, f)| f.is_some()).count(), HELD_OPEN);
-
-        let (doc, diags) = load_account(t.path(), &dir);
-        assert!(
-            diags.is_empty(),
-            "{:?}",
-            diags.iter().map(|d| &d.message).collect::<Vec<_>>()
-        );
-        let doc = doc.unwrap();
-        assert_eq!(doc.notes.len(), 3 * HELD_OPEN);
-        let mut bodies: Vec<String> = doc.notes.iter().map(|n| n.body().to_string()).collect();
-        bodies.sort();
-        let mut want: Vec<String> = (0..3 * HELD_OPEN).map(|i| format!("note {i}")).collect();
-        want.sort();
-        assert_eq!(bodies, want);
-    }
 }

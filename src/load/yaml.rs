@@ -174,36 +174,12 @@ fn key_before(file: &SourceFile, pos: Pos) -> Option<&str> {
     Some(&before[start..])
 }
 
+/// The diagnostic for one serde-saphyr error at `pos`: code, message and help.
 fn describe(file: &SourceFile, err: &Error, pos: Pos) -> Diagnostic {
     let err = err.without_snippet();
     match err {
-        Error::SerdeUnknownField { field, expected, .. } => {
-            let mut d = Diagnostic::error("unknown-key", file, pos, format!("unknown key `{field}`"));
-            d.len = field.len();
-            let mut help = match did_you_mean(field, expected.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? Allowed keys here: {}", expected.join(", ")),
-                None => format!("allowed keys here: {}", expected.join(", ")),
-            };
-            // A key less indented than the entry above it has left that entry.
-            if let Some((here, above, line)) = indentation(file, pos)
-                && here < above
-            {
-                help = format!(
-                    "check the indentation: if `{field}` belongs to the entry on line {line}, indent it \
-                     {above} spaces to line up with its keys. Otherwise: {help}"
-                );
-            }
-            d.help(help)
-        }
-        Error::SerdeUnknownVariant { variant, expected, .. } => {
-            let mut d = Diagnostic::error("unknown-value", file, pos, format!("unknown value `{variant}`"));
-            d.len = variant.len();
-            let help = match did_you_mean(variant, expected.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`? Use {}", one_of(expected)),
-                None => format!("use {}", one_of(expected)),
-            };
-            d.help(help)
-        }
+        Error::SerdeUnknownField { field, expected, .. } => unknown_key(file, pos, field, expected),
+        Error::SerdeUnknownVariant { variant, expected, .. } => unknown_value(file, pos, variant, expected),
         Error::SerdeInvalidType { .. } | Error::SerdeInvalidValue { .. } => {
             let msg = UserMessageFormatter.format_message(err).into_owned();
             // Help from what was expected, not from what was found.
@@ -215,26 +191,7 @@ fn describe(file: &SourceFile, err: &Error, pos: Pos) -> Diagnostic {
             Diagnostic::error("missing-key", file, pos, format!("missing required key `{field}`"))
                 .help(format!("add `{field}:` to this mapping"))
         }
-        Error::InvalidScalar { ty, .. } => {
-            let found = scalar_at(file, pos);
-            let expected = match *ty {
-                "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" | "isize" | "usize" => {
-                    "a whole number"
-                }
-                "f32" | "f64" | "floating point" | "float" => "a number",
-                "bool" => "`true` or `false`",
-                "char" => "a single character",
-                other => other,
-            };
-            let mut d = Diagnostic::error(
-                "wrong-type",
-                file,
-                pos,
-                format!("wrong type: expected {expected}, found `{found}`"),
-            );
-            d.len = found.len().max(1);
-            d.help(type_help(expected))
-        }
+        Error::InvalidScalar { ty, .. } => invalid_scalar(file, pos, ty),
         Error::NullIntoString { .. } => {
             Diagnostic::error("wrong-type", file, pos, "wrong type: expected text, found nothing")
                 .help("write the text after the `:`, or remove the key")
@@ -251,49 +208,109 @@ fn describe(file: &SourceFile, err: &Error, pos: Pos) -> Diagnostic {
             UserMessageFormatter.format_message(err).into_owned(),
         )
         .help("split the file or simplify it; kamsite limits YAML size and nesting to stay safe"),
-        Error::Unexpected { expected, .. } => {
-            let found = scalar_at(file, pos);
-            let what = match *expected {
-                e if e.contains("sequence") => "a list (`- item` lines or `[a, b]`)",
-                e if e.contains("mapping") || e.contains("map") => "a mapping of `key: value` pairs",
-                e if e.contains("string") => "text",
-                e => e,
-            };
-            Diagnostic::error(
-                "wrong-type",
-                file,
-                pos,
-                format!("wrong type: expected {what}, found `{found}`"),
-            )
-            .help(type_help(what))
-        }
-        _ => {
-            let msg = UserMessageFormatter.format_message(err).into_owned();
-            if matches!(err, Error::Message { .. }) && is_date_error(&msg) {
-                let found = scalar_at(file, pos);
-                let mut d = Diagnostic::error(
-                    "invalid-date",
-                    file,
-                    pos,
-                    format!("invalid date `{found}`: {}", date_problem(&found)),
-                );
-                d.len = found.len().max(1);
-                return d.help("write dates as YYYY-MM-DD, e.g. 2026-03-31");
-            }
-            let help = match indentation(file, pos) {
-                Some((here, above, line)) if here != above => format!(
-                    "check the indentation: this line is indented {here} space{}, the keys on line {line} \
-                     by {above}; keys of one mapping must line up exactly, indented with spaces",
-                    if here == 1 { "" } else { "s" }
-                ),
-                _ if line_text(file, pos.line).starts_with(|c: char| c.is_whitespace() && c != ' ') => {
-                    "indent with spaces: YAML does not allow tabs for indentation".into()
-                }
-                _ => "check indentation, `key: value` spacing and quoting around this point".into(),
-            };
-            Diagnostic::error("yaml-syntax", file, pos, format!("invalid YAML: {msg}")).help(help)
-        }
+        Error::Unexpected { expected, .. } => unexpected(file, pos, expected),
+        _ => syntax_or_date(file, err, pos),
     }
+}
+
+/// A key the type does not have: did-you-mean, and an indentation hint when
+/// the key has left the entry above it.
+fn unknown_key(file: &SourceFile, pos: Pos, field: &str, expected: &[&str]) -> Diagnostic {
+    let mut d = Diagnostic::error("unknown-key", file, pos, format!("unknown key `{field}`"));
+    d.len = field.len();
+    let mut help = match did_you_mean(field, expected.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? Allowed keys here: {}", expected.join(", ")),
+        None => format!("allowed keys here: {}", expected.join(", ")),
+    };
+    // A key less indented than the entry above it has left that entry.
+    if let Some((here, above, line)) = indentation(file, pos)
+        && here < above
+    {
+        help = format!(
+            "check the indentation: if `{field}` belongs to the entry on line {line}, indent it \
+             {above} spaces to line up with its keys. Otherwise: {help}"
+        );
+    }
+    d.help(help)
+}
+
+fn unknown_value(file: &SourceFile, pos: Pos, variant: &str, expected: &[&str]) -> Diagnostic {
+    let mut d = Diagnostic::error("unknown-value", file, pos, format!("unknown value `{variant}`"));
+    d.len = variant.len();
+    let help = match did_you_mean(variant, expected.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? Use {}", one_of(expected)),
+        None => format!("use {}", one_of(expected)),
+    };
+    d.help(help)
+}
+
+/// A scalar that does not parse as the type `ty` (a number, a bool ...).
+fn invalid_scalar(file: &SourceFile, pos: Pos, ty: &str) -> Diagnostic {
+    let found = scalar_at(file, pos);
+    let expected = match ty {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" | "isize" | "usize" => {
+            "a whole number"
+        }
+        "f32" | "f64" | "floating point" | "float" => "a number",
+        "bool" => "`true` or `false`",
+        "char" => "a single character",
+        other => other,
+    };
+    let mut d = Diagnostic::error(
+        "wrong-type",
+        file,
+        pos,
+        format!("wrong type: expected {expected}, found `{found}`"),
+    );
+    d.len = found.len().max(1);
+    d.help(type_help(expected))
+}
+
+/// A value of the wrong shape: a list, a mapping or text where another was expected.
+fn unexpected(file: &SourceFile, pos: Pos, expected: &str) -> Diagnostic {
+    let found = scalar_at(file, pos);
+    let what = match expected {
+        e if e.contains("sequence") => "a list (`- item` lines or `[a, b]`)",
+        e if e.contains("mapping") || e.contains("map") => "a mapping of `key: value` pairs",
+        e if e.contains("string") => "text",
+        e => e,
+    };
+    Diagnostic::error(
+        "wrong-type",
+        file,
+        pos,
+        format!("wrong type: expected {what}, found `{found}`"),
+    )
+    .help(type_help(what))
+}
+
+/// Any other error: an invalid date (jiff's message), else invalid YAML with
+/// a hint on indentation.
+fn syntax_or_date(file: &SourceFile, err: &Error, pos: Pos) -> Diagnostic {
+    let msg = UserMessageFormatter.format_message(err).into_owned();
+    if matches!(err, Error::Message { .. }) && is_date_error(&msg) {
+        let found = scalar_at(file, pos);
+        let mut d = Diagnostic::error(
+            "invalid-date",
+            file,
+            pos,
+            format!("invalid date `{found}`: {}", date_problem(&found)),
+        );
+        d.len = found.len().max(1);
+        return d.help("write dates as YYYY-MM-DD, e.g. 2026-03-31");
+    }
+    let help = match indentation(file, pos) {
+        Some((here, above, line)) if here != above => format!(
+            "check the indentation: this line is indented {here} space{}, the keys on line {line} \
+             by {above}; keys of one mapping must line up exactly, indented with spaces",
+            if here == 1 { "" } else { "s" }
+        ),
+        _ if line_text(file, pos.line).starts_with(|c: char| c.is_whitespace() && c != ' ') => {
+            "indent with spaces: YAML does not allow tabs for indentation".into()
+        }
+        _ => "check indentation, `key: value` spacing and quoting around this point".into(),
+    };
+    Diagnostic::error("yaml-syntax", file, pos, format!("invalid YAML: {msg}")).help(help)
 }
 
 /// jiff's messages for a date that does not parse (the only custom

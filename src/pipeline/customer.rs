@@ -7,11 +7,12 @@
 //! (never shared) are left out of the report too: the log of a customer build
 //! does not echo other customers' or internal content.
 
-use super::options::{BuildError, BuildOptions, today};
+use super::options::{BuildError, BuildOptions};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::config::today;
 use crate::redact::CustomerSite;
 use crate::write::OutputFile;
-use crate::{load, redact, render, validate};
+use crate::{load, redact, render};
 
 /// A rendered customer site, in memory.
 pub struct CustomerBuild {
@@ -31,20 +32,17 @@ fn concerns(slug: &str, d: &Diagnostic) -> bool {
     }
 }
 
-/// Load, validate, redact and render the customer site of `opts.account`.
-pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
-    let Some(slug) = opts.account.as_deref() else {
-        return Err(BuildError::Output(
-            "a customer build needs --account SLUG: it is built for one customer".into(),
-        ));
-    };
+/// Load, validate, redact and render the customer site of account `slug`
+/// (draft plans included with `drafts`); `opts` says where the site is and
+/// how its pages are made.
+pub fn render(opts: &BuildOptions, slug: &str, drafts: bool) -> Result<CustomerBuild, BuildError> {
     let (mut site, loaded) = load::load(&opts.root);
-    if let Some(url) = &opts.base_url {
+    if let Some(url) = &opts.pages.base_url {
         site.config.set_base_url(url);
     }
     let today = today(&site.config);
     let mut all = loaded;
-    all.extend(validate::site(&site, today));
+    all.extend(super::validate_site(&site, today));
     let mut diags = Diagnostics::default();
     for d in all.into_sorted() {
         if concerns(slug, &d) {
@@ -57,19 +55,17 @@ pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
         if diags.has_errors() {
             return Err(BuildError::Invalid(diags));
         }
-        let known: Vec<&str> = site.accounts.iter().map(|a| a.slug.as_str()).collect();
-        let hint = crate::diag::did_you_mean(slug, known.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(BuildError::Output(format!(
-            "no account `{slug}` in {}/accounts{hint}",
-            opts.root.display()
-        )));
+        let known = site.accounts.iter().map(|a| a.slug.as_str());
+        return Err(BuildError::UnknownAccount {
+            account: slug.to_string(),
+            accounts: opts.root.join("accounts"),
+            suggestion: crate::diag::did_you_mean(slug, known).map(str::to_string),
+        });
     };
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
-    let view = redact::customer(&site.config, doc, today, opts.drafts);
+    let view = redact::customer(&site.config, doc, today, drafts);
     match render::customer(opts, &site, &view) {
         Ok(files) => Ok(CustomerBuild {
             files,

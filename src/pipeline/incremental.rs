@@ -2,7 +2,7 @@
 //! [`rebuild_accounts`], which reloads a few changed accounts and rewrites
 //! their pages and the aggregate pages in place. Beyond a build it needs to
 //! know which unchanged accounts' pages other accounts changed
-//! ([`CrossInputs`]), and which files of the changed accounts' folders no
+//! (`CrossInputs`), and which files of the changed accounts' folders no
 //! page makes any more.
 
 use std::collections::{HashMap, HashSet};
@@ -10,11 +10,12 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use super::options::{BuildError, BuildOptions, BuildSummary, today};
+use super::options::{BuildError, BuildOptions, BuildSummary};
 use super::timings::Timings;
 use crate::analyze::Portfolio;
 use crate::diag::Diagnostics;
 use crate::model::Outcome;
+use crate::model::config::today;
 use crate::{analyze, load, model, render, validate, write};
 
 /// What `serve` keeps after a build, so a change to a few accounts is
@@ -171,7 +172,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         cache.forget_pages();
         BuildError::from(e)
     })?;
-    let written = match &opts.files_lock {
+    let written = match &opts.output.files_lock {
         Some(lock) => {
             let _writing = lock.write();
             write::replace_in_place(&out, &files, write::Replace::Overwrite)

@@ -8,9 +8,24 @@
 //! [`customer`] narrows them to one account's customer site, [`pdf`] prints
 //! that site's plan page, and [`incremental`] is serve's rebuild of a few
 //! changed accounts. Every stage below this module takes typed values and
-//! returns typed values; none calls another stage. This module may import
-//! every stage; no stage imports it except for the options and errors it
-//! defines ([`options`]).
+//! returns typed values; none calls another stage.
+//!
+//! What passes between the stages:
+//!
+//! ```text
+//! load      root             -> Site (+ Diagnostics)
+//! validate  &Site, today     -> Diagnostics            (stops the build on errors)
+//! analyze   &Site, today     -> Portfolio
+//! redact    &SiteConfig, &AccountDoc, today, drafts -> CustomerSite
+//! render    &Site, &Portfolio | &CustomerSite -> OutputFile ... into a Sink
+//! linkcheck LinkIndex (each file as it is put) -> Vec<Broken> -> Diagnostics
+//! write     OutputFile ... into Staging -> WriteStats (swapped into place)
+//! ```
+//!
+//! This module may import every stage; the stages import nothing from it.
+//! Its callers are the front ends: the command line (`main.rs`, `cli/`)
+//! and `serve`, which take [`BuildOptions`] in and [`BuildSummary`] or
+//! [`BuildError`] back ([`options`]).
 
 pub mod customer;
 pub mod incremental;
@@ -20,17 +35,33 @@ mod timings;
 
 use std::path::{Path, PathBuf};
 
+use jiff::civil::Date;
+
 use crate::diag::Diagnostics;
+pub use crate::model::config::today;
 use crate::{analyze, linkcheck, load, model, redact, render, validate, write};
 pub use incremental::{Workspace, rebuild_accounts};
-pub use options::{Audience, BuildError, BuildOptions, BuildSummary, Notices, Progress, today};
+pub use options::{
+    Audience, BuildError, BuildOptions, BuildSummary, Callbacks, Notices, OutputOptions, PageOptions, Progress,
+};
 use timings::Timings;
+
+/// Every check on a loaded site: site.yaml itself (when it was read), then
+/// the accounts and what spans them.
+fn validate_site(site: &model::Site, today: Date) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    if let Some(c) = &site.config_file {
+        validate::config(&c.file, &c.raw, &mut diags);
+    }
+    diags.extend(validate::site(site, today));
+    diags
+}
 
 /// Load, validate and render in memory: every problem, nothing written.
 pub fn check(root: &Path) -> Diagnostics {
     let (site, mut diags) = load::load(root);
     let today = today(&site.config);
-    diags.extend(validate::site(&site, today));
+    diags.extend(validate_site(&site, today));
     if !diags.has_errors() {
         let portfolio = analyze::analyze(&site, today);
         let opts = BuildOptions {
@@ -38,14 +69,20 @@ pub fn check(root: &Path) -> Diagnostics {
             ..BuildOptions::default()
         };
         match render::internal(&opts, &site, &portfolio) {
-            Ok(files) => {
+            Ok((files, origins)) => {
                 let broken = linkcheck::check(&files, &site.config.base_url);
                 let text = |path: &str| {
                     let f = files.iter().find(|f| f.path == path)?;
                     String::from_utf8(f.bytes.clone()).ok()
                 };
                 if !broken.is_empty() {
-                    diags.extend(linkcheck::diagnostics(root, &site, &text, &broken, false));
+                    let held = |name: &str| held_text(&site, name);
+                    let sources = linkcheck::Sources {
+                        origins: &origins,
+                        page: &text,
+                        held: &held,
+                    };
+                    diags.extend(linkcheck::diagnostics(&sources, &broken, false));
                 }
             }
             Err(d) => diags.extend(d),
@@ -99,12 +136,12 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
         Ok(lock) => lock,
         Err(e) => return (Err(e.into()), None),
     };
-    if opts.audience == Audience::Customer {
-        return (build_customer(opts, &lock, timings), None);
+    if let Audience::Customer { account, drafts } = &opts.audience {
+        return (build_customer(opts, (account, *drafts), &lock, timings), None);
     }
     let (mut site, diags) = load::load(&opts.root);
     timings.lap("load");
-    if let Some(url) = &opts.base_url {
+    if let Some(url) = &opts.pages.base_url {
         site.config.set_base_url(url);
     }
     // Only a site rendered again (serve) needs what pages show of other accounts.
@@ -117,10 +154,11 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
 /// A customer build: one account's site, rendered in memory, then written atomically.
 fn build_customer(
     opts: &BuildOptions,
+    (account, drafts): (&str, bool),
     lock: &write::OutputLock,
     mut timings: Timings,
 ) -> Result<BuildSummary, BuildError> {
-    let c = customer::render(opts)?;
+    let c = customer::render(opts, account, drafts)?;
     timings.lap("customer");
     write_out(lock, opts.out_dir(), &c.files, c.diagnostics, None, timings)
 }
@@ -137,7 +175,7 @@ fn build_site(
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     let today = today(&site.config);
-    diags.extend(validate::site(site, today));
+    diags.extend(validate_site(site, today));
     timings.lap("validate");
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
@@ -175,7 +213,7 @@ fn build_site(
         links: linkcheck::LinkIndex::new(&site.config.base_url),
         pages: Default::default(),
         search_index_bytes: Default::default(),
-        progress: opts.progress.as_ref().map(|p| (p, expected)),
+        progress: opts.callbacks.progress.as_ref().map(|p| (p, expected)),
     };
     // The account and plan folders are made on a thread of their own while
     // the site-wide pages render (see `Staging::make_dirs`).
@@ -184,10 +222,13 @@ fn build_site(
         s.spawn(|| staging.make_dirs(&folders));
         render::internal_to(opts, site, &portfolio, &sink, cache)
     });
-    if let Err(d) = rendered {
-        diags.extend(d);
-        return Err(BuildError::Invalid(diags));
-    }
+    let origins = match rendered {
+        Ok(origins) => origins,
+        Err(d) => {
+            diags.extend(d);
+            return Err(BuildError::Invalid(diags));
+        }
+    };
     timings.lap("render");
     let BuildSink {
         links,
@@ -198,7 +239,13 @@ fn build_site(
     let broken = links.check();
     if !broken.is_empty() {
         let text = |path: &str| staging.read(path).and_then(|b| String::from_utf8(b).ok());
-        diags.extend(linkcheck::diagnostics(&opts.root, site, &text, &broken, opts.strict));
+        let held = |name: &str| held_text(site, name);
+        let sources = linkcheck::Sources {
+            origins: &origins,
+            page: &text,
+            held: &held,
+        };
+        diags.extend(linkcheck::diagnostics(&sources, &broken, opts.output.strict));
     }
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
@@ -228,7 +275,7 @@ struct BuildSink<'a> {
 }
 
 impl write::Sink for BuildSink<'_> {
-    fn put(&self, file: write::OutputFile) -> Result<(), String> {
+    fn put(&self, file: write::OutputFile) -> Result<(), write::WriteError> {
         use std::sync::atomic::Ordering;
         self.links.add(&file.path, &file.bytes);
         if file.path == render::search::INDEX_PATH {
@@ -243,7 +290,7 @@ impl write::Sink for BuildSink<'_> {
         self.staging.put(file)
     }
 
-    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
+    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), write::WriteError> {
         use std::sync::atomic::Ordering;
         if path.ends_with(".html") || path.ends_with(".css") {
             // Their links are read from the whole text.
@@ -281,6 +328,24 @@ fn write_out(
     })
 }
 
+/// The text of the Markdown file `name` (site-relative) while the site
+/// still holds it: for the snippet under a broken link's diagnostic.
+fn held_text(site: &model::Site, name: &str) -> Option<std::sync::Arc<str>> {
+    let account = site.accounts.iter().find(|a| {
+        let dir = a.file.name.rsplit_once('/').map_or("", |(dir, _)| dir);
+        name.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/'))
+    })?;
+    if let Some(n) = account.notes.iter().find(|n| n.file.name == name) {
+        return n.file.get().map(|f| f.text);
+    }
+    let reviews = account.reviews.iter().map(|r| &r.file);
+    let narratives = account.plans.iter().filter_map(|p| p.narrative.as_ref());
+    reviews
+        .chain(narratives)
+        .find(|f| f.name == name)
+        .map(|f| f.text.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,7 +359,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let opts = |out: &str| BuildOptions {
             root: root.clone(),
-            out: Some(dir.path().join(out)),
+            output: OutputOptions {
+                out: Some(dir.path().join(out)),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let (built, ws) = build_with(&opts("built"), render::Cache::for_one_build());

@@ -1,45 +1,85 @@
 //! What a build is asked to do, and what it answers: [`BuildOptions`] in,
 //! [`BuildSummary`] or [`BuildError`] out.
+//!
+//! The options are grouped by who reads them: the [`Audience`] decides which
+//! stages run and what redaction keeps; [`PageOptions`] are what the pages
+//! are made with (the site's address, serve's live-reload script);
+//! [`OutputOptions`] are what the writer and the link check read; and
+//! [`Callbacks`] are how a build tells its caller what it does, since the
+//! library never prints.
 
 use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 
-use jiff::civil::Date;
-
+use crate::chromium::PrintError;
 use crate::diag::Diagnostics;
 use crate::write;
 
 /// Who a build is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Audience {
     /// The internal portal: everything.
     #[default]
     Internal,
     /// One customer's joint business plans and shared items; nothing internal.
-    Customer,
+    Customer {
+        /// The account (its folder's slug) whose site this is.
+        account: String,
+        /// Include draft plans.
+        drafts: bool,
+    },
 }
 
+impl Audience {
+    /// The account of a customer build.
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Audience::Internal => None,
+            Audience::Customer { account, .. } => Some(account),
+        }
+    }
+}
+
+/// What to build, for whom, and how to write and report it.
 #[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
+    /// The site folder (holds site.yaml and accounts/).
     pub root: PathBuf,
-    /// Default: `<root>/public`.
-    pub out: Option<PathBuf>,
     pub audience: Audience,
-    /// The account of a customer build.
-    pub account: Option<String>,
+    pub pages: PageOptions,
+    pub output: OutputOptions,
+    pub callbacks: Callbacks,
+}
+
+/// What the pages are made with: the site as loaded takes the address,
+/// render the live-reload script.
+#[derive(Clone, Debug, Default)]
+pub struct PageOptions {
+    /// Overrides site.yaml `base_url` (and with it, folder links).
     pub base_url: Option<String>,
-    /// Include draft plans in a customer build.
-    pub drafts: bool,
     /// Inject the live-reload script (serve mode).
     pub live_reload: bool,
+}
+
+/// Where the files go and when they may: read by the writer and the link check.
+#[derive(Clone, Debug, Default)]
+pub struct OutputOptions {
+    /// Default: `<root>/public`.
+    pub out: Option<PathBuf>,
     /// Broken links are errors: nothing is written.
     pub strict: bool,
-    /// Called as pages are written: (pages done, pages expected).
-    pub progress: Option<Progress>,
     /// Serve's lock over its output folder: an incremental rebuild holding it
     /// for writing overwrites files in place (no new files, so no block
     /// allocation and freeing), while readers hold it to read whole files.
     /// Without it, each file is replaced by an atomic rename.
-    pub files_lock: Option<std::sync::Arc<std::sync::RwLock<()>>>,
+    pub files_lock: Option<Arc<RwLock<()>>>,
+}
+
+/// How a build tells its caller what it does; the library never prints.
+#[derive(Clone, Debug, Default)]
+pub struct Callbacks {
+    /// Called as pages are written: (pages done, pages expected).
+    pub progress: Option<Progress>,
     /// Told what the build does besides building: that it waits for another
     /// build of the same output, or put right what a killed one left.
     pub notices: Option<Notices>,
@@ -47,7 +87,7 @@ pub struct BuildOptions {
 
 /// A callback for notices (one line each); the library never prints.
 #[derive(Clone)]
-pub struct Notices(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+pub struct Notices(pub Arc<dyn Fn(&str) + Send + Sync>);
 
 impl std::fmt::Debug for Notices {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -57,7 +97,7 @@ impl std::fmt::Debug for Notices {
 
 /// A progress callback; the library never prints, the CLI draws a bar.
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+pub struct Progress(pub Arc<dyn Fn(usize, usize) + Send + Sync>);
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,11 +107,11 @@ impl std::fmt::Debug for Progress {
 
 impl BuildOptions {
     pub fn out_dir(&self) -> PathBuf {
-        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+        self.output.out.clone().unwrap_or_else(|| self.root.join("public"))
     }
 
     fn notice(&self, line: &str) {
-        if let Some(n) = &self.notices {
+        if let Some(n) = &self.callbacks.notices {
             (n.0)(line);
         }
     }
@@ -98,42 +138,94 @@ pub struct BuildSummary {
     pub timings: Vec<(&'static str, std::time::Duration, u64)>,
 }
 
-/// Why a build failed.
+/// Why a build (or a PDF) failed.
 #[derive(Debug)]
 pub enum BuildError {
     /// The content has errors; nothing was written.
     Invalid(Diagnostics),
     /// The output folder was refused or could not be written.
-    Output(String),
+    Write(write::WriteError),
+    /// A customer build for an account the site does not have.
+    UnknownAccount {
+        account: String,
+        /// The folder the accounts are in, as given (`<root>/accounts`).
+        accounts: PathBuf,
+        /// The closest slug there, if one is close.
+        suggestion: Option<String>,
+    },
+    /// A PDF of a plan the customer view does not have.
+    NoPlan {
+        account: String,
+        /// The period asked for; `None`: the newest, and there is none.
+        period: Option<String>,
+        /// The periods the customer view has.
+        periods: Vec<String>,
+        /// Whether draft plans were included.
+        drafts: bool,
+    },
+    /// Chromium was not found, or did not print.
+    Print(PrintError),
 }
 
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BuildError::Invalid(d) => write!(f, "the site has {} error(s); nothing was written", d.error_count()),
-            BuildError::Output(m) => f.write_str(m),
+            BuildError::Write(e) => e.fmt(f),
+            BuildError::UnknownAccount {
+                account,
+                accounts,
+                suggestion,
+            } => {
+                write!(f, "no account `{account}` in {}", accounts.display())?;
+                match suggestion {
+                    Some(s) => write!(f, " (did you mean `{s}`?)"),
+                    None => Ok(()),
+                }
+            }
+            BuildError::NoPlan {
+                account,
+                period,
+                periods,
+                drafts,
+            } => {
+                match period {
+                    Some(p) => {
+                        write!(f, "account `{account}` has no plan for period `{p}`")?;
+                        if !periods.is_empty() {
+                            write!(f, "; its plans: {}", periods.join(", "))?;
+                        }
+                    }
+                    None => write!(f, "account `{account}` has no plan to print")?,
+                }
+                if !drafts {
+                    f.write_str(" (draft plans are left out; pass --drafts to include them)")?;
+                }
+                Ok(())
+            }
+            BuildError::Print(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Write(e) => Some(e),
+            BuildError::Print(e) => Some(e),
+            _ => None,
         }
     }
 }
 
 impl From<write::WriteError> for BuildError {
     fn from(e: write::WriteError) -> BuildError {
-        BuildError::Output(e.to_string())
+        BuildError::Write(e)
     }
 }
 
-/// The date the build treats as today: site.yaml `today`, else the system date.
-pub fn today(config: &crate::config::SiteConfig) -> Date {
-    config.today.unwrap_or_else(system_date)
-}
-
-/// Today's date in UTC, from the system clock.
-fn system_date() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let epoch = Date::constant(1970, 1, 1);
-    epoch.checked_add(jiff::Span::new().days(days)).unwrap_or(epoch)
+impl From<PrintError> for BuildError {
+    fn from(e: PrintError) -> BuildError {
+        BuildError::Print(e)
+    }
 }

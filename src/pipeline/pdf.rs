@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use super::customer;
 use super::options::{Audience, BuildError, BuildOptions};
-use crate::chromium::{self, find_chromium, for_print};
+use crate::chromium::{self, PrintError, find_chromium, for_print, io_error};
 use crate::diag::Diagnostics;
-use crate::write::TempDir;
+use crate::write::{OutputFile, TempDir};
 
 /// What `kamsite pdf` wrote.
 #[derive(Debug)]
@@ -25,39 +25,39 @@ pub struct PdfSummary {
 }
 
 /// Print the plan `period` (default: the newest in the customer view) of
-/// `opts.account` to `out` (a file, or a folder to put `<slug>-<period>.pdf` in;
-/// default: that name in the current folder).
-pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Result<PdfSummary, BuildError> {
+/// account `slug` (draft plans included with `drafts`) to `out` (a file, or
+/// a folder to put `<slug>-<period>.pdf` in; default: that name in the
+/// current folder).
+pub fn pdf(
+    root: &Path,
+    slug: &str,
+    drafts: bool,
+    period: Option<&str>,
+    out: Option<&Path>,
+) -> Result<PdfSummary, BuildError> {
     let opts = BuildOptions {
-        audience: Audience::Customer,
-        live_reload: false,
-        ..opts.clone()
+        root: root.to_path_buf(),
+        audience: Audience::Customer {
+            account: slug.to_string(),
+            drafts,
+        },
+        ..BuildOptions::default()
     };
-    let slug = opts.account.clone().unwrap_or_default();
     // Find the browser first: a missing Chromium is the likeliest problem.
-    let browser = find_chromium().map_err(printing)?;
-    let mut built = customer::render(&opts)?;
+    let browser = find_chromium()?;
+    let mut built = customer::render(&opts, slug, drafts)?;
     let plans = &built.view.plans;
-    let drafts_hint = if opts.drafts {
-        ""
-    } else {
-        " (draft plans are left out; pass --drafts to include them)"
+    let found = match period {
+        Some(p) => plans.iter().find(|x| x.period == p || x.id == p),
+        None => plans.last(),
     };
-    let plan = match period {
-        Some(p) => plans.iter().find(|x| x.period == p || x.id == p).ok_or_else(|| {
-            let have: Vec<&str> = plans.iter().map(|x| x.period.as_str()).collect();
-            BuildError::Output(format!(
-                "account `{slug}` has no plan for period `{p}`{}{drafts_hint}",
-                if have.is_empty() {
-                    String::new()
-                } else {
-                    format!("; its plans: {}", have.join(", "))
-                }
-            ))
-        })?,
-        None => plans
-            .last()
-            .ok_or_else(|| BuildError::Output(format!("account `{slug}` has no plan to print{drafts_hint}")))?,
+    let Some(plan) = found else {
+        return Err(BuildError::NoPlan {
+            account: slug.to_string(),
+            period: period.map(str::to_string),
+            periods: plans.iter().map(|x| x.period.clone()).collect(),
+            drafts,
+        });
     };
     let dest = match out {
         Some(p) if p.is_dir() => p.join(format!("{slug}-{}.pdf", plan.id)),
@@ -68,41 +68,19 @@ pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Res
     // Chromium reads the customer site from a private temporary folder,
     // holding the rendered files only; the page it prints is made fit for
     // paper first (see `for_print`).
-    let tmp = TempDir::new("pdf").map_err(|(path, e)| io_error("create", &path, &e))?;
-    let site = tmp.path().join("site");
+    let tmp = TempDir::new("pdf").map_err(|(path, source)| PrintError::Io {
+        action: "create",
+        path,
+        source,
+    })?;
     let page_path = format!("plans/{}/index.html", plan.id);
-    let mut stripped = Vec::new();
-    for f in &built.files {
-        let path = site.join(&f.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
-        }
-        let bytes = if f.path == page_path {
-            let (html, images) = for_print(&String::from_utf8_lossy(&f.bytes));
-            stripped = images;
-            html.into_bytes()
-        } else {
-            f.bytes.clone()
-        };
-        std::fs::write(&path, &bytes).map_err(|e| io_error("write", &path, &e))?;
-    }
-    for src in stripped {
+    let site = tmp.path().join("site");
+    for src in stage(&built.files, &site, &page_path)? {
         built.diagnostics.push(local_image(plan, &page_path, &src));
     }
-    let page = site.join(&page_path);
     let printed = tmp.path().join("plan.pdf");
-    chromium::print(&browser, &page, &printed, tmp.path()).map_err(printing)?;
-
-    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
-    }
-    // Copy next to the destination, then rename: a reader never sees half a PDF.
-    let partial = dest.with_extension("pdf.partial");
-    std::fs::copy(&printed, &partial).map_err(|e| io_error("write", &partial, &e))?;
-    std::fs::rename(&partial, &dest).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        io_error("write", &dest, &e)
-    })?;
+    chromium::print(&browser, &site.join(&page_path), &printed, tmp.path())?;
+    place(&printed, &dest)?;
     let bytes = std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0);
     Ok(PdfSummary {
         out: dest,
@@ -113,12 +91,39 @@ pub fn pdf(opts: &BuildOptions, period: Option<&str>, out: Option<&Path>) -> Res
     })
 }
 
-fn io_error(what: &str, path: &Path, e: &std::io::Error) -> BuildError {
-    BuildError::Output(format!("cannot {what} {}: {e}", path.display()))
+/// Write the customer site's `files` into `site` for Chromium, the page at
+/// `page_path` made fit for paper; the sources of the images left out of it.
+fn stage(files: &[OutputFile], site: &Path, page_path: &str) -> Result<Vec<String>, PrintError> {
+    let mut stripped = Vec::new();
+    for f in files {
+        let path = site.join(&f.path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+        }
+        let bytes = if f.path == page_path {
+            let (html, images) = for_print(&String::from_utf8_lossy(&f.bytes));
+            stripped = images;
+            html.into_bytes()
+        } else {
+            f.bytes.clone()
+        };
+        std::fs::write(&path, &bytes).map_err(io_error("write", &path))?;
+    }
+    Ok(stripped)
 }
 
-fn printing(e: chromium::PrintError) -> BuildError {
-    BuildError::Output(e.to_string())
+/// Put the `printed` PDF at `dest`: copied next to it, then renamed, so a
+/// reader never sees half a PDF.
+fn place(printed: &Path, dest: &Path) -> Result<(), PrintError> {
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io_error("create", dir))?;
+    }
+    let partial = dest.with_extension("pdf.partial");
+    std::fs::copy(printed, &partial).map_err(io_error("write", &partial))?;
+    std::fs::rename(&partial, dest).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        io_error("write", dest)(e)
+    })
 }
 
 /// The warning for an image left out of the PDF: at the image in the

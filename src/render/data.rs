@@ -58,7 +58,7 @@ pub(super) struct YearData {
     pub year: i32,
     pub revenue: Option<f64>,
     /// Gross margin, a fraction 0..1.
-    #[schemars(with = "Option<crate::schema::Fraction>")]
+    #[schemars(with = "Option<crate::model::values::Fraction>")]
     pub margin: Option<f64>,
 }
 
@@ -132,14 +132,14 @@ pub(super) struct ContactRow<'a> {
     /// Role in the decision-making unit, e.g. `decision-maker`.
     pub role: Option<&'static str>,
     /// -3 blocker .. +3 advocate.
-    #[schemars(with = "Option<crate::schema::Stance>")]
+    #[schemars(with = "Option<crate::model::values::Stance>")]
     pub stance: Option<i64>,
     /// Id of the contact this person reports to.
     pub reports_to: Option<&'a str>,
     /// Who on our side holds the relationship.
     pub owner: Option<&'a str>,
     /// YYYY-MM-DD.
-    #[schemars(with = "Option<crate::schema::IsoDate>")]
+    #[schemars(with = "Option<crate::model::values::IsoDate>")]
     pub last_contact: Option<Date>,
     pub days_since_contact: Option<i64>,
     pub stale: bool,
@@ -157,12 +157,12 @@ pub(super) struct OpportunityRow<'a> {
     /// Deal value in the site currency.
     pub value: Option<f64>,
     /// Chance to win, 0..1.
-    #[schemars(with = "Option<crate::schema::Fraction>")]
+    #[schemars(with = "Option<crate::model::values::Fraction>")]
     pub probability: Option<f64>,
     /// value × probability.
     pub weighted: Option<f64>,
     /// Expected close date, YYYY-MM-DD.
-    #[schemars(with = "Option<crate::schema::IsoDate>")]
+    #[schemars(with = "Option<crate::model::values::IsoDate>")]
     pub close: Option<Date>,
     pub owner: Option<&'a str>,
     /// Whether the opportunity counts in the pipeline.

@@ -4,7 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::{Engine, Page, SiteInfo, charts, markdown, reviews, root_prefix, stakeholders};
+use super::{Engine, Page, SiteInfo, charts, reviews, root_prefix, stakeholders};
 use crate::analyze::{AccountView, Portfolio, QuadrantPos};
 use crate::diag::Diagnostics;
 use crate::write::{OutputFile, Sink};
@@ -198,7 +198,7 @@ pub fn render(
         let each = p.winloss.reviews.par_iter().zip(shared.par_iter());
         d.extend(engine.render_changed(
             each.filter(|(view, _)| wanted(&reviews::review_path(view))),
-            |(view, value)| reviews::review_page(view, value, &p.winloss, &info),
+            |(view, value)| reviews::review_page(engine, p, view, value, &p.winloss, &info),
             sink,
             contexts,
         ));
@@ -270,7 +270,9 @@ pub fn render(
                     .iter()
                     .map(|v| NoteHtml {
                         view: v,
-                        html: markdown::to_html(&v.body(), &format!("{}-", v.id)),
+                        html: engine
+                            .origins
+                            .markdown(&path, &v.body(), &format!("{}-", v.id), || v.file()),
                     })
                     .collect();
                 // Nothing after this page reads the notes' texts in a build
@@ -508,7 +510,7 @@ pub fn render(
             let mut d = one(&|| super::plans::index_page(p, &info));
             d.extend(engine.render_changed(
                 p.plans.par_iter().filter(|plan| wanted(&super::plans::plan_path(plan))),
-                |plan| super::plans::plan_page(p, plan, &info),
+                |plan| super::plans::plan_page(engine, p, plan, &info),
                 sink,
                 contexts,
             ));
@@ -568,10 +570,10 @@ fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Diagnostics {
 }
 
 /// A diagnostic for each write that failed.
-fn put_results(results: Vec<Result<(), String>>) -> Diagnostics {
+fn put_results<E: std::fmt::Display>(results: Vec<Result<(), E>>) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for e in results.into_iter().filter_map(Result::err) {
-        diags.push(crate::diag::Diagnostic::at_path("write", "output", e));
+        diags.push(crate::diag::Diagnostic::at_path("write", "output", e.to_string()));
     }
     diags
 }
@@ -732,14 +734,20 @@ fn write_data_files(
         items.join(&b",\n"[..])
     });
     let mut results = vec![
-        sink.put_pieces("data/accounts.json", &json_array_pieces(&accounts)),
-        sink.put_pieces("data/attention.json", &json_array_pieces(&attention)),
+        sink.put_pieces("data/accounts.json", &json_array_pieces(&accounts))
+            .map_err(String::from),
+        sink.put_pieces("data/attention.json", &json_array_pieces(&attention))
+            .map_err(String::from),
     ];
     match super::data::csv_files(p) {
-        Ok(files) => results.extend(files.into_iter().map(|f| sink.put(f))),
+        Ok(files) => results.extend(files.into_iter().map(|f| sink.put(f).map_err(String::from))),
         Err(e) => results.push(Err(e)),
     }
-    results.extend(super::data::schema_files().into_iter().map(|f| sink.put(f)));
+    results.extend(
+        super::data::schema_files()
+            .into_iter()
+            .map(|f| sink.put(f).map_err(String::from)),
+    );
     results
 }
 

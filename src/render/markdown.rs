@@ -60,6 +60,37 @@ pub fn html_depth(html: &str, stop: usize) -> usize {
 
 /// Render `md` to sanitised HTML. `id_prefix` keeps ids unique on a page.
 pub fn to_html(md: &str, id_prefix: &str) -> String {
+    rendered(md, id_prefix, false).html
+}
+
+/// A Markdown document rendered: its HTML and the links in it, as Zola's
+/// renderer hands back the links of a page along with its HTML.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// Each link and image URL that could point into the site (no
+    /// `mailto:` or `tel:`), in document order.
+    pub links: Vec<Link>,
+}
+
+/// A URL of a rendered document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// As the HTML has it, character references decoded: with the id
+    /// prefix when the document's ids got one.
+    pub href: String,
+    /// Byte offset in the Markdown where the URL is written (the start of
+    /// the link when its text cannot be found, as for a link whose URL has
+    /// escapes).
+    pub offset: usize,
+}
+
+/// [`to_html`], with the document's links.
+pub fn render(md: &str, id_prefix: &str) -> Rendered {
+    rendered(md, id_prefix, true)
+}
+
+fn rendered(md: &str, id_prefix: &str, with_links: bool) -> Rendered {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
@@ -67,7 +98,17 @@ pub fn to_html(md: &str, id_prefix: &str) -> String {
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     opts.insert(Options::ENABLE_SMART_PUNCTUATION);
     // Links and images keep only safe URL schemes, whatever path we take below.
-    let events: Vec<Event> = Parser::new_ext(md, opts).map(safe_urls).collect();
+    let mut links = Vec::new();
+    let events: Vec<Event> = Parser::new_ext(md, opts)
+        .into_offset_iter()
+        .map(|(e, range)| {
+            let e = safe_urls(e);
+            if with_links {
+                written_links(md, &e, range, &mut links);
+            }
+            e
+        })
+        .collect();
     let mut has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
@@ -86,6 +127,7 @@ pub fn to_html(md: &str, id_prefix: &str) -> String {
             }),
         );
         has_raw_html = false;
+        links.retain(|l: &Found| !l.raw_html);
     }
     // Without raw HTML the output holds only tags pulldown-cmark writes, with
     // text and attributes escaped, so the (costly) HTML sanitiser is only run
@@ -95,12 +137,110 @@ pub fn to_html(md: &str, id_prefix: &str) -> String {
     } else {
         raw
     };
-    if id_prefix.is_empty() || !clean.contains(" id=\"") {
-        return clean;
+    let prefixed = !id_prefix.is_empty() && clean.contains(" id=\"");
+    let links = links
+        .into_iter()
+        .map(|l| Link {
+            href: match l.href.strip_prefix('#') {
+                // As the ids are prefixed below: `href="#` only, not `src`.
+                Some(frag) if prefixed && l.is_href => format!("#{id_prefix}{frag}"),
+                _ => l.href,
+            },
+            offset: l.offset,
+        })
+        .collect();
+    if !prefixed {
+        return Rendered { html: clean, links };
     }
-    clean
+    let html = clean
         .replace(" id=\"", &format!(" id=\"{id_prefix}"))
-        .replace(" href=\"#", &format!(" href=\"#{id_prefix}"))
+        .replace(" href=\"#", &format!(" href=\"#{id_prefix}"));
+    Rendered { html, links }
+}
+
+/// A URL found in the Markdown, before ids are prefixed.
+struct Found {
+    href: String,
+    offset: usize,
+    /// An `href` (ids are prefixed in those), not a `src`.
+    is_href: bool,
+    /// Written in raw HTML: gone when that is shown as text.
+    raw_html: bool,
+}
+
+/// The URLs `event` (at `range` of `md`) writes into the HTML.
+fn written_links(md: &str, event: &Event<'_>, range: std::ops::Range<usize>, out: &mut Vec<Found>) {
+    let (url, is_href) = match event {
+        Event::Start(Tag::Link { dest_url, .. }) => (dest_url, true),
+        Event::Start(Tag::Image { dest_url, .. }) => (dest_url, false),
+        Event::Html(h) | Event::InlineHtml(h) => {
+            raw_html_links(h, range.start, out);
+            return;
+        }
+        _ => return,
+    };
+    if !may_point_into_site(url) {
+        return;
+    }
+    // The URL within the link's own text, else where the document first
+    // writes it (a reference definition), else the start of the link.
+    let offset = md
+        .get(range.clone())
+        .and_then(|text| text.find(url.as_ref()))
+        .map(|at| range.start + at)
+        .or_else(|| md.find(url.as_ref()))
+        .unwrap_or(range.start);
+    out.push(Found {
+        href: url.to_string(),
+        offset,
+        is_href,
+        raw_html: false,
+    });
+}
+
+/// The `href` and `src` values of raw HTML written at `base` of the Markdown.
+fn raw_html_links(html: &str, base: usize, out: &mut Vec<Found>) {
+    let from = out.len();
+    let lower = html.to_ascii_lowercase();
+    for (attr, is_href) in [("href=", true), ("src=", false)] {
+        for (at, _) in lower.match_indices(attr) {
+            let preceded = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
+            let value_at = at + attr.len();
+            let Some(quote) = html[value_at..].chars().next().filter(|q| *q == '"' || *q == '\'') else {
+                continue;
+            };
+            let start = value_at + 1;
+            let Some(len) = html[start..].find(quote) else { continue };
+            let url = &html[start..start + len];
+            if preceded && !url.is_empty() && may_point_into_site(url) {
+                out.push(Found {
+                    href: decode_references(url),
+                    offset: base + start,
+                    is_href,
+                    raw_html: true,
+                });
+            }
+        }
+    }
+    out[from..].sort_by_key(|f| f.offset);
+}
+
+/// The few character references a URL in raw HTML is likely to hold.
+fn decode_references(url: &str) -> String {
+    if !url.contains('&') {
+        return url.to_string();
+    }
+    url.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+/// Whether a link could name a page of the site: no `mailto:`, `tel:` or
+/// other scheme but the web's (an absolute URL may be the site's own).
+fn may_point_into_site(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    match lower.find(':') {
+        Some(i) if !lower[..i].contains(['/', '?', '#']) => ["http", "https"].contains(&&lower[..i]),
+        _ => !lower.is_empty(),
+    }
 }
 
 fn is_safe_url(url: &str) -> bool {
@@ -190,6 +330,42 @@ mod tests {
         assert!(html.contains("href=\"mailto:a@b.c\""));
         assert!(is_safe_url("notes/a:b")); // a colon after a slash is not a scheme
         assert!(!is_safe_url(" vbscript:x"));
+    }
+
+    #[test]
+    fn a_rendered_document_says_where_each_link_was_written() {
+        let md = "Go [there](../x/ \"t\") or [ref].\n\n[ref]: ../y/#z\n\nA note[^1] and [top](#top).\n\n\
+                  [^1]: See <a href=\"#top\">top</a> <img src='p.png'>.\n\n\
+                  [m](mailto:a@b.c) [w](https://e.com/) <https://e.org/>\n";
+        let r = render(md, "n-");
+        assert_eq!(r.html, to_html(md, "n-"), "the same HTML");
+        let links: Vec<(&str, usize)> = r.links.iter().map(|l| (l.href.as_str(), l.offset)).collect();
+        let at = |s: &str| md.find(s).unwrap();
+        assert_eq!(
+            links,
+            [
+                ("../x/", at("../x/")),
+                // A reference link: where its definition writes the URL.
+                ("../y/#z", at("../y/#z")),
+                // The footnote gives the document ids, so fragments get the prefix.
+                ("#n-top", at("#top)")),
+                ("#n-top", at("#top\"")),
+                ("p.png", at("p.png")),
+                ("https://e.com/", at("https://e.com/")),
+                ("https://e.org/", at("https://e.org/")),
+            ]
+        );
+        for l in &r.links {
+            assert!(
+                r.html.contains(&format!("=\"{}\"", l.href)),
+                "{} as the page has it: {}",
+                l.href,
+                r.html
+            );
+        }
+        assert!(render("No links, no [^x] ids.", "n-").links.is_empty());
+        // Without ids, a fragment stays as written.
+        assert_eq!(render("[a](#b)", "n-").links[0].href, "#b");
     }
 
     #[test]

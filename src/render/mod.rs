@@ -12,6 +12,7 @@ mod filters;
 mod internal;
 mod links;
 pub mod markdown;
+pub mod origins;
 mod plans;
 mod reviews;
 pub mod search;
@@ -29,12 +30,12 @@ use crate::BuildOptions;
 use crate::analyze::Portfolio;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Site;
+use crate::model::origins::Origins;
 use crate::redact::CustomerSite;
 use crate::source::Pos;
 use crate::write::{Collect, OutputFile, Sink};
 
 pub use customer::render as render_customer;
-pub(crate) use internal::profile_path;
 
 /// What rendering keeps between `serve`'s rebuilds: output that depends on
 /// one account only (and site.yaml), made again only for accounts that change,
@@ -263,16 +264,17 @@ pub fn page_folders(p: &Portfolio) -> Vec<String> {
     profiles.chain(plans).filter_map(folder).collect()
 }
 
-/// Render the internal portal into `sink`.
+/// Render the internal portal into `sink`; where the Markdown on its pages came from.
 pub fn internal_to(
     opts: &BuildOptions,
     site: &Site,
     portfolio: &Portfolio,
     sink: &dyn Sink,
     cache: &mut Cache,
-) -> Result<(), Diagnostics> {
+) -> Result<Origins, Diagnostics> {
     let engine = Engine::new(opts, site)?;
-    internal::render(&engine, portfolio, sink, None, cache)
+    internal::render(&engine, portfolio, sink, None, cache)?;
+    Ok(engine.origins.take())
 }
 
 /// Render the aggregate pages and the pages of the accounts in `only` (serve's incremental rebuild).
@@ -288,11 +290,16 @@ pub fn internal_subset(
     internal::render(&engine, portfolio, sink, Some(only), cache)
 }
 
-/// Render the internal portal into memory, sorted by path.
-pub fn internal(opts: &BuildOptions, site: &Site, portfolio: &Portfolio) -> Result<Vec<OutputFile>, Diagnostics> {
+/// Render the internal portal into memory, sorted by path, with where the
+/// Markdown on its pages came from.
+pub fn internal(
+    opts: &BuildOptions,
+    site: &Site,
+    portfolio: &Portfolio,
+) -> Result<(Vec<OutputFile>, Origins), Diagnostics> {
     let sink = Collect::default();
-    internal_to(opts, site, portfolio, &sink, &mut Cache::default())?;
-    Ok(sink.into_files())
+    let origins = internal_to(opts, site, portfolio, &sink, &mut Cache::default())?;
+    Ok((sink.into_files(), origins))
 }
 
 /// Render one customer's site from its redacted view.
@@ -333,6 +340,8 @@ pub struct Engine {
     pub live_reload: bool,
     /// site.yaml `links: files`: folder links are written `…/index.html`.
     file_links: bool,
+    /// Which document's HTML sits where on each page made.
+    pub origins: origins::Recorder,
 }
 
 /// One page to render: output path, template name, context.
@@ -358,11 +367,14 @@ impl Engine {
             d.push(template_error(&theme, &e, None));
             return Err(d);
         }
+        let file_links = site.config.links == crate::config::Links::Files;
+        let templates = theme.templates.values().map(|t| t.file.clone()).collect();
         Ok(Engine {
             tera,
             theme,
-            live_reload: opts.live_reload,
-            file_links: site.config.links == crate::config::Links::Files,
+            live_reload: opts.pages.live_reload,
+            file_links,
+            origins: origins::Recorder::new(templates, file_links),
         })
     }
 
@@ -461,6 +473,7 @@ impl Engine {
         } else {
             html
         };
+        self.origins.place(&p.path, &html);
         let written = sink.put(OutputFile::new(p.path.clone(), html));
         if let (Some(known), Ok(())) = (known, &written) {
             known.remember(p);
@@ -610,11 +623,6 @@ fn template_code(line: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `../` repeated for the depth of `path` (e.g. `accounts/acme/index.html` -> `../../`).
-/// `html` as a `links: files` site writes it (see `links`).
-pub fn file_links(html: String) -> String {
-    links::to_files(html)
-}
-
 pub fn root_prefix(path: &str) -> String {
     "../".repeat(path.matches('/').count())
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::filters::plain;
 use super::internal::page;
 use super::svg::{escape_with_apostrophe as esc, wrap};
-use super::{Page, SiteInfo, markdown};
+use super::{Page, SiteInfo};
 use crate::analyze::Portfolio;
 use crate::analyze::plans::{KpiProgress, PlanChanges, PlanSummary, PlanView};
 use crate::model::PlanStatus;
@@ -106,7 +106,7 @@ pub fn plan_path(plan: &PlanView) -> String {
 pub const NEAREST_PLANS: usize = 5;
 
 /// One plan's internal page. Built as it renders, on every core, and dropped after.
-pub fn plan_page(p: &Portfolio, plan: &PlanView, info: &SiteInfo) -> Page {
+pub fn plan_page(engine: &super::Engine, p: &Portfolio, plan: &PlanView, info: &SiteInfo) -> Page {
     let path = plan_path(plan);
     let title = format!("{} · {}", plan.title, plan.account);
     let mut ctx = page(&path, "plan.html", &title, "plans", info);
@@ -121,7 +121,11 @@ pub fn plan_page(p: &Portfolio, plan: &PlanView, info: &SiteInfo) -> Page {
         .collect();
     let view = PlanPage {
         plan,
-        narrative_html: plan.narrative.map(|md| markdown::to_html(md, "narrative-")),
+        narrative_html: plan.narrative.map(|f| {
+            engine
+                .origins
+                .markdown(&path, &f.text, "narrative-", || Some(f.clone()))
+        }),
         kpi_chart: kpi_chart(&chart_rows, "KPI progress from baseline through current to target"),
     };
     ctx.insert("plan", &view);

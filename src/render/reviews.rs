@@ -12,7 +12,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::internal::{page, to_json};
-use super::{Page, Parts, SiteInfo, charts, markdown};
+use super::{Page, Parts, SiteInfo, charts};
 use crate::analyze::Portfolio;
 use crate::analyze::winloss::{
     Breakdown, Group, HeadToHead, OTHERS_SHOWN, ReasonCount, ReviewView, Tally, WinLoss, rivals,
@@ -165,12 +165,23 @@ pub(super) fn review_path(view: &ReviewView) -> String {
 
 /// One review's page; `value` is the review as [`pages`] shared it. Built
 /// as it renders, on every core, and dropped after.
-pub(super) fn review_page(view: &ReviewView, value: &Value, wl: &WinLoss, info: &SiteInfo) -> Page {
+pub(super) fn review_page(
+    engine: &super::Engine,
+    p: &crate::analyze::Portfolio,
+    view: &ReviewView,
+    value: &Value,
+    wl: &WinLoss,
+    info: &SiteInfo,
+) -> Page {
     let path = review_path(view);
     let title = format!("{}: {}", outcome_label(view), view.title);
     let mut ctx = page(&path, "review.html", &title, "reviews", info);
     ctx.insert("review", value);
-    ctx.insert("html", &markdown::to_html(view.body, &format!("{}-", view.id)));
+    let file = || super::origins::review_file(p, view.slug, view.id);
+    let html = engine
+        .origins
+        .markdown(&path, view.body, &format!("{}-", view.id), file);
+    ctx.insert("html", &html);
     let winner_slug = view.winner.map(crate::model::slug::slugify);
     let links: Vec<RivalLink> = rivals(view, &wl.ours)
         .into_iter()

@@ -4,6 +4,11 @@
 //! carries a `yaml-language-server` schema line so editors complete and
 //! check fields, and passes `kamsite check`. Nothing is ever overwritten: a
 //! file that exists is reported and left alone.
+//!
+//! A front end beside the pipeline, not a stage of it: it imports the model
+//! (site.yaml's defaults, slug rules), the schemas, load's file reader (to
+//! read an account it adds to) and write's typed errors; failures are a
+//! [`ScaffoldError`].
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,8 +19,11 @@ use crate::config::SiteConfig;
 use crate::diag::did_you_mean;
 use crate::model::slug::{is_valid_slug, slugify};
 use crate::schema::{Kind, SITE_SCHEMA_DIR, modeline};
+use crate::write::WriteError;
 
+mod error;
 mod starter;
+pub use error::ScaffoldError;
 use starter::{acme_account, acme_note, acme_plan, acme_review, borealis_account, site_yaml};
 
 /// What a scaffolding command wrote.
@@ -32,9 +40,9 @@ pub const GITHUB_WORKFLOW: &str = ".github/workflows/kamsite.yml";
 /// Create a small working site in `dir`: site.yaml with the frameworks spelled
 /// out, two accounts, a note, a review, a plan, the editor schemas and a
 /// GitHub Actions workflow.
-pub fn init(dir: &Path, today: Date) -> Result<Created, String> {
+pub fn init(dir: &Path, today: Date) -> Result<Created, ScaffoldError> {
     if dir.is_file() {
-        return Err(format!("{} is a file; give a folder for the new site", dir.display()));
+        return Err(ScaffoldError::NotAFolder(dir.to_path_buf()));
     }
     let year = today.year();
     let files: Vec<(String, String)> = vec![
@@ -65,11 +73,10 @@ pub fn init(dir: &Path, today: Date) -> Result<Created, String> {
         .map(|(rel, _)| rel.clone())
         .collect();
     if !existing.is_empty() {
-        return Err(format!(
-            "refusing to overwrite existing files in {}: {}; choose an empty folder",
-            dir.display(),
-            existing.join(", ")
-        ));
+        return Err(ScaffoldError::WouldOverwrite {
+            dir: dir.to_path_buf(),
+            existing,
+        });
     }
     let mut created = Created::default();
     for (rel, text) in files {
@@ -82,13 +89,11 @@ pub fn init(dir: &Path, today: Date) -> Result<Created, String> {
 }
 
 /// `kamsite new account NAME`: `accounts/<slug>/account.yaml`.
-pub fn new_account(root: &Path, cfg: &SiteConfig, name: &str, today: Date) -> Result<Created, String> {
+pub fn new_account(root: &Path, cfg: &SiteConfig, name: &str, today: Date) -> Result<Created, ScaffoldError> {
     let name = name.trim();
     let slug = slugify(name);
     if slug.is_empty() {
-        return Err(format!(
-            "cannot make a folder name from `{name}`: use letters or digits in the name"
-        ));
+        return Err(ScaffoldError::NoSlug(name.to_string()));
     }
     let rel = format!("accounts/{slug}/account.yaml");
     let mut out = String::new();
@@ -162,7 +167,7 @@ pub fn new_account(root: &Path, cfg: &SiteConfig, name: &str, today: Date) -> Re
 }
 
 /// `kamsite new note SLUG TITLE`: a note dated today.
-pub fn new_note(root: &Path, slug: &str, title: &str, today: Date) -> Result<Created, String> {
+pub fn new_note(root: &Path, slug: &str, title: &str, today: Date) -> Result<Created, ScaffoldError> {
     account_dir(root, slug)?;
     let stem = slugify(title);
     let stem = if stem.is_empty() { "note".to_string() } else { stem };
@@ -179,7 +184,7 @@ pub fn new_note(root: &Path, slug: &str, title: &str, today: Date) -> Result<Cre
 }
 
 /// `kamsite new review SLUG`: a win/loss review dated today.
-pub fn new_review(root: &Path, cfg: &SiteConfig, slug: &str, today: Date) -> Result<Created, String> {
+pub fn new_review(root: &Path, cfg: &SiteConfig, slug: &str, today: Date) -> Result<Created, ScaffoldError> {
     let doc = account_dir(root, slug)?;
     let opportunities: Vec<String> = doc
         .map(|a| a.opportunities.iter().map(|o| o.id.value.clone()).collect())
@@ -220,7 +225,7 @@ pub fn new_review(root: &Path, cfg: &SiteConfig, slug: &str, today: Date) -> Res
 }
 
 /// `kamsite new plan SLUG PERIOD`: a draft joint business plan.
-pub fn new_plan(root: &Path, slug: &str, period: &str, today: Date) -> Result<Created, String> {
+pub fn new_plan(root: &Path, slug: &str, period: &str, today: Date) -> Result<Created, ScaffoldError> {
     let doc = account_dir(root, slug)?;
     // The customer-side owner must be a contact of the account, or the
     // plan is shown with a warning: take the first contact, if there is one.
@@ -230,9 +235,7 @@ pub fn new_plan(root: &Path, slug: &str, period: &str, today: Date) -> Result<Cr
         && period.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !period.starts_with('-');
     if !valid {
-        return Err(format!(
-            "invalid period `{period}`: use letters, digits and `-`, e.g. 2026 or 2026-H2"
-        ));
+        return Err(ScaffoldError::InvalidPeriod(period.to_string()));
     }
     let rel = format!("accounts/{slug}/plans/{period}.yaml");
     let mut out = String::new();
@@ -267,7 +270,7 @@ pub fn new_plan(root: &Path, slug: &str, period: &str, today: Date) -> Result<Cr
     finish(root, &rel, &out)
 }
 
-fn finish(root: &Path, rel: &str, text: &str) -> Result<Created, String> {
+fn finish(root: &Path, rel: &str, text: &str) -> Result<Created, ScaffoldError> {
     let path = write_new(&root.join(rel), text)?;
     let mut created = Created { files: vec![path] };
     created.files.extend(ensure_schemas(root)?);
@@ -275,14 +278,18 @@ fn finish(root: &Path, rel: &str, text: &str) -> Result<Created, String> {
 }
 
 /// The account of `slug`, parsed if it parses; an error naming close slugs if it does not exist.
-fn account_dir(root: &Path, slug: &str) -> Result<Option<crate::model::Account>, String> {
+fn account_dir(root: &Path, slug: &str) -> Result<Option<crate::model::Account>, ScaffoldError> {
     let dir = root.join("accounts").join(slug);
     let file = dir.join("account.yaml");
     if is_valid_slug(slug) && file.is_file() {
         // Through the site's one reader: a link out of the site or an
         // oversized file is refused here too.
-        let bytes = crate::load::files::read(root, &file, None, crate::load::files::TEXT_LIMIT)
-            .map_err(|r| format!("cannot read {}: {}", file.display(), r.message))?;
+        let bytes = crate::load::files::read(root, &file, None, crate::load::files::TEXT_LIMIT).map_err(|r| {
+            ScaffoldError::Unreadable {
+                path: file.clone(),
+                reason: r.message,
+            }
+        })?;
         let text = String::from_utf8_lossy(&bytes);
         let source = crate::source::SourceFile::new("account.yaml", text.as_ref());
         return Ok(crate::load::yaml::parse(&source, &text, Default::default()).ok());
@@ -295,20 +302,20 @@ fn account_dir(root: &Path, slug: &str) -> Result<Option<crate::model::Account>,
                 .collect()
         })
         .unwrap_or_default();
-    let hint = match did_you_mean(slug, known.iter().map(String::as_str)) {
-        Some(s) => format!(" (did you mean `{s}`?)"),
-        None => "; create it with `kamsite new account \"Name\"`".to_string(),
-    };
-    Err(format!("no account `{slug}` in {}/accounts{hint}", root.display()))
+    Err(ScaffoldError::UnknownAccount {
+        slug: slug.to_string(),
+        accounts: root.join("accounts"),
+        suggestion: did_you_mean(slug, known.iter().map(String::as_str)).map(str::to_string),
+    })
 }
 
 /// Write the editor schemas into a site that has none yet, so schema lines resolve.
-fn ensure_schemas(root: &Path) -> Result<Vec<PathBuf>, String> {
+fn ensure_schemas(root: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
     let dir = root.join(SITE_SCHEMA_DIR);
     if dir.join(Kind::Account.file_name()).is_file() {
         return Ok(Vec::new());
     }
-    crate::schema::write_all(&dir)
+    Ok(crate::schema::write_all(&dir)?)
 }
 
 /// `left` and an end-of-line comment, comments aligned.
@@ -317,23 +324,21 @@ fn commented(out: &mut String, left: &str, comment: &str) {
 }
 
 /// Create `path` (and its folders) with `text`; refuses if it exists.
-fn write_new(path: &Path, text: &str) -> Result<PathBuf, String> {
+fn write_new(path: &Path, text: &str) -> Result<PathBuf, ScaffoldError> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| WriteError::io("create", dir, e))?;
     }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                format!("refusing to overwrite {}: the file exists", path.display())
-            }
-            _ => format!("cannot create {}: {e}", path.display()),
+            std::io::ErrorKind::AlreadyExists => ScaffoldError::Exists(path.to_path_buf()),
+            _ => WriteError::io("create", path, e).into(),
         })?;
     f.write_all(text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        .map_err(|e| WriteError::io("write", path, e))?;
     Ok(path.to_path_buf())
 }
 

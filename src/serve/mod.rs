@@ -8,8 +8,15 @@
 //! about rebuilds over server-sent events: a good build reloads them, a
 //! failed one shows an overlay with the diagnostics on every page while the
 //! last good build stays served. Requests are answered only when addressed
-//! to this computer ([`hosts`]), on a fixed number of threads ([`net`]).
+//! to this computer (`hosts`), on a fixed number of threads ([`net`]).
 //! The library reports what happens through a callback; the CLI prints it.
+//!
+//! Owns the dev server: the watcher and the rebuild plan ([`rebuild`]),
+//! HTTP over a fixed set of threads ([`net`], `message`, `http`, `hosts`)
+//! and the live-reload protocol (`live`). It sits above the pipeline and
+//! may import it (`build_keeping_site`, `rebuild_accounts`, the build
+//! options and errors), and from below only `write::TempDir`, `diag`,
+//! `source::percent_decode` and `model::slug`; no stage imports `serve`.
 
 mod hosts;
 mod http;
@@ -112,25 +119,62 @@ impl Shared {
     }
 }
 
+/// Why `serve` could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The site folder cannot be opened.
+    Root { path: PathBuf, source: std::io::Error },
+    /// The folder for the two output folders cannot be made.
+    WorkDir { path: PathBuf, source: std::io::Error },
+    /// Nothing can listen on the address (another server has the port).
+    Listen { addr: SocketAddr, source: std::io::Error },
+    /// The site folder cannot be watched, natively or by polling.
+    Watch { path: PathBuf, source: notify::Error },
+    /// The server's threads cannot start.
+    Start(std::io::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Root { path, source } => write!(f, "cannot open site folder {}: {source}", path.display()),
+            ServeError::WorkDir { path, source } => write!(f, "cannot create {}: {source}", path.display()),
+            ServeError::Listen { addr, source } => write!(
+                f,
+                "cannot listen on {}:{}: {source}; choose another port with --port",
+                hosts::bracketed(addr.ip()),
+                addr.port()
+            ),
+            ServeError::Watch { path, source } => write!(f, "cannot watch {}: {source}", path.display()),
+            ServeError::Start(source) => write!(f, "cannot start the server: {source}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ServeError::Root { source, .. }
+            | ServeError::WorkDir { source, .. }
+            | ServeError::Listen { source, .. } => Some(source),
+            ServeError::Watch { source, .. } => Some(source),
+            ServeError::Start(source) => Some(source),
+        }
+    }
+}
+
 /// Serve until `stop` is set (the CLI sets it on Ctrl-C). Errors only when
 /// the server cannot start; build problems are reported and served.
-pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)) -> Result<(), String> {
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| format!("cannot open site folder {}: {e}", opts.root.display()))?;
+pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)) -> Result<(), ServeError> {
+    let root = opts.root.canonicalize().map_err(|source| ServeError::Root {
+        path: opts.root.clone(),
+        source,
+    })?;
     // The two output folders live here, removed on exit.
-    let work =
-        crate::write::TempDir::new("serve").map_err(|(path, e)| format!("cannot create {}: {e}", path.display()))?;
+    let work = crate::write::TempDir::new("serve").map_err(|(path, source)| ServeError::WorkDir { path, source })?;
 
     let addr = SocketAddr::new(opts.interface, opts.port);
-    let listener = net::Listener::bind(addr).map_err(|e| {
-        format!(
-            "cannot listen on {}:{}: {e}; choose another port with --port",
-            hosts::bracketed(opts.interface),
-            opts.port
-        )
-    })?;
+    let listener = net::Listener::bind(addr).map_err(|source| ServeError::Listen { addr, source })?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(opts.port);
     let shared = Arc::new(Shared {
         served: RwLock::new(None),
@@ -151,7 +195,7 @@ pub fn run(opts: &ServeOptions, stop: &AtomicBool, report: &mut dyn FnMut(Event)
     let site = http::Site::new(shared.clone(), hosts::Hosts::new(opts.interface, port));
     let server = listener
         .serve(net::Limits::default(), Arc::new(site))
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+        .map_err(ServeError::Start)?;
     // All interfaces: this computer's own address is the one to open.
     let shown = match opts.interface {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -221,7 +265,8 @@ fn publish(
                 elapsed,
             });
         }
-        Err(BuildError::Output(message)) => {
+        Err(other) => {
+            let message = other.to_string();
             let none = Diagnostics::default();
             shared.publish(live::State::failed(generation, &none, Some(&message)));
             report(Event::Failed {
@@ -240,7 +285,7 @@ enum Watcher {
     Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::FileIdMap>),
 }
 
-fn watch(root: &Path, tx: mpsc::Sender<DebounceEventResult>) -> Result<Watcher, String> {
+fn watch(root: &Path, tx: mpsc::Sender<DebounceEventResult>) -> Result<Watcher, ServeError> {
     let native = new_debouncer(DEBOUNCE, None, tx.clone()).and_then(|mut d| {
         d.watch(root, RecursiveMode::Recursive)?;
         Ok(d)
@@ -257,9 +302,15 @@ fn watch(root: &Path, tx: mpsc::Sender<DebounceEventResult>) -> Result<Watcher, 
                 notify_debouncer_full::FileIdMap::new(),
                 config,
             )
-            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+            .map_err(|source| ServeError::Watch {
+                path: root.to_path_buf(),
+                source,
+            })?;
             d.watch(root, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+                .map_err(|source| ServeError::Watch {
+                    path: root.to_path_buf(),
+                    source,
+                })?;
             Ok(Watcher::Poll(d))
         }
     }

@@ -17,19 +17,16 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_full::notify;
 
+use crate::pipeline::{OutputOptions, PageOptions};
 use crate::{Audience, BuildError, BuildOptions, BuildSummary, Workspace};
 
 /// Which site serve builds: the build options of `build` it takes.
 #[derive(Clone, Debug, Default)]
 pub struct Preview {
-    /// The internal portal, or one account's customer site.
+    /// The internal portal, or one account's customer site (drafts or not).
     pub audience: Audience,
-    /// The account of a customer preview.
-    pub account: Option<String>,
     /// Overrides site.yaml `base_url`.
     pub base_url: Option<String>,
-    /// Include draft plans in a customer preview.
-    pub drafts: bool,
 }
 
 impl Preview {
@@ -37,12 +34,15 @@ impl Preview {
     fn options(&self, root: &Path, out: &Path) -> BuildOptions {
         BuildOptions {
             root: root.to_path_buf(),
-            out: Some(out.to_path_buf()),
-            audience: self.audience,
-            account: self.account.clone(),
-            base_url: self.base_url.clone(),
-            drafts: self.drafts,
-            live_reload: true,
+            audience: self.audience.clone(),
+            pages: PageOptions {
+                base_url: self.base_url.clone(),
+                live_reload: true,
+            },
+            output: OutputOptions {
+                out: Some(out.to_path_buf()),
+                ..OutputOptions::default()
+            },
             ..BuildOptions::default()
         }
     }
@@ -295,10 +295,9 @@ impl Rebuilder {
 /// How a rebuild of some accounts writes: in place in the served folder
 /// `out`, under the lock readers of its files hold.
 fn incremental_opts(preview: &Preview, root: &Path, out: &Path, files: &Arc<RwLock<()>>) -> BuildOptions {
-    BuildOptions {
-        files_lock: Some(files.clone()),
-        ..preview.options(root, out)
-    }
+    let mut opts = preview.options(root, out);
+    opts.output.files_lock = Some(files.clone());
+    opts
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
-use crate::model::{AccountDoc, PlanDoc, PlanItem, PlanStatus};
+use crate::model::{AccountDoc, Plan, PlanDoc, PlanItem, PlanStatus};
 use crate::source::{Pos, SourceFile};
 
 /// Where to point for a value without a span: the `index`-th `item_key:`
@@ -89,8 +89,44 @@ fn at(code: &'static str, f: &SourceFile, path: &Path, msg: String, warning: boo
 }
 
 pub fn check(doc: &AccountDoc, diags: &mut Diagnostics) {
+    periods(doc, diags);
     for p in &doc.plans {
         plan(doc, p, diags);
+    }
+}
+
+/// One plan per period, and each plan's `period` matching its file name.
+fn periods(doc: &AccountDoc, diags: &mut Diagnostics) {
+    let mut periods = HashSet::new();
+    for p in &doc.plans {
+        let f = &p.file;
+        if let Some(period) = &p.plan.period
+            && period.value != p.id
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "period-mismatch",
+                    f,
+                    super::at(period, super::WHOLE_FILE),
+                    format!(
+                        "plan period `{}` differs from its file name `{}.yaml`",
+                        period.value, p.id
+                    ),
+                )
+                .help(format!("rename the file to `{}.yaml` or change `period`", period.value)),
+            );
+        }
+        if !periods.insert(p.period().to_string()) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    f,
+                    Pos::START,
+                    format!("two plans of this account cover period `{}`", p.period()),
+                )
+                .help("keep one plan file per period"),
+            );
+        }
     }
 }
 
@@ -132,6 +168,13 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, diags: &mut Diagnostics) {
     }
 
     let contacts: Vec<&str> = doc.account.contacts.iter().map(|c| c.name.as_str()).collect();
+    initiatives(doc, f, plan, &contacts, diags);
+    peers(doc, f, plan, &contacts, diags);
+    kpis(f, plan, diags);
+}
+
+/// Initiatives: a title, each once, and a customer-side owner who is a contact.
+fn initiatives(doc: &AccountDoc, f: &SourceFile, plan: &Plan, contacts: &[&str], diags: &mut Diagnostics) {
     let mut titles = HashSet::new();
     for (n, i) in plan.initiatives.iter().enumerate() {
         if i.title.trim().is_empty() {
@@ -166,9 +209,13 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, diags: &mut Diagnostics) {
         if let Some(owner) = i.owner_theirs.as_ref().filter(|_| !i.internal) {
             let then = ["owner_theirs", owner.as_str()];
             let at = path("initiatives", "title", n, &then);
-            unknown_person(doc, f, &at, owner, "owner_theirs", &contacts, diags);
+            unknown_person(doc, f, &at, owner, "owner_theirs", contacts, diags);
         }
     }
+}
+
+/// Peer pairs shared with the customer name a contact on their side.
+fn peers(doc: &AccountDoc, f: &SourceFile, plan: &Plan, contacts: &[&str], diags: &mut Diagnostics) {
     for (n, pair) in plan
         .governance
         .peer_pairs
@@ -187,11 +234,14 @@ fn plan(doc: &AccountDoc, p: &PlanDoc, diags: &mut Diagnostics) {
             },
             &pair.theirs,
             "peer",
-            &contacts,
+            contacts,
             diags,
         );
     }
+}
 
+/// KPIs: each once, with the baseline and target their progress needs.
+fn kpis(f: &SourceFile, plan: &Plan, diags: &mut Diagnostics) {
     let mut names = HashSet::new();
     for (n, k) in plan.kpis.iter().enumerate() {
         if !names.insert(k.name.trim().to_lowercase()) {
@@ -260,7 +310,7 @@ fn unknown_person(
     contacts: &[&str],
     diags: &mut Diagnostics,
 ) {
-    if crate::analyze::plans::find_contact(&doc.account, name).is_some() {
+    if crate::model::names::find_contact(&doc.account, name).is_some() {
         return;
     }
     let d = at(

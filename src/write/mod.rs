@@ -4,9 +4,13 @@
 //! then locks the output ([`lock`]: a second build into the same folder
 //! waits), puts right what a killed build left beside it, writes the whole
 //! output into a fresh sibling staging folder and swaps it into place
-//! ([`swap`]). A failed or killed build leaves the previous output whole.
+//! (`swap.rs`). A failed or killed build leaves the previous output whole.
 //! kamsite only ever deletes folders it created: its own output (marked by
 //! a `.kamsite` file) and its own staging and old copies beside it.
+//!
+//! The bottom of the output side: it imports nothing from the other stages
+//! (it knows files and folders, not sites), and every failure is a typed
+//! [`WriteError`] carrying the path it happened on.
 
 mod error;
 mod fault;
@@ -67,13 +71,13 @@ pub fn lock(out: &OutDir, notice: &dyn Fn(&str)) -> Result<OutputLock, WriteErro
 
 /// Where rendered files go: a staging folder on disk, or memory.
 pub trait Sink: Sync {
-    fn put(&self, file: OutputFile) -> Result<(), String>;
+    fn put(&self, file: OutputFile) -> Result<(), WriteError>;
 
     /// The file `path`, made of `pieces` one after another. A sink that
     /// writes to disk writes them as they come, so a large data file (the
     /// search index is over 200 MB at 100,000 accounts) is never joined in
     /// memory; by default they are joined and [`Sink::put`].
-    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
+    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), WriteError> {
         self.put(OutputFile::new(path, pieces.concat()))
     }
 }
@@ -92,7 +96,7 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, file: OutputFile) -> Result<(), String> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
     }
@@ -203,11 +207,11 @@ impl Staging<'_> {
 }
 
 impl Sink for Staging<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), String> {
-        Ok(self.write_file(&file)?)
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.write_file(&file)
     }
 
-    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), String> {
+    fn put_pieces(&self, path: &str, pieces: &[&[u8]]) -> Result<(), WriteError> {
         use std::io::Write;
         let full = self.place(path)?;
         let cannot = |e: std::io::Error| WriteError::io("write", &full, e);

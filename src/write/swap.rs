@@ -211,10 +211,10 @@ mod tests {
         std::fs::write(dir.join("index.html"), page).unwrap();
     }
 
-    fn notes(site: &Path, out: &Path) -> Result<Vec<String>, String> {
-        let dir = resolve(site, out).map_err(|e| e.to_string())?;
+    fn notes(site: &Path, out: &Path) -> Result<Vec<String>, WriteError> {
+        let dir = resolve(site, out)?;
         let said = std::sync::Mutex::new(Vec::new());
-        let held = lock(&dir, &|n| said.lock().unwrap().push(n.to_string())).map_err(|e| e.to_string())?;
+        let held = lock(&dir, &|n| said.lock().unwrap().push(n.to_string()))?;
         drop(held);
         Ok(said.into_inner().unwrap())
     }
@@ -255,7 +255,7 @@ mod tests {
         let foreign = t.path().join(".public.kamsite-old");
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("thesis.tex"), "mine").unwrap();
-        let err = notes(&site, &t.path().join("public")).unwrap_err();
+        let err = notes(&site, &t.path().join("public")).unwrap_err().to_string();
         assert!(err.contains("is in the way"), "{err}");
         assert!(err.contains(".public.kamsite-old"), "{err}");
         assert_eq!(std::fs::read_to_string(foreign.join("thesis.tex")).unwrap(), "mine");

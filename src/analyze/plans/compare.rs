@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::model::InitiativeStatus;
+// Plan items match by the name rule: ignoring case, repeated spaces and a final full stop.
+use crate::model::names::name_key as key;
 
 /// What [`compare`] needs of a plan, borrowed from either audience's values.
 #[derive(Debug, Default)]
@@ -77,15 +79,6 @@ pub struct PlanChanges {
     pub initiatives_new: Vec<Change>,
     /// Nothing added, dropped, moved, completed or carried over.
     pub unchanged: bool,
-}
-
-/// Texts match ignoring case, repeated spaces and a final full stop.
-pub(super) fn key(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_end_matches('.')
-        .to_lowercase()
 }
 
 /// Index of the first item with each key: lookups in n log n overall,

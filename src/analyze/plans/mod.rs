@@ -11,11 +11,12 @@ use serde::Serialize;
 
 mod compare;
 
-use compare::key;
+use crate::model::names::find_contact;
 pub use compare::{Carried, Change, KpiMove, Outline, OutlineKpi, PlanChanges, compare};
 
 use super::days_between;
-use crate::model::{Account, AccountDoc, Contact, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Site};
+use crate::model::{Account, AccountDoc, InitiativeStatus, PlanDoc, PlanItem, PlanStatus, Site};
+use crate::source::SourceFile;
 
 /// An initiative not done and due within this many days is "due soon".
 pub const DUE_SOON_DAYS: i64 = 30;
@@ -122,17 +123,6 @@ pub fn milestone(s: &str) -> Milestone {
 }
 
 // ------------------------------------------------------------- internal view
-
-/// The contact a plan names as an owner on the customer's side: by contact
-/// id or by name (case and spacing ignored).
-pub fn find_contact<'a>(account: &'a Account, owner: &str) -> Option<&'a Contact> {
-    let wanted = key(owner);
-    account
-        .contacts
-        .iter()
-        .find(|c| c.id.value == owner.trim())
-        .or_else(|| account.contacts.iter().find(|c| key(&c.name) == wanted))
-}
 
 #[derive(Debug, Serialize)]
 pub struct ItemView<'a> {
@@ -244,9 +234,10 @@ pub struct PlanView<'a> {
     pub summary: PlanSummary,
     /// The account's newest plan.
     pub latest: bool,
-    /// Markdown source of the narrative; the render stage turns it into HTML.
+    /// The narrative's file (all of its text is Markdown); the render
+    /// stage turns it into HTML.
     #[serde(skip)]
-    pub narrative: Option<&'a str>,
+    pub narrative: Option<&'a SourceFile>,
 }
 
 /// The default title of a plan without one.
@@ -386,7 +377,7 @@ fn plan_view<'a>(doc: &'a AccountDoc, i: usize, today: Date) -> PlanView<'a> {
             .map(|prev| compare(&outline(&doc.plans[prev]), &outline(pd))),
         summary: summarize(&flags, &progress, internal_items),
         latest: i + 1 == doc.plans.len(),
-        narrative: pd.narrative.as_ref().map(|f| &*f.text),
+        narrative: pd.narrative.as_ref(),
     }
 }
 

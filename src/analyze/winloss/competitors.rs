@@ -19,7 +19,7 @@ pub struct HeadToHead {
     pub tally: Tally,
     /// Lost deals this competitor won.
     pub their_wins: usize,
-    /// Indexes into [`WinLoss::reviews`], newest first.
+    /// Indexes into [`WinLoss::reviews`](super::WinLoss::reviews), newest first.
     pub reviews: Vec<usize>,
 }
 

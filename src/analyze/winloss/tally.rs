@@ -85,7 +85,7 @@ pub struct Group {
     /// The group of reviews without this attribute ("No tier", "Not set").
     pub unset: bool,
     pub tally: Tally,
-    /// Indexes into [`WinLoss::reviews`], newest first.
+    /// Indexes into [`WinLoss::reviews`](super::WinLoss::reviews), newest first.
     pub reviews: Vec<usize>,
 }
 

@@ -2,16 +2,28 @@
 //!
 //! Everything has a default, so an empty or missing site.yaml gives a working
 //! site: the McDonald portfolio matrix, the four default tiers, the six KARD
-//! stages and the default win/loss reason taxonomy.
+//! stages and the default win/loss reason taxonomy (those defaults live in
+//! `model/frameworks.rs`). [`RawConfig`] is the file as written;
+//! [`SiteConfig`] is what every later stage reads.
 
-use crate::source::Spanned;
 use indexmap::IndexMap;
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use super::frameworks::{builtin_factor_ids, default_reasons, default_stages, default_tiers, preset_matrix};
+use crate::source::{SourceFile, Spanned};
+
+/// site.yaml as loaded: its text, and what it says before defaults are
+/// filled in (what `validate` checks and points into).
+#[derive(Debug)]
+pub struct ConfigFile {
+    pub file: SourceFile,
+    pub raw: RawConfig,
+}
+
 /// The file as written. Every field optional; [`SiteConfig::resolve`] fills defaults.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     /// The site's title, shown in every page header.
@@ -34,7 +46,7 @@ pub struct RawConfig {
     #[schemars(with = "Option<String>")]
     pub theme: Option<Spanned<String>>,
     /// Fixed "today" for reproducible builds; default: the build date.
-    #[schemars(with = "Option<crate::schema::IsoDate>")]
+    #[schemars(with = "Option<super::values::IsoDate>")]
     pub today: Option<Date>,
     /// The portfolio matrix: a preset, or your own axes and quadrants.
     pub matrix: Option<RawMatrix>,
@@ -53,7 +65,7 @@ pub struct RawConfig {
     pub noindex: Option<bool>,
 }
 
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMatrix {
     /// mcdonald (default), kaism or cpm.
@@ -164,7 +176,7 @@ pub struct Reason {
     pub name: String,
 }
 
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWinLoss {
     /// The reason taxonomy `{ id, name }`; reviews list ids from it.
@@ -310,171 +322,18 @@ impl SiteConfig {
     }
 }
 
-fn axis(name: &str, factors: &[(&str, f64)]) -> Axis {
-    Axis {
-        name: name.into(),
-        threshold: 5.0,
-        factors: factors.iter().map(|(k, w)| (k.to_string(), *w)).collect(),
-    }
+/// The date the build treats as today: site.yaml `today`, else the system date.
+pub fn today(config: &SiteConfig) -> Date {
+    config.today.unwrap_or_else(system_date)
 }
 
-fn quads(tr: &str, tl: &str, br: &str, bl: &str) -> Quadrants<String> {
-    Quadrants {
-        top_right: tr.into(),
-        top_left: tl.into(),
-        bottom_right: br.into(),
-        bottom_left: bl.into(),
-    }
-}
-
-/// The built-in matrices. All three read the same factor ids, so a site can
-/// switch preset with a one-line change and keep its account files.
-pub fn preset_matrix(preset: Preset) -> Matrix {
-    let attractiveness = [("growth", 3.0), ("profitability", 2.0), ("reference_value", 1.0)];
-    let strength = [("relationship", 2.0), ("price_position", 1.0), ("delivery_record", 1.0)];
-    match preset {
-        Preset::Mcdonald => Matrix {
-            preset: Some(preset),
-            model: "McDonald & Rogers KAM portfolio".into(),
-            vertical: axis("Account attractiveness", &attractiveness),
-            horizontal: axis("Relative strength", &strength),
-            quadrants: quads("Strategic", "Star", "Status", "Streamline"),
-            strategies: quads(
-                "Invest mindshare and resources; ensure the relationship stays profitable.",
-                "Invest time and money to build strength; need not be profitable yet.",
-                "Maintain: keep service efficient and protect the position.",
-                "Manage for profitability: streamline service and cost to serve.",
-            ),
-        },
-        Preset::Kaism => Matrix {
-            preset: Some(preset),
-            model: "KAISM (Cheverton)".into(),
-            vertical: axis("Customer attractiveness", &attractiveness),
-            horizontal: axis("Our attractiveness to them", &strength),
-            quadrants: quads("Key account", "Key development", "Maintenance", "Opportunistic"),
-            strategies: quads(
-                "Second budget priority: protect and deepen the partnership.",
-                "First budget priority: invest to become their preferred supplier.",
-                "Third budget priority: serve efficiently and hold the position.",
-                "Lowest budget priority: serve when it pays, with minimal cost.",
-            ),
-        },
-        Preset::Cpm => Matrix {
-            preset: Some(preset),
-            model: "Customer portfolio matrix, CPM (Thakur & Workman)".into(),
-            vertical: axis(
-                "Value to the company",
-                &[("profitability", 2.0), ("growth", 1.0), ("reference_value", 1.0)],
-            ),
-            horizontal: axis("Cost to serve", &[("cost_to_serve", 1.0)]),
-            quadrants: quads("Gold", "Platinum", "Bronze", "Silver"),
-            strategies: quads(
-                "Lower the cost to serve while protecting the value.",
-                "Retain and reward: these accounts fund the business.",
-                "Reprice or reduce service; consider whether to keep serving.",
-                "Grow value with low-touch, efficient service.",
-            ),
-        },
-    }
-}
-
-/// Every factor id any preset reads.
-pub fn builtin_factor_ids() -> Vec<&'static str> {
-    vec![
-        "growth",
-        "profitability",
-        "reference_value",
-        "relationship",
-        "price_position",
-        "delivery_record",
-        "cost_to_serve",
-    ]
-}
-
-fn tier(id: &str, name: &str, key: bool, description: &str) -> Tier {
-    Tier {
-        id: id.into(),
-        name: name.into(),
-        key,
-        description: Some(description.into()),
-    }
-}
-
-pub fn default_tiers() -> Vec<Tier> {
-    vec![
-        tier(
-            "diamond",
-            "Diamond",
-            true,
-            "The most strategic relationships, with a dedicated account team and executive sponsor.",
-        ),
-        tier(
-            "foundation",
-            "Foundation",
-            true,
-            "Large, established key accounts that anchor revenue.",
-        ),
-        tier(
-            "portfolio",
-            "Portfolio",
-            true,
-            "Key accounts managed in a lighter-touch portfolio.",
-        ),
-        tier(
-            "opportunistic",
-            "Opportunistic",
-            false,
-            "Served when it pays; not managed as key accounts.",
-        ),
-    ]
-}
-
-pub fn default_stages() -> Vec<Stage> {
-    let s = |id: &str, name: &str, d: &str| Stage {
-        id: id.into(),
-        name: name.into(),
-        description: Some(d.into()),
-    };
-    vec![
-        s("pre-kam", "Pre-KAM", "Identifying accounts with key-account potential."),
-        s(
-            "early-kam",
-            "Early-KAM",
-            "Exploring opportunities; a bow-tie contact through the buyer.",
-        ),
-        s(
-            "mid-kam",
-            "Mid-KAM",
-            "Trust built; more contacts on both sides; preferred supplier.",
-        ),
-        s(
-            "partnership-kam",
-            "Partnership-KAM",
-            "The supplier is an external resource; shared information, typically 3 to 5 years.",
-        ),
-        s(
-            "synergistic-kam",
-            "Synergistic-KAM",
-            "One entity creating joint value: joint plans, shared resources, joint boards.",
-        ),
-        s("uncoupling-kam", "Uncoupling-KAM", "The relationship is winding down."),
-    ]
-}
-
-pub fn default_reasons() -> Vec<Reason> {
-    let r = |id: &str, name: &str| Reason {
-        id: id.into(),
-        name: name.into(),
-    };
-    vec![
-        r("price", "Price"),
-        r("product-fit", "Product fit"),
-        r("relationship", "Relationship / trust"),
-        r("delivery-confidence", "Delivery confidence"),
-        r("references", "References"),
-        r("incumbent", "Incumbent advantage"),
-        r("timing", "Timing / budget"),
-        r("no-decision", "No decision"),
-        r("scope", "Scope"),
-    ]
+/// Today's date in UTC, from the system clock.
+fn system_date() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let epoch = Date::constant(1970, 1, 1);
+    epoch.checked_add(jiff::Span::new().days(days)).unwrap_or(epoch)
 }
