@@ -39,7 +39,7 @@ pub fn diagnostics(
             pages.insert(b.page.as_str(), page_text(&b.page).unwrap_or_default());
         }
     }
-    let templates = crate::render::theme::load(root, site.config.theme.as_deref())
+    let templates = crate::load::theme::load(root, site.config.theme.as_deref())
         .map(|t| t.templates.into_values().map(|t| t.file).collect::<Vec<_>>())
         .unwrap_or_default();
     let mut regions = Regions::default();

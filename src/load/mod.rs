@@ -8,6 +8,7 @@
 pub mod files;
 mod frontmatter;
 mod recover;
+pub mod theme;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics, display_path};
 use crate::model::slug::{is_valid_slug, slugify};
 use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
 use crate::source::{Part, Pos, SourceFile};
+pub use theme::{Loaded, site_and_theme};
 use yaml::Fragment;
 
 /// Threads that read account folders, per core (see `load`).

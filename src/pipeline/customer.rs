@@ -38,7 +38,11 @@ pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
             "a customer build needs --account SLUG: it is built for one customer".into(),
         ));
     };
-    let (mut site, loaded) = load::load(&opts.root);
+    let load::Loaded {
+        mut site,
+        theme,
+        diagnostics: loaded,
+    } = load::site_and_theme(&opts.root);
     if let Some(url) = &opts.base_url {
         site.config.set_base_url(url);
     }
@@ -66,11 +70,14 @@ pub fn render(opts: &BuildOptions) -> Result<CustomerBuild, BuildError> {
             opts.root.display()
         )));
     };
-    if diags.has_errors() {
+    // Without a theme, its problems (or site.yaml's theme name) are in `diags`.
+    let Some(theme) = theme.filter(|_| !diags.has_errors()) else {
         return Err(BuildError::Invalid(diags));
-    }
+    };
     let view = redact::customer(&site.config, doc, today, opts.drafts);
-    match render::customer(opts, &site, &view) {
+    let rendered = render::Engine::new(&theme, opts.live_reload)
+        .and_then(|e| render::customer(&e.links(site.config.links), &view));
+    match rendered {
         Ok(files) => Ok(CustomerBuild {
             files,
             view,
