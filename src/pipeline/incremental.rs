@@ -26,6 +26,9 @@ pub struct Workspace {
     /// The date the pages were built for: kept parts and pages hold
     /// "overdue" and "gone quiet" as of that day.
     today: Date,
+    /// The templates the full build assembled; `None` when they could not be
+    /// (the next change needs a full build).
+    engine: Option<render::Engine>,
     /// What rendering keeps: output made from single accounts (search-index
     /// entries, list rows, data-file entries) and the aggregate pages' contexts.
     cache: render::Cache,
@@ -41,10 +44,16 @@ pub struct Workspace {
 
 impl Workspace {
     /// What a full build of `site` kept.
-    pub(super) fn new(site: model::Site, cache: render::Cache, inputs: CrossInputs) -> Workspace {
+    pub(super) fn new(
+        site: model::Site,
+        engine: Option<render::Engine>,
+        cache: render::Cache,
+        inputs: CrossInputs,
+    ) -> Workspace {
         Workspace {
             today: today(&site.config),
             site,
+            engine,
             cache,
             problems: Default::default(),
             pending: Default::default(),
@@ -52,9 +61,10 @@ impl Workspace {
         }
     }
     /// Whether what is kept still holds: the build date has not moved on
-    /// (serve left running past midnight needs a full build).
+    /// (serve left running past midnight needs a full build) and the
+    /// theme was assembled.
     pub fn is_current(&self) -> bool {
-        today(&self.site.config) == self.today
+        today(&self.site.config) == self.today && self.engine.is_some()
     }
 
     /// Whether the account folder `slug` is known: its account loaded, or
@@ -91,12 +101,22 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     let out = opts.out_dir();
     let Workspace {
         site,
+        engine,
         cache,
         problems,
         pending,
         inputs,
         ..
     } = ws;
+    let Some(engine) = engine.as_ref() else {
+        // `is_current` says so first: serve builds the whole site instead.
+        let mut d = Diagnostics::default();
+        d.push(
+            crate::diag::Diagnostic::at_path("theme", "templates", "the theme did not load in the last full build")
+                .help("build the whole site again"),
+        );
+        return Err(BuildError::Invalid(d));
+    };
     for slug in slugs {
         cache.forget(slug);
         pending.insert(slug.clone());
@@ -149,7 +169,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     pending.extend(inputs.affected(&portfolio));
     timings.lap("analyze");
     let sink = write::Collect::default();
-    if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, pending, cache) {
+    if let Err(d) = render::internal_subset(engine, &portfolio, &sink, pending, cache) {
         // Pages were not written: what they were rendered from does not count.
         cache.forget_pages();
         diags.extend(d);

@@ -46,7 +46,7 @@ pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
     if let Some(theme) = raw
         .theme
         .as_ref()
-        .filter(|t| !crate::render::theme::is_theme_name(&t.value))
+        .filter(|t| !crate::load::theme::is_theme_name(&t.value))
     {
         let mut d = Diagnostic::error(
             "invalid-theme",
