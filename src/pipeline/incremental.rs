@@ -86,6 +86,17 @@ impl Workspace {
     }
 }
 
+/// Why a rebuild cannot start without the full build's templates.
+/// `Workspace::is_current` says so first: serve builds the whole site instead.
+fn no_engine() -> BuildError {
+    let mut d = Diagnostics::default();
+    d.push(
+        crate::diag::Diagnostic::at_path("theme", "templates", "the theme did not load in the last full build")
+            .help("build the whole site again"),
+    );
+    BuildError::Invalid(d)
+}
+
 /// Rebuild after changes inside the given account folders only: reload and
 /// check those accounts (and what spans accounts), analyse the whole site
 /// again, and rewrite the aggregate pages and those accounts' pages in place
@@ -109,13 +120,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         ..
     } = ws;
     let Some(engine) = engine.as_ref() else {
-        // `is_current` says so first: serve builds the whole site instead.
-        let mut d = Diagnostics::default();
-        d.push(
-            crate::diag::Diagnostic::at_path("theme", "templates", "the theme did not load in the last full build")
-                .help("build the whole site again"),
-        );
-        return Err(BuildError::Invalid(d));
+        return Err(no_engine());
     };
     for slug in slugs {
         cache.forget(slug);
