@@ -1,6 +1,8 @@
 //! The template engine: Tera with the theme's templates and kamsite's
 //! filters, rendering pages in parallel into a [`Sink`]. Template problems
-//! come back as diagnostics with the template file, line and column.
+//! come back as diagnostics with the template file, line and column. Each
+//! page made is shown to the engine's [`Recorder`](super::origins::Recorder),
+//! which finds on it the Markdown rendered for it.
 
 use std::collections::BTreeMap;
 

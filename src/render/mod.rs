@@ -7,11 +7,14 @@
 //! [`Engine`] holds the theme's templates, assembled once at load.
 //!
 //! Owns: page contexts (`portal/`, `customer.rs`), page chrome (`page.rs`),
-//! charts (`svg/`), the search index, the data files, and the memory and
-//! order plan of a render (`cache.rs`, `schedule.rs`). May import `analyze`
-//! and `redact` (the models), `load::theme::Theme` (the templates, as a
-//! value), `config` and `source` (shared values), and `write`'s `Sink`;
-//! never `load`'s readers, `validate` or the pipeline.
+//! charts (`svg/`), the search index, the data files, the memory and order
+//! plan of a render (`cache.rs`, `schedule.rs`), and the record of which
+//! document's HTML sits where on each page (`origins.rs`, kept by the
+//! [`Engine`] and handed back by [`internal_to`] for the link report). May
+//! import `analyze` and `redact` (the models), `load::theme::Theme` (the
+//! templates, as a value), `config`, `source` and `model::origins` (shared
+//! values), and `write`'s `Sink`; never `load`'s readers, `validate` or the
+//! pipeline.
 
 mod cache;
 mod customer;
