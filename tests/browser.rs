@@ -504,3 +504,184 @@ fn sharded_search_fetches_little_and_finds_the_same_over_http_and_from_disk() {
     let errors = b.console_errors();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
 }
+
+/// axe-core's script (npm `axe-core`), installed on first use into the
+/// tests' scratch folder with npm, as .ci/run installs Chromium.
+fn axe_script() -> String {
+    const VERSION: &str = "4.14.1";
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("axe-{VERSION}"));
+    let script = dir.join("node_modules/axe-core/axe.min.js");
+    if !script.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let o = std::process::Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(format!("axe-core@{VERSION}"))
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("the accessibility test needs npm to install axe-core (apt-get install npm): {e}")
+            });
+        assert!(
+            o.status.success(),
+            "npm install axe-core: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    std::fs::read_to_string(&script).unwrap()
+}
+
+/// axe-core's serious and critical violations on the page shown.
+fn axe_violations(b: &mut Browser, axe: &str) -> serde_json::Value {
+    if b.eval("typeof axe") != "object" {
+        b.eval(axe);
+    }
+    b.eval(
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations\
+         .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+         .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 4)\
+         .map(n => n.target.join(' ') + ' [' + (n.failureSummary || '').replace(/\\s+/g, ' ') + ']').join('; ')))",
+    )
+}
+
+/// axe-core finds no serious or critical problem on the dashboard, a
+/// profile, the matrix, the win/loss reviews page, the search page with
+/// results, and a customer's plan.
+#[test]
+fn pages_have_no_serious_accessibility_violations() {
+    let axe = axe_script();
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
+    let customer = t.path().join("customer");
+    let o = common::kamsite()
+        .args([
+            "build",
+            "--audience",
+            "customer",
+            "--account",
+            "kessler-werke",
+            "--root",
+        ])
+        .arg(common::example_site())
+        .arg("--out")
+        .arg(&customer)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = walkdir::WalkDir::new(&customer)
+        .into_iter()
+        .flatten()
+        .map(|e| e.into_path())
+        .find(|p| p.ends_with("index.html") && p.to_string_lossy().contains("/plans/"))
+        .expect("the customer site has a plan page");
+    let mut b = Browser::launch();
+    let mut found = Vec::new();
+    let mut charts = 0;
+    for url in [
+        format!("file://{}/index.html", out.display()),
+        format!("file://{}/accounts/kessler-werke/index.html", out.display()),
+        format!("file://{}/matrix/index.html", out.display()),
+        format!("file://{}/reviews/index.html", out.display()),
+        format!("file://{}/search/index.html?q=kessler", out.display()),
+        format!("file://{}", plan.display()),
+    ] {
+        b.goto(&url);
+        if url.contains("?q=") {
+            b.wait_for("document.querySelectorAll('#search-results li').length > 0");
+        }
+        let v = axe_violations(&mut b, &axe);
+        for problem in v.as_array().unwrap() {
+            found.push(format!("{url}: {}", problem.as_str().unwrap()));
+        }
+        // Each chart has a text equivalent: a title and description, and
+        // its numbers in a table under a <details> (the matrix's accounts
+        // are in the lists of the page).
+        let untitled = b.eval(
+            "[...document.querySelectorAll('svg')].filter(s => !s.querySelector(':scope > title') || !s.querySelector(':scope > desc'))\
+             .map(s => s.getAttribute('aria-label') || s.getAttribute('class'))",
+        );
+        for svg in untitled.as_array().unwrap() {
+            found.push(format!("{url}: an SVG without <title> and <desc>: {svg}"));
+        }
+        let tableless = b.eval(
+            "[...document.querySelectorAll('svg[role=img]')].filter(s => !(s.nextElementSibling && s.nextElementSibling.matches('details.chart-data') && s.nextElementSibling.querySelector('table')))\
+             .map(s => s.getAttribute('aria-label'))",
+        );
+        for svg in tableless.as_array().unwrap() {
+            found.push(format!("{url}: a chart without a data table: {svg}"));
+        }
+        charts += b
+            .eval("document.querySelectorAll('details.chart-data table').length")
+            .as_u64()
+            .unwrap();
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    assert!(charts >= 10, "{charts} data tables");
+}
+
+/// Press a key in the page, as the keyboard does ("Enter", " " or "Tab").
+fn press(b: &mut Browser, key: &str) {
+    let (code, vk, text) = match key {
+        "Enter" => ("Enter", 13, "\r"),
+        " " => ("Space", 32, " "),
+        "Tab" => ("Tab", 9, ""),
+        _ => panic!("no key {key}"),
+    };
+    for kind in ["keyDown", "keyUp"] {
+        let mut params = serde_json::json!({ "type": kind, "key": key, "code": code, "windowsVirtualKeyCode": vk });
+        if kind == "keyDown" && !text.is_empty() {
+            params["text"] = text.into();
+        }
+        b.call("Input.dispatchKeyEvent", params);
+    }
+}
+
+/// The account list sorts from the keyboard (a heading's button, Enter
+/// then Space), and search is used without a mouse: type, Tab to the
+/// first result, Enter opens it.
+#[test]
+fn sortable_tables_and_search_work_from_the_keyboard() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
+    let mut b = Browser::launch();
+    b.goto(&format!("file://{}/accounts/index.html", out.display()));
+    let col = b.eval(
+        "[...document.querySelectorAll('table.sortable th')].findIndex(th => th.textContent.trim() === 'Revenue')",
+    );
+    let col = col.as_i64().expect("a Revenue column");
+    assert!(col >= 0, "a Revenue column");
+    let revenue = format!(
+        "[...document.querySelector('table.sortable').tBodies[0].rows].map(r => parseFloat(r.cells[{col}].dataset.value || r.cells[{col}].textContent) || 0)"
+    );
+    b.eval(&format!(
+        "document.querySelectorAll('table.sortable th')[{col}].querySelector('button').focus()"
+    ));
+    assert_eq!(b.eval("document.activeElement.tagName"), "BUTTON");
+    press(&mut b, "Enter");
+    let sorted = |v: &serde_json::Value, up: bool| {
+        let v: Vec<f64> = serde_json::from_value(v.clone()).unwrap();
+        assert!(v.len() > 3, "{v:?}");
+        v.windows(2).all(|w| if up { w[0] <= w[1] } else { w[0] >= w[1] })
+    };
+    let heading = format!("document.querySelectorAll('table.sortable th')[{col}].getAttribute('aria-sort')");
+    assert_eq!(b.eval(&heading), "ascending");
+    assert!(sorted(&b.eval(&revenue), true), "{}", b.eval(&revenue));
+    press(&mut b, " ");
+    assert_eq!(b.eval(&heading), "descending");
+    assert!(sorted(&b.eval(&revenue), false), "{}", b.eval(&revenue));
+
+    // Search: the box has focus on arrival; type, Tab past the button to the first result.
+    b.goto(&format!("file://{}/search/index.html", out.display()));
+    assert_eq!(b.eval("document.activeElement.id"), "search-q");
+    b.call("Input.insertText", serde_json::json!({ "text": "kessler" }));
+    b.wait_for("document.querySelectorAll('#search-results a').length > 0");
+    let first = b.eval("document.querySelector('#search-results a').href");
+    press(&mut b, "Tab");
+    press(&mut b, "Tab");
+    assert_eq!(b.eval("document.activeElement.href"), first);
+    press(&mut b, "Enter");
+    b.wait_for(&format!(
+        "location.href === {first} && document.readyState === 'complete'"
+    ));
+    let h1 = b.eval("document.querySelector('h1').textContent");
+    assert!(h1.as_str().unwrap().contains("Kessler"), "{h1}");
+}
