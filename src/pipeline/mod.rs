@@ -13,14 +13,17 @@
 //! What passes between the stages:
 //!
 //! ```text
-//! load      root             -> Site (+ Diagnostics)
-//! validate  &Site, today     -> Diagnostics            (stops the build on errors)
-//! analyze   &Site, today     -> Portfolio
+//! load      root                      -> Loaded { Site, Option<Theme>, Diagnostics }
+//! validate  &Site, today              -> Diagnostics       (stops the build on errors)
+//! theme     &Theme, live_reload       -> Engine            (once; serve keeps it)
+//! analyze   &Site, today              -> Portfolio
 //! redact    &SiteConfig, &AccountDoc, today, drafts -> CustomerSite
-//! render    &Site, &Portfolio | &CustomerSite -> OutputFile ... into a Sink
-//! linkcheck LinkIndex (each file as it is put) -> Vec<Broken> -> Diagnostics
-//! write     OutputFile ... into Staging -> WriteStats (swapped into place)
+//! render    &Portfolio | &CustomerSite -> OutputFile ... into a Sink, + Origins
+//! linkcheck LinkIndex (each file as it is put), Origins -> Vec<Broken> -> Diagnostics
+//! write     OutputFile ... into Staging -> WriteStats  (swapped into place)
 //! ```
+//!
+//! The same drawing, with who owns what: docs/architecture.md.
 //!
 //! This module may import every stage; the stages import nothing from it.
 //! Its callers are the front ends: the command line (`main.rs`, `cli/`)
