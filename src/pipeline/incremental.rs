@@ -16,7 +16,7 @@ use crate::analyze::Portfolio;
 use crate::diag::Diagnostics;
 use crate::model::Outcome;
 use crate::model::config::today;
-use crate::{analyze, load, model, render, validate, write};
+use crate::{analyze, history, load, model, render, validate, write};
 
 /// What `serve` keeps after a build, so a change to a few accounts is
 /// rebuilt without loading, validating and rendering everything again.
@@ -37,11 +37,19 @@ pub struct Workspace {
     pending: std::collections::HashSet<String>,
     /// What the pages last written show that other accounts decide.
     inputs: CrossInputs,
+    /// The git history the pages last written show; read again when the
+    /// repository's HEAD moved (a commit), so serve keeps it current.
+    history: history::History,
 }
 
 impl Workspace {
     /// What a full build of `site` kept.
-    pub(super) fn new(site: model::Site, cache: render::Cache, inputs: CrossInputs) -> Workspace {
+    pub(super) fn new(
+        site: model::Site,
+        cache: render::Cache,
+        inputs: CrossInputs,
+        history: history::History,
+    ) -> Workspace {
         Workspace {
             today: today(&site.config),
             site,
@@ -49,6 +57,7 @@ impl Workspace {
             problems: Default::default(),
             pending: Default::default(),
             inputs,
+            history,
         }
     }
     /// Whether what is kept still holds: the build date has not moved on
@@ -95,8 +104,19 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         problems,
         pending,
         inputs,
+        history,
         ..
     } = ws;
+    // A commit since the pages were made: the history is read again, and
+    // the accounts it changed are rendered again with the aggregate pages.
+    if site.config.history != Some(false) && history::head(&opts.root) != history.head {
+        let fresh = history::read(&opts.root, site.config.history).history;
+        for slug in fresh.changed_since(history) {
+            cache.forget(&slug);
+            pending.insert(slug);
+        }
+        *history = fresh;
+    }
     for slug in slugs {
         cache.forget(slug);
         pending.insert(slug.clone());
@@ -145,7 +165,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
-    let portfolio = analyze::analyze(site, today);
+    let portfolio = analyze::analyze_with(site, history, today);
     pending.extend(inputs.affected(&portfolio));
     timings.lap("analyze");
     let sink = write::Collect::default();

@@ -39,7 +39,7 @@ use jiff::civil::Date;
 
 use crate::diag::Diagnostics;
 pub use crate::model::config::today;
-use crate::{analyze, linkcheck, load, model, redact, render, validate, write};
+use crate::{analyze, history, linkcheck, load, model, redact, render, validate, write};
 pub use incremental::{Workspace, rebuild_accounts};
 pub use options::{
     Audience, BuildError, BuildOptions, BuildSummary, Callbacks, Notices, OutputOptions, PageOptions, Progress,
@@ -146,9 +146,20 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
     }
     // Only a site rendered again (serve) needs what pages show of other accounts.
     let mut inputs = (!cache.releases_texts()).then(incremental::CrossInputs::default);
-    let result = build_site(opts, &lock, (&site, diags), timings, &mut cache, inputs.as_mut());
+    let mut history = history::History::default();
+    let result = build_site(
+        opts,
+        &lock,
+        (&site, diags),
+        timings,
+        &mut cache,
+        (inputs.as_mut(), &mut history),
+    );
     drop(lock);
-    (result, Some(Workspace::new(site, cache, inputs.unwrap_or_default())))
+    (
+        result,
+        Some(Workspace::new(site, cache, inputs.unwrap_or_default(), history)),
+    )
 }
 
 /// A customer build: one account's site, rendered in memory, then written atomically.
@@ -163,19 +174,30 @@ fn build_customer(
     write_out(lock, opts.out_dir(), &c.files, c.diagnostics, None, timings)
 }
 
-/// The internal portal of a loaded site: validate, analyse, render to a
-/// staging folder beside the output, check the links, swap it into place.
+/// The internal portal of a loaded site: validate (while git's history is
+/// read), analyse, render to a staging folder beside the output, check the
+/// links, swap it into place. The history read is left in `history_out`.
 fn build_site(
     opts: &BuildOptions,
     lock: &write::OutputLock,
     (site, mut diags): (&model::Site, Diagnostics),
     mut timings: Timings,
     cache: &mut render::Cache,
-    inputs: Option<&mut incremental::CrossInputs>,
+    (inputs, history_out): (Option<&mut incremental::CrossInputs>, &mut history::History),
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     let today = today(&site.config);
-    diags.extend(validate_site(site, today));
+    // git reads the history in processes of its own, beside validation.
+    let (found, history) = std::thread::scope(|s| {
+        let read = s.spawn(|| history::read(&opts.root, site.config.history));
+        let found = validate_site(site, today);
+        (found, read.join().unwrap_or_default())
+    });
+    diags.extend(found);
+    if let Some(off) = &history.off {
+        opts.notice(&off.note());
+    }
+    let history = history.history;
     timings.lap("validate");
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
@@ -192,7 +214,7 @@ fn build_site(
         }
     }
 
-    let portfolio = analyze::analyze(site, today);
+    let portfolio = analyze::analyze_with(site, &history, today);
     if let Some(inputs) = inputs {
         *inputs = incremental::CrossInputs::of(&portfolio);
     }
@@ -253,6 +275,8 @@ fn build_site(
     timings.lap("links");
     let stats = staging.commit()?;
     timings.lap("write");
+    drop(portfolio);
+    *history_out = history;
     let search = search_index_bytes.load(std::sync::atomic::Ordering::Relaxed);
     Ok(BuildSummary {
         out,
