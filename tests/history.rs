@@ -38,6 +38,7 @@ impl Repo<'_> {
     }
 
     fn init(root: &Path) -> Repo<'_> {
+        std::fs::create_dir_all(root).unwrap();
         let r = Repo { root };
         r.git(&["init", "-q", "-b", "main"]);
         r
@@ -171,8 +172,9 @@ fn the_dashboard_lists_what_changed_in_the_last_30_days_and_notes_by_title() {
     // acme: the commit of 2026-11-10 (that of 2026-10-20 is 34 days old);
     // beta was last changed in May.
     assert_eq!(recent, [("acme", "2026-11-10".to_string(), "Kari Nordmann", 1)]);
-    let acme = &site.accounts[0];
-    let entries = kamsite::analyze::history::entries(acme, read.history.account("acme").unwrap());
+    let acme = &p.accounts[0];
+    let (entries, older) = kamsite::analyze::history::entries(acme, acme.history.unwrap());
+    assert_eq!(older, 0);
     assert_eq!(
         entries[0].changes,
         ["stance of Ingrid Berg +1 → +2", "note added: Q3 review"]
@@ -339,4 +341,198 @@ fn a_site_outside_git_or_without_git_builds_as_before_with_a_note() {
     let (ok, stderr) = build(&site, &t.path().join("with-git"), None);
     assert!(ok, "{stderr}");
     assert!(!stderr.contains("note: history"), "{stderr}");
+}
+
+fn html(out: &Path, page: &str) -> String {
+    common::read(&out.join(page))
+}
+
+#[test]
+fn the_profile_and_the_dashboard_show_the_history() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    scripted(&site);
+    let out = t.path().join("out");
+    let (ok, stderr) = build(&site, &out, None);
+    assert!(ok, "{stderr}");
+    let profile = html(&out, "accounts/acme/index.html");
+    let section = &profile[profile
+        .find("<section class=\"card\" id=\"history\">")
+        .expect("a History section")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    for want in [
+        "<time>2026-11-10</time> Kari Nordmann",
+        "Q3 review with Acme",
+        "<li>stance of Ingrid Berg +1 → +2</li><li>note added: Q3 review</li>",
+        "<time>2026-10-20</time> Lars Dahl",
+        "<li>tier foundation → diamond</li>",
+        "<time>2026-04-01</time> Ingrid Lund",
+        "<span class=\"count\">3</span>",
+    ] {
+        assert!(section.contains(want), "{want} in\n{section}");
+    }
+    assert!(profile.contains("<a href=\"#history\">History</a>"));
+    let dashboard = html(&out, "index.html");
+    let recent = &dashboard[dashboard.find("id=\"recent-changes\"").expect("the 30-day list")..];
+    let recent = &recent[..recent.find("</section>").unwrap()];
+    assert!(
+        recent.contains("Changed in the last 30 days <span class=\"count\">1</span>"),
+        "{recent}"
+    );
+    assert!(
+        recent.contains(">Acme Foods</a></td><td>2026-11-10</td><td>Kari Nordmann</td>"),
+        "{recent}"
+    );
+    assert!(!recent.contains("Beta Shipping"), "{recent}");
+}
+
+#[test]
+fn without_history_the_pages_are_those_of_a_site_outside_git() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    scripted(&site);
+    let (ok, stderr) = build(&site, &t.path().join("with"), None);
+    assert!(ok, "{stderr}");
+    std::fs::write(site.join("site.yaml"), format!("{SITE}history: false\n")).unwrap();
+    let (ok, stderr) = build(&site, &t.path().join("off"), None);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("note: history: off (site.yaml `history: false`)"),
+        "{stderr}"
+    );
+    // The same files outside git.
+    let plain = t.path().join("plain");
+    for f in [
+        "site.yaml",
+        "accounts/acme/account.yaml",
+        "accounts/acme/notes/2026-11-09-q3-review.md",
+        "accounts/beta/account.yaml",
+    ] {
+        std::fs::create_dir_all(plain.join(f).parent().unwrap()).unwrap();
+        std::fs::copy(site.join(f), plain.join(f)).unwrap();
+    }
+    let (ok, stderr) = build(&plain, &t.path().join("outside"), None);
+    assert!(ok, "{stderr}");
+    let (off, outside) = (
+        common::tree(&t.path().join("off")),
+        common::tree(&t.path().join("outside")),
+    );
+    assert_eq!(off.keys().collect::<Vec<_>>(), outside.keys().collect::<Vec<_>>());
+    for (path, bytes) in &off {
+        assert!(*bytes == outside[path], "{path} differs");
+    }
+    let with = common::tree(&t.path().join("with"));
+    assert!(with["accounts/acme/index.html"] != off["accounts/acme/index.html"]);
+    for page in ["accounts/acme/index.html", "index.html"] {
+        let text = String::from_utf8_lossy(&off[page]);
+        assert!(
+            !text.contains("id=\"history\"") && !text.contains("recent-changes"),
+            "{page}"
+        );
+    }
+}
+
+/// The history is internal: who changed an account and what, never in a
+/// customer's site, although the internal portal shows it.
+#[test]
+fn no_history_reaches_a_customer_build() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    let r = scripted(&site);
+    r.write(
+        "accounts/acme/plans/2026.yaml",
+        "period: \"2026\"\ntitle: Joint plan 2026\nstatus: agreed\nobjectives:\n  - Grow together\n",
+    );
+    r.write(
+        "accounts/acme/account.yaml",
+        &ACME_V1.replace("owner: Kari Nordmann", "owner: CANARYOWNERQX"),
+    );
+    r.commit(
+        "Zyxwv Canaryauthor",
+        "2026-11-15",
+        "CANARY_HISTORY_SUBJECT plan for Acme",
+    );
+    let (ok, stderr) = build(&site, &t.path().join("internal"), None);
+    assert!(ok, "{stderr}");
+    let internal = html(&t.path().join("internal"), "accounts/acme/index.html");
+    for canary in [
+        "Zyxwv Canaryauthor",
+        "CANARY_HISTORY_SUBJECT",
+        "owner Kari Nordmann → CANARYOWNERQX",
+    ] {
+        assert!(internal.contains(canary), "the internal profile shows {canary}");
+    }
+    let out = t.path().join("customer");
+    let o = kamsite()
+        .args(["build", "--audience", "customer", "--account", "acme", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let files = common::tree(&out);
+    assert!(
+        files.keys().any(|p| p.ends_with(".html")),
+        "a customer site was written"
+    );
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        for canary in [
+            "Zyxwv",
+            "Canaryauthor",
+            "CANARY_HISTORY_SUBJECT",
+            "Ingrid Lund",
+            "Lars Dahl",
+            "tier foundation",
+            "History</h2>",
+        ] {
+            assert!(!text.contains(canary), "{canary} in the customer file {path}");
+        }
+    }
+}
+
+/// serve: after a commit, the next rebuild shows it (the history is read
+/// again when HEAD moved), even a rebuild for another account's change.
+#[test]
+fn a_rebuild_after_a_commit_shows_it() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    let r = scripted(&site);
+    let out = t.path().join("out");
+    let opts = kamsite::BuildOptions {
+        root: site.clone(),
+        output: kamsite::pipeline::OutputOptions {
+            out: Some(out.clone()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let (built, ws) = kamsite::build_keeping_site(&opts);
+    built.expect("the site builds");
+    let mut ws = ws.expect("a workspace");
+    assert!(!html(&out, "accounts/beta/index.html").contains("<time>2026-11-22</time>"));
+    r.write(
+        "accounts/beta/account.yaml",
+        "name: Beta Shipping\nstatus: active\ntier: portfolio\nstage: mid-kam\nowner: Lars Dahl\nsponsor: Eva Lind\n",
+    );
+    r.commit("Eva Lind", "2026-11-22", "Beta: portfolio tier");
+    // The watcher saw beta's account.yaml change; acme did not change.
+    kamsite::rebuild_accounts(&opts, &mut ws, &["beta".to_string()]).expect("the rebuild works");
+    let beta = html(&out, "accounts/beta/index.html");
+    assert!(beta.contains("<time>2026-11-22</time> Eva Lind"), "{beta}");
+    assert!(beta.contains("<li>tier diamond → portfolio</li>"));
+    let dashboard = html(&out, "index.html");
+    assert!(dashboard.contains("Changed in the last 30 days <span class=\"count\">2</span>"));
+    // A commit of a file saved earlier: only .git moved, still seen.
+    r.write(
+        "accounts/acme/notes/2026-11-22-call.md",
+        "---\ndate: 2026-11-22\ntitle: Call with Ingrid\n---\nCall.\n",
+    );
+    kamsite::rebuild_accounts(&opts, &mut ws, &["acme".to_string()]).expect("the rebuild works");
+    r.commit("Per Olsen", "2026-11-23", "Acme: call");
+    kamsite::rebuild_accounts(&opts, &mut ws, &[]).expect("the rebuild works");
+    let acme = html(&out, "accounts/acme/index.html");
+    assert!(acme.contains("<time>2026-11-23</time> Per Olsen"), "{acme}");
+    assert!(acme.contains("<li>note added: Call with Ingrid</li>"), "{acme}");
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 
 use super::{AccountView, days_between};
 use crate::history::{AccountHistory, Change, DocKind};
-use crate::model::AccountDoc;
 
 /// "Changed in the last N days" on the dashboard.
 pub const RECENT_DAYS: i64 = 30;
@@ -30,46 +29,39 @@ pub struct EntryView<'a> {
     pub changes: Vec<String>,
 }
 
-/// The History section of `doc`'s profile: every entry, newest first.
-pub fn entries<'a>(doc: &AccountDoc, history: &'a AccountHistory) -> Vec<EntryView<'a>> {
-    history
+/// Entries a profile's History section lists, newest first; the rest are
+/// counted.
+pub const ENTRIES_SHOWN: usize = 50;
+
+/// The History section of an account's profile: its newest
+/// [`ENTRIES_SHOWN`] entries, and how many older ones there are.
+pub fn entries<'a>(a: &AccountView<'a>, history: &'a AccountHistory) -> (Vec<EntryView<'a>>, usize) {
+    let shown = history
         .entries
         .iter()
+        .take(ENTRIES_SHOWN)
         .map(|e| EntryView {
             date: e.date,
             author: &e.author,
             commit: &e.commit,
             subject: &e.subject,
-            changes: e.changes.iter().map(|c| say(doc, c)).collect(),
+            changes: e.changes.iter().map(|c| say(a, c)).collect(),
         })
-        .collect()
+        .collect();
+    (shown, history.entries.len().saturating_sub(ENTRIES_SHOWN))
 }
 
-/// A change in words; a note, review or plan by its title when the site
-/// still has it ("note added: Q3 review"), else by its file name.
-pub fn say(doc: &AccountDoc, change: &Change) -> String {
+/// A change in words; a note by its title when the account still has it
+/// ("note added: Q3 review"), else (and a review or plan) by its file name.
+pub fn say(a: &AccountView, change: &Change) -> String {
     match change {
         Change::Field(s) => s.clone(),
         Change::Document { kind, action, id } => {
             let title = match kind {
-                DocKind::Note => doc
-                    .notes
-                    .iter()
-                    .find(|n| n.id == *id)
-                    .and_then(|n| n.meta.title.clone()),
-                DocKind::Plan => doc
-                    .plans
-                    .iter()
-                    .find(|p| p.id == *id)
-                    .and_then(|p| p.plan.title.clone()),
-                DocKind::Review | DocKind::Other => None,
+                DocKind::Note => a.notes.iter().find(|n| n.id == id).map(|n| n.title),
+                DocKind::Review | DocKind::Plan | DocKind::Other => None,
             };
-            format!(
-                "{} {}: {}",
-                kind.as_str(),
-                action.as_str(),
-                title.unwrap_or_else(|| id.clone())
-            )
+            format!("{} {}: {}", kind.as_str(), action.as_str(), title.unwrap_or(id))
         }
     }
 }
