@@ -123,11 +123,17 @@ const MOST: usize = 12;
 /// change, in file order of the new version. Never empty: a version that
 /// does not parse, or a change of layout or comments only, says so.
 pub fn account_yaml(old: &str, new: &str) -> Vec<String> {
-    let (Some(old), Some(new)) = (parse(old), parse(new)) else {
-        return vec!["account.yaml changed (a version of it is not valid YAML)".into()];
+    let mut out = match by_blocks(old, new) {
+        Some(out) => out,
+        None => {
+            let (Some(old), Some(new)) = (parse(old), parse(new)) else {
+                return vec!["account.yaml changed (a version of it is not valid YAML)".into()];
+            };
+            let mut out = Vec::new();
+            map_changes(&old, &new, &mut out);
+            out
+        }
     };
-    let mut out = Vec::new();
-    map_changes(&old, &new, &mut out);
     if out.is_empty() {
         out.push("account.yaml edited (layout or comments only)".into());
     }
@@ -155,26 +161,91 @@ fn map_changes(old: &Map, new: &Map, out: &mut Vec<String>) {
     let null = Value::Null;
     for key in keys(old, new) {
         let (a, b) = (old.get(key).unwrap_or(&null), new.get(key).unwrap_or(&null));
-        if a == b {
-            continue;
-        }
-        match key {
-            "scores" => scores(a, b, out),
-            "contacts" => keyed(a, b, "id", &contact_label, out),
-            "opportunities" => keyed(a, b, "id", &|v| format!("opportunity {}", label(v, "title", "id")), out),
-            "financials" => keyed(a, b, "year", &|v| text(v.get("year").unwrap_or(&Value::Null)), out),
-            "kpis" => keyed(a, b, "name", &|v| format!("KPI {}", label(v, "name", "name")), out),
-            "team" => keyed(
-                a,
-                b,
-                "name",
-                &|v| format!("team member {}", label(v, "name", "name")),
-                out,
-            ),
-            "swot" => swot(a, b, out),
-            _ => out.push(scalar_change(&key.replace('_', " "), a, b)),
+        if a != b {
+            key_changes(key, a, b, out);
         }
     }
+}
+
+/// The changes of one top-level key from `a` to `b` (which differ).
+fn key_changes(key: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
+    match key {
+        "scores" => scores(a, b, out),
+        "swot" => swot(a, b, out),
+        _ => match identity(key) {
+            Some((id, name)) => keyed(a, b, id, &name, out),
+            None => out.push(scalar_change(&key.replace('_', " "), a, b)),
+        },
+    }
+}
+
+/// The lists whose items have an identity: the key that holds it, and how
+/// an item is named in a change.
+fn identity(key: &str) -> Option<(&'static str, fn(&Value) -> String)> {
+    Some(match key {
+        "contacts" => ("id", contact_label),
+        "opportunities" => ("id", |v| format!("opportunity {}", label(v, "title", "id"))),
+        "financials" => ("year", |v| text(v.get("year").unwrap_or(&Value::Null))),
+        "kpis" => ("name", |v| format!("KPI {}", label(v, "name", "name"))),
+        "team" => ("name", |v| format!("team member {}", label(v, "name", "name"))),
+        _ => return None,
+    })
+}
+
+/// [`account_yaml`] reading only what changed: the top-level blocks whose
+/// text differs, and of a list with identities only the items whose text
+/// differs ([`super::blocks`]). Text that is the same is the same value, so
+/// this says what a diff of the whole files says, parsing a few lines
+/// instead of two files. `None` where the files are not plain enough to cut
+/// (anchors, several documents, flow style at the top): the caller parses
+/// them whole.
+fn by_blocks(old: &str, new: &str) -> Option<Vec<String>> {
+    use super::blocks;
+    let (a, b) = (blocks::top_level(old)?, blocks::top_level(new)?);
+    let mut out = Vec::new();
+    let keys = b
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(a.iter().map(|(k, _)| *k).filter(|k| !b.iter().any(|(x, _)| x == k)));
+    fn find<'t>(blocks: &[(&str, &'t str)], key: &str) -> Option<&'t str> {
+        blocks.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
+    }
+    for key in keys.collect::<Vec<_>>() {
+        let (ta, tb) = (find(&a, key), find(&b, key));
+        if ta == tb {
+            continue;
+        }
+        if let Some((id, name)) = identity(key)
+            && let (Some(ia), Some(ib)) = (blocks::items(ta.unwrap_or("")), blocks::items(tb.unwrap_or("")))
+        {
+            // Items with the same text on both sides did not change.
+            let (only_a, only_b) = blocks::uncommon(&ia, &ib);
+            let parse_items = |items: &[&str]| -> Option<Value> {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    match serde_saphyr::from_str::<Value>(item).ok()? {
+                        Value::Array(mut one) if one.len() == 1 => values.push(one.pop()?),
+                        _ => return None,
+                    }
+                }
+                Some(Value::Array(values))
+            };
+            keyed(&parse_items(&only_a)?, &parse_items(&only_b)?, id, &name, &mut out);
+            continue;
+        }
+        let value = |text: Option<&str>| -> Option<Value> {
+            let Some(text) = text else { return Some(Value::Null) };
+            match serde_saphyr::from_str::<Value>(text).ok()? {
+                Value::Object(mut m) if m.len() == 1 => m.swap_remove(key),
+                _ => None,
+            }
+        };
+        let (va, vb) = (value(ta)?, value(tb)?);
+        if va != vb {
+            key_changes(key, &va, &vb, &mut out);
+        }
+    }
+    Some(out)
 }
 
 /// The keys of both maps: the new version's in its order, then the removed ones.
@@ -386,6 +457,50 @@ mod tests {
         );
         let swot = format!("{BASE}swot: {{ threats: [New entrant] }}\n");
         assert_eq!(changes(BASE, &swot), ["SWOT threat added: New entrant"]);
+    }
+
+    /// The diff of the changed pieces says what the diff of the whole files says.
+    #[test]
+    fn reading_only_the_changed_blocks_agrees_with_reading_the_whole_files() {
+        let base = "# Acme\nname: Acme\ntier: foundation\nowner: Kari\nscores:\n  growth: 3\n  relationship: 5\ncontacts:\n  - id: ib\n    name: Ingrid Berg\n    stance: 1\n  - id: lo\n    name: Lars Olsen\n    role: buyer\n\n  - { id: nn, name: Nina Novak, stance: -2 }\nopportunities:\n  - { id: o1, title: ERP, stage: lead }\nswot:\n  strengths: [Service]\n";
+        let edits: Vec<String> = vec![
+            base.replace("stance: 1", "stance: 3"),
+            base.replace("tier: foundation", "tier: diamond  # up"),
+            base.replace("  - { id: nn, name: Nina Novak, stance: -2 }\n", ""),
+            base.replace("  - id: lo\n", "  - id: new\n    name: New Person\n  - id: lo\n"),
+            base.replace(
+                "  - { id: nn, name: Nina Novak, stance: -2 }",
+                "  - id: nn\n    name: Nina Novak\n    stance: -1",
+            ),
+            base.replace("# Acme\n", "# Acme Foods AS\n")
+                .replace("growth: 3", "growth: 4"),
+            base.replace(
+                "swot:\n  strengths: [Service]\n",
+                "swot:\n  strengths: [Service, Price]\n",
+            ),
+            format!("{base}region: Nordics\n").replace("owner: Kari\n", ""),
+            base.replace(
+                "opportunities:\n  - { id: o1, title: ERP, stage: lead }\n",
+                "opportunities: []\n",
+            ),
+            base.replace("contacts:\n", "contacts:\n  # the buying centre\n"),
+        ];
+        for new in &edits {
+            let whole = {
+                let mut out = Vec::new();
+                map_changes(&parse(base).unwrap(), &parse(new).unwrap(), &mut out);
+                out
+            };
+            let mut cut = by_blocks(base, new).expect("a plain file is cut");
+            let mut whole = whole;
+            // The same changes; a list's may come in another order.
+            cut.sort();
+            whole.sort();
+            assert_eq!(cut, whole, "{new}");
+        }
+        assert_eq!(by_blocks(base, &edits[0]).unwrap(), ["stance of Ingrid Berg +1 → +3"]);
+        assert_eq!(by_blocks(base, edits.last().unwrap()).unwrap(), Vec::<String>::new());
+        assert!(by_blocks(base, "a: &x 1\nb: *x\n").is_none());
     }
 
     #[test]

@@ -28,6 +28,7 @@
 //! the other stages; `analyze` turns its values into what the pages show
 //! and the pipeline decides when it is read.
 
+mod blocks;
 mod cache;
 pub mod diff;
 mod git;
