@@ -179,9 +179,12 @@ fn key_changes(key: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// How a list item is named in a change.
+type Namer = fn(&Value) -> String;
+
 /// The lists whose items have an identity: the key that holds it, and how
 /// an item is named in a change.
-fn identity(key: &str) -> Option<(&'static str, fn(&Value) -> String)> {
+fn identity(key: &str) -> Option<(&'static str, Namer)> {
     Some(match key {
         "contacts" => ("id", contact_label),
         "opportunities" => ("id", |v| format!("opportunity {}", label(v, "title", "id"))),
