@@ -10,7 +10,7 @@
 /// comments and blank lines before the first key are left out (they are
 /// no value). `None` when the text is not a plain block mapping.
 pub(super) fn top_level(text: &str) -> Option<Vec<(&str, &str)>> {
-    if text.contains(['&', '*', '\t']) || text.contains("<<") {
+    if may_hold_anchors(text) || text.contains(['\t']) || text.contains("<<") {
         return None;
     }
     let mut blocks: Vec<(&str, usize)> = Vec::new();
@@ -41,6 +41,18 @@ pub(super) fn top_level(text: &str) -> Option<Vec<(&str, &str)>> {
             .map(|((key, start), end)| (*key, &text[*start..end]))
             .collect(),
     )
+}
+
+/// Whether `text` may hold an anchor (`&a`) or alias (`*a`): one of those
+/// characters where a value starts (after a space or bracket, or at a
+/// line's start) and followed by a name. "UK & Ireland" holds none.
+fn may_hold_anchors(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr2_iter(b'&', b'*', b).any(|i| {
+        let before = if i == 0 { b'\n' } else { b[i - 1] };
+        let after = b.get(i + 1).copied().unwrap_or(b' ');
+        matches!(before, b' ' | b'\n' | b'[' | b'{' | b',') && !after.is_ascii_whitespace()
+    })
 }
 
 /// The items of a block that is a block sequence (`key:` then lines
@@ -115,7 +127,15 @@ mod tests {
                 ("scores", "scores: { growth: 3 }\n")
             ]
         );
-        for not_plain in ["a: &x 1\nb: *x\n", "---\na: 1\n", "- 1\n", "{a: 1}\n", "a: 1\na: 2\n"] {
+        assert!(top_level("region: UK & Ireland\nname: R&D AS\n").is_some());
+        for not_plain in [
+            "a: &x 1\nb: *x\n",
+            "a: [&x 1]\n",
+            "---\na: 1\n",
+            "- 1\n",
+            "{a: 1}\n",
+            "a: 1\na: 2\n",
+        ] {
             assert_eq!(top_level(not_plain), None, "{not_plain}");
         }
     }

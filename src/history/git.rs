@@ -296,7 +296,7 @@ fn with_blobs<T: Send>(
         return Ok((0..wanted.len()).into_par_iter().map(|i| each(i, &none)).collect());
     }
     let mut child = git(root)
-        .args(["cat-file", "--batch"])
+        .args(["cat-file", "--batch", "--buffer"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
