@@ -4,6 +4,9 @@
 //! outside git, and a machine without git, build with a one-line note.
 
 mod common;
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
 
 use std::path::Path;
 use std::process::Command;
@@ -535,4 +538,46 @@ fn a_rebuild_after_a_commit_shows_it() {
     let acme = html(&out, "accounts/acme/index.html");
     assert!(acme.contains("<time>2026-11-23</time> Per Olsen"), "{acme}");
     assert!(acme.contains("<li>note added: Call with Ingrid</li>"), "{acme}");
+}
+
+/// The benchmark's scripted history: every account in N commits (the first
+/// adds it), B accounts a commit, several authors, and the files on disk
+/// are the last commit's.
+#[test]
+fn the_benchmark_corpus_has_the_history_asked_for() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("corpus");
+    gen_corpus::generate(&gen_corpus::Args {
+        accounts: 6,
+        notes: 4,
+        seed: 3,
+        out: site.clone(),
+        hugo: None,
+        zola: None,
+        history_commits: 9,
+        history_batch: 2,
+    })
+    .unwrap();
+    let r = Repo { root: &site };
+    assert_eq!(r.git(&["status", "--porcelain"]), "", "the folder is the last commit");
+    let read = history::read(&site, None);
+    assert_eq!(read.off, None);
+    assert_eq!(read.history.len(), 6);
+    let mut authors = std::collections::BTreeSet::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for a in read.history.accounts() {
+        assert_eq!(a.entries.len(), 9, "{}", a.slug);
+        assert_eq!(changes(a.entries.last().unwrap())[0], "account added");
+        for e in &a.entries[..8] {
+            authors.insert(e.author.clone());
+            let said = changes(e);
+            assert_eq!(said.len(), 1, "one change a commit: {said:?}");
+            kinds.insert(said[0].split(' ').next().unwrap().to_string());
+        }
+    }
+    assert!(authors.len() >= 3, "{authors:?}");
+    assert!(kinds.contains("note") && kinds.len() >= 4, "{kinds:?}");
+    // 6 accounts x 8 changes, 2 a commit, and the first commit.
+    let commits: usize = r.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap();
+    assert!((25..=40).contains(&commits), "{commits}");
 }
