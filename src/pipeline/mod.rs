@@ -144,11 +144,17 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
     if let Audience::Customer { account, drafts } = &opts.audience {
         return (build_customer(opts, (account, *drafts), &lock, timings), None);
     }
+    // git reads the history in processes of its own while the site loads.
+    let early = EarlyHistory::start(&opts.root);
     let load::Loaded {
         mut site,
         theme,
         diagnostics: mut diags,
     } = load::site_and_theme(&opts.root);
+    let history = early.finish(&opts.root, site.config.history);
+    if let Some(off) = &history.off {
+        opts.notice(&off.note());
+    }
     if let Some(url) = &opts.pages.base_url {
         site.config.set_base_url(url);
     }
@@ -165,7 +171,7 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
     timings.lap("load");
     // Only a site rendered again (serve) needs what pages show of other accounts.
     let mut inputs = (!cache.releases_texts()).then(incremental::CrossInputs::default);
-    let mut history = history::History::default();
+    let mut history = history.history;
     let result = build_site(
         opts,
         &lock,
@@ -206,17 +212,9 @@ fn build_site(
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     let today = today(&site.config);
-    // git reads the history in processes of its own, beside validation.
-    let (found, history) = std::thread::scope(|s| {
-        let read = s.spawn(|| history::read(&opts.root, site.config.history));
-        let found = validate_site(site, today);
-        (found, read.join().unwrap_or_default())
-    });
-    diags.extend(found);
-    if let Some(off) = &history.off {
-        opts.notice(&off.note());
-    }
-    let history = history.history;
+    diags.extend(validate_site(site, today));
+    // The history read while loading, handed back with the workspace.
+    let history = std::mem::take(history_out);
     timings.lap("validate");
     // Without an engine the theme's problems (or site.yaml's theme name) are in `diags`.
     let Some(engine) = engine.filter(|_| !diags.has_errors()) else {
@@ -307,6 +305,43 @@ fn build_site(
         diagnostics: diags,
         timings: timings.laps,
     })
+}
+
+/// The git history, read on a thread of its own from the start of a build
+/// so that git's work overlaps loading. Which sites are read is site.yaml's
+/// `history`, known only once the site is loaded: the read starts with the
+/// setting a quick look at site.yaml finds, and is done again in the rare
+/// case the loaded setting differs (site.yaml did not parse at first).
+struct EarlyHistory {
+    setting: history::Setting,
+    read: Option<std::thread::JoinHandle<history::Outcome>>,
+}
+
+impl EarlyHistory {
+    fn start(root: &Path) -> EarlyHistory {
+        #[derive(serde::Deserialize)]
+        struct Peek {
+            history: Option<bool>,
+        }
+        let setting = std::fs::read_to_string(root.join("site.yaml"))
+            .ok()
+            .and_then(|text| serde_saphyr::from_str::<Peek>(&text).ok())
+            .and_then(|p| p.history);
+        let read = (setting != Some(false)).then(|| {
+            let root = root.to_path_buf();
+            std::thread::spawn(move || history::read(&root, setting))
+        });
+        EarlyHistory { setting, read }
+    }
+
+    /// The history as `setting` (site.yaml's, as loaded) asks.
+    fn finish(self, root: &Path, setting: history::Setting) -> history::Outcome {
+        let early = self.read.map(|r| r.join().unwrap_or_default());
+        match early {
+            Some(outcome) if self.setting == setting => outcome,
+            _ => history::read(root, setting),
+        }
+    }
 }
 
 /// Where a build's files go: to disk, with their links and counts noted.
