@@ -581,3 +581,23 @@ fn the_benchmark_corpus_has_the_history_asked_for() {
     let commits: usize = r.git(&["rev-list", "--count", "HEAD"]).trim().parse().unwrap();
     assert!((25..=40).contains(&commits), "{commits}");
 }
+
+#[test]
+fn commit_messages_and_names_are_escaped() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    let r = scripted(&site);
+    r.write(
+        "accounts/acme/account.yaml",
+        &ACME_V1.replace("Ingrid Berg", "Ingrid <b>Berg</b>"),
+    );
+    r.commit("Eve & Co", "2026-11-20", "<script>alert('x')</script>");
+    let (ok, stderr) = build(&site, &t.path().join("out"), None);
+    assert!(ok, "{stderr}");
+    let profile = html(&t.path().join("out"), "accounts/acme/index.html");
+    let section = &profile[profile.find("id=\"history\"").unwrap()..];
+    assert!(!section.contains("<script>alert"), "{section}");
+    assert!(section.contains("&lt;script&gt;alert('x')&lt;/script&gt;"), "{section}");
+    assert!(section.contains("Eve &amp; Co"), "{section}");
+    assert!(section.contains("name of Ingrid &lt;b&gt;Berg&lt;/b&gt;"), "{section}");
+}

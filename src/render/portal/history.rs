@@ -9,14 +9,45 @@ use serde::Serialize;
 use crate::analyze::history::{self, EntryView, RECENT_DAYS, RECENT_SHOWN, RecentChange};
 use crate::analyze::{AccountView, Portfolio};
 
-/// `history` in account.html.
+/// `history` in account.html: the count, and the entries as an HTML list
+/// (`<ol class="timeline history">`, escaped here). The list is written
+/// here rather than by a template loop: at 10,000 accounts of 20 commits
+/// the entries as template values cost the build more than a tenth of its
+/// time, and a list of dated lines leaves a theme nothing to lay out but
+/// its CSS classes.
 #[derive(Serialize)]
-struct Section<'a> {
-    entries: Vec<EntryView<'a>>,
+struct Section {
+    html: String,
     /// Entries older than those listed.
     older: usize,
     /// Every entry.
     total: usize,
+}
+
+/// The entries as account.html lists them.
+fn list(entries: &[EntryView]) -> String {
+    use crate::render::svg::escape_into;
+    let mut out = String::with_capacity(64 + entries.len() * 320);
+    out.push_str("<ol class=\"timeline history\">\n");
+    for e in entries {
+        out.push_str("  <li class=\"history-entry\">\n    <div class=\"note-meta\"><time>");
+        out.push_str(&e.date.to_string());
+        out.push_str("</time> ");
+        escape_into(&mut out, e.author);
+        out.push_str(" <code class=\"muted\">");
+        escape_into(&mut out, e.commit);
+        out.push_str("</code></div>\n    <p class=\"history-subject\">");
+        escape_into(&mut out, e.subject);
+        out.push_str("</p>\n    <ul class=\"history-changes\">");
+        for c in &e.changes {
+            out.push_str("<li>");
+            escape_into(&mut out, c);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>\n  </li>\n");
+    }
+    out.push_str("</ol>");
+    out
 }
 
 /// `recent_changes` in index.html.
@@ -34,7 +65,8 @@ pub(super) fn insert_profile(ctx: &mut tera::Context, a: &AccountView) {
     if let Some(h) = a.history {
         let (entries, older) = history::entries(a, h);
         let total = h.entries.len();
-        ctx.insert("history", &Section { entries, older, total });
+        let html = list(&entries);
+        ctx.insert("history", &Section { html, older, total });
     }
 }
 
