@@ -323,8 +323,20 @@ impl EarlyHistory {
         struct Peek {
             history: Option<bool>,
         }
-        let setting = std::fs::read_to_string(root.join("site.yaml"))
-            .ok()
+        // Only a plain file of a plain size: the loader is what refuses a
+        // link out of the site (to /dev/zero, say) or an oversized file.
+        let path = root.join("site.yaml");
+        let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        let read = || {
+            use std::io::Read;
+            let mut text = String::new();
+            let file = std::fs::File::open(&path).ok()?;
+            file.take(1 << 20).read_to_string(&mut text).ok()?;
+            Some(text)
+        };
+        let setting = plain
+            .then(read)
+            .flatten()
             .and_then(|text| serde_saphyr::from_str::<Peek>(&text).ok())
             .and_then(|p| p.history);
         let read = (setting != Some(false)).then(|| {
