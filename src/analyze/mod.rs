@@ -18,6 +18,7 @@ mod account;
 pub mod attention;
 pub mod dashboard;
 pub mod groups;
+pub mod history;
 pub mod matrix;
 pub mod pareto;
 pub mod plans;
@@ -58,6 +59,10 @@ pub struct Portfolio<'a> {
     pub plans: Vec<plans::PlanView<'a>>,
     /// What the dashboard lists: attention groups, the largest accounts.
     pub dashboard: dashboard::Dashboard<'a>,
+    /// Whether the site's git history was read (the pages show it only then).
+    pub has_history: bool,
+    /// Accounts changed in the last [`history::RECENT_DAYS`] days, newest first.
+    pub recent: Vec<history::RecentChange<'a>>,
 }
 
 impl Drop for Portfolio<'_> {
@@ -120,15 +125,21 @@ pub fn stance_label(stance: Option<i64>) -> &'static str {
     }
 }
 
-/// Analyse the site as of `today`.
+/// Analyse the site as of `today`, without history.
 pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
+    analyze_with(site, &crate::history::NONE, today)
+}
+
+/// Analyse the site as of `today`, with what git says about its accounts
+/// (`history`, empty outside git).
+pub fn analyze_with<'a>(site: &'a Site, history: &'a crate::history::History, today: Date) -> Portfolio<'a> {
     let cfg = &site.config;
     // Per-account views are independent: build them on every core.
     let mut accounts: Vec<AccountView> = {
         use rayon::prelude::*;
         site.accounts
             .par_iter()
-            .map(|d| account::account(cfg, d, today))
+            .map(|d| account::account(cfg, d, history.account(&d.slug), today))
             .collect()
     };
 
@@ -157,6 +168,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
     let tiers = groups::tier_table(cfg, &accounts);
     let (quadrants, unscored) = groups::quadrants(cfg, &accounts);
     let dashboard = dashboard::of(&accounts);
+    let recent = history::recent(&accounts, today);
     Portfolio {
         config: cfg,
         today,
@@ -169,6 +181,8 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         winloss,
         plans,
         dashboard,
+        has_history: !history.is_empty(),
+        recent,
     }
 }
 

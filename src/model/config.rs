@@ -63,6 +63,11 @@ pub struct RawConfig {
     /// true). Set false only for a portal that is meant to be public.
     /// Customer sites are never indexed.
     pub noindex: Option<bool>,
+    /// Read the change history from git (internal portal only): absent,
+    /// when the site folder is the top of its git repository; `true` also
+    /// when it is a subfolder of one (only commits under it); `false`
+    /// never. See docs/history.md.
+    pub history: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -220,6 +225,8 @@ pub struct SiteConfig {
     /// site.yaml `noindex`: `robots.txt` disallowing everything and a
     /// `noindex` meta tag in every page of the internal portal.
     pub noindex: bool,
+    /// site.yaml `history` (see [`RawConfig::history`]).
+    pub history: Option<bool>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -296,6 +303,7 @@ impl SiteConfig {
             },
             stale_after_days: raw.stale_after_days.unwrap_or(90),
             noindex: raw.noindex.unwrap_or(true),
+            history: raw.history,
         }
     }
 

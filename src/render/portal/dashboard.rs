@@ -23,6 +23,7 @@ pub(super) fn page_of(run: &Run, rows: &Rows) -> Page {
     ctx.insert("top_accounts", &largest);
     ctx.insert("tiers", &tier_rows(p, &rows.values, None));
     ctx.insert("stage_chart", &stage_chart(p));
+    super::history::insert_dashboard(&mut ctx, p);
     Page {
         path: "index.html".into(),
         template: "index.html",

@@ -8,6 +8,7 @@
 //! by index alongside the portfolio.
 
 mod dashboard;
+mod history;
 mod lists;
 mod plans;
 mod profile;
