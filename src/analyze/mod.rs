@@ -6,9 +6,11 @@
 //! Templates receive these values and only lay them out.
 
 mod account;
+pub mod assessments;
 pub mod attention;
 pub mod dashboard;
 pub mod groups;
+pub mod health;
 pub mod matrix;
 pub mod pareto;
 pub mod plans;
@@ -49,6 +51,8 @@ pub struct Portfolio<'a> {
     pub plans: Vec<plans::PlanView<'a>>,
     /// What the dashboard lists: attention groups, the largest accounts.
     pub dashboard: dashboard::Dashboard<'a>,
+    /// `/assessments/`: latest scores per account and framework, distributions.
+    pub assessments: assessments::AssessmentPortfolio<'a>,
 }
 
 impl Drop for Portfolio<'_> {
@@ -81,6 +85,8 @@ pub struct Summary {
     pub stale_accounts: usize,
     pub stale_contacts: usize,
     pub reviews_due: usize,
+    /// `assessment_due` attention items.
+    pub assessments_due: usize,
     /// won / (won + lost) over all reviews; None when nothing closed.
     pub win_rate: Option<f64>,
     pub reviews_won: usize,
@@ -148,6 +154,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
     let tiers = groups::tier_table(cfg, &accounts);
     let (quadrants, unscored) = groups::quadrants(cfg, &accounts);
     let dashboard = dashboard::of(&accounts);
+    let assessments = assessments::portfolio(cfg, &accounts);
     Portfolio {
         config: cfg,
         today,
@@ -160,6 +167,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         winloss,
         plans,
         dashboard,
+        assessments,
     }
 }
 
@@ -206,6 +214,10 @@ fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], today: Date) ->
     s.stale_contacts = attention
         .clone()
         .filter(|a| a.kind == AttentionKind::ContactStale)
+        .count();
+    s.assessments_due = attention
+        .clone()
+        .filter(|a| a.kind == AttentionKind::AssessmentDue)
         .count();
     s.reviews_due = attention.filter(|a| a.kind == AttentionKind::ReviewOverdue).count();
     s.reviews_won = reviews.won;
