@@ -313,8 +313,8 @@ fn due(a: &AccountView) -> bool {
 }
 
 /// The `assessment_due` reasons of one account: a latest assessment older
-/// than the framework's `stale_after_days`, or none at all for an account
-/// in a key tier. Former accounts are never due.
+/// than the framework's `stale_after_days`, or none at all for an active
+/// account in a key tier. Former accounts are never due.
 pub fn due_reasons(v: &AccountView) -> Vec<String> {
     if v.status == crate::model::Status::Former {
         return Vec::new();
@@ -323,7 +323,9 @@ pub fn due_reasons(v: &AccountView) -> Vec<String> {
     for t in &v.assessments {
         let fw = t.framework;
         match t.latest.as_ref().and_then(|l| l.date) {
-            None if v.is_key => out.push(format!("Key account never assessed on {}", fw.name)),
+            None if v.is_key && v.status == crate::model::Status::Active => {
+                out.push(format!("Key account never assessed on {}", fw.name))
+            }
             Some(d) if t.stale => out.push(format!(
                 "Latest {} assessment is from {d}, {} days ago (limit {})",
                 fw.name,

@@ -11,8 +11,8 @@
 //!   without one.
 //! - `blocker_decision_maker`: a decision-maker with stance -2 or -3.
 //! - `assessment_due` (SPEC 9): per framework, the latest assessment is
-//!   older than the framework's `stale_after_days`, or a key-tier account
-//!   has none; never for a former account (see `assessments::due_reasons`).
+//!   older than the framework's `stale_after_days`, or an active key-tier
+//!   account has none; never for a former account (see `assessments::due_reasons`).
 
 use jiff::civil::Date;
 use serde::Serialize;
