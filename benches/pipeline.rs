@@ -24,13 +24,13 @@ fn pipeline(c: &mut Criterion) {
     });
 
     let portfolio = kamsite::analyze::analyze(&site, today);
-    let opts = kamsite::BuildOptions {
-        root: root.to_path_buf(),
-        ..Default::default()
-    };
+    let theme = kamsite::load::theme::load(root, site.config.theme.as_deref()).expect("the example's theme loads");
+    let engine = kamsite::render::Engine::new(&theme, false)
+        .expect("the example's templates compile")
+        .links(site.config.links);
     c.bench_function("render internal", |b| {
         b.iter(|| {
-            kamsite::render::internal(&opts, &site, &portfolio)
+            kamsite::render::internal(&engine, &portfolio)
                 .map(|(files, _)| files.len())
                 .unwrap_or(0)
         })

@@ -2,7 +2,10 @@
 //!
 //! [`SourceFile`], [`Part`] and [`HeldFile`] are how a build stores text
 //! (kept once, shared, released once written); [`Pos`] and [`Spanned`] say
-//! where in it a value was written; [`percent_decode`] reads URL paths.
+//! where in it a value was written; [`percent_decode`] reads URL paths;
+//! [`html_depth`] says how deep raw HTML in a text nests (deeper than
+//! [`MAX_HTML_DEPTH`], validation warns and the Markdown renderer shows it
+//! as text).
 //! Imports nothing from the crate.
 
 use std::sync::Arc;
@@ -210,9 +213,54 @@ pub fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Deepest nesting of elements kept as HTML in a note; deeper raw HTML is
+/// shown as text.
+pub const MAX_HTML_DEPTH: usize = 256;
+
+/// Elements that never have an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// How deep elements nest in `html`, counting start and end tags (a quick
+/// count, not a parse); stops counting once past `stop`.
+pub fn html_depth(html: &str, stop: usize) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let rest = &bytes[at + 1..];
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 || !rest[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = String::from_utf8_lossy(&rest[..name_len]).to_ascii_lowercase();
+        let self_closing = memchr::memchr(b'>', rest).is_some_and(|end| end > 0 && rest[end - 1] == b'/');
+        if VOID.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        depth += 1;
+        deepest = deepest.max(depth);
+        if deepest > stop {
+            break;
+        }
+    }
+    deepest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_depth_counts_nested_elements_not_void_or_self_closing_ones() {
+        assert_eq!(html_depth("<p>a<br>b<img src=x/><div><span>c</span></div></p>", 99), 3);
+        assert_eq!(html_depth("</div></div><b>", 99), 1);
+        assert_eq!(html_depth(&"<div>".repeat(1000), 10), 11, "stops past `stop`");
+    }
 
     #[test]
     fn decodes_percent_escapes() {

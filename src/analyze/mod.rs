@@ -2,8 +2,17 @@
 //!
 //! Takes the validated [`Site`] and returns a [`Portfolio`]: per-account views
 //! (matrix placement, revenue share, staleness, stance labels) and the
-//! portfolio aggregates (Pareto curve, tier x stage table, attention items).
-//! Templates receive these values and only lay them out.
+//! portfolio aggregates (Pareto curve, tier x stage table, attention items,
+//! what the dashboard lists). Templates receive these values and only lay
+//! them out.
+//!
+//! Owns: every business rule a page or data file shows (scores, quadrants,
+//! win rates, staleness, Pareto shares, attention items and the dashboard's
+//! groups, plan changes). The [`Portfolio`] is render's only input for the
+//! internal portal: its views borrow their text from the site (a note's
+//! body through [`NoteView::body`]), so render never reads the [`Site`].
+//! May import `model`, `config` and `source`; nothing of `load`,
+//! `validate`, `redact`, `render` or the pipeline.
 
 mod account;
 pub mod assessments;

@@ -44,17 +44,27 @@ pub enum NewCommand {
 
 /// `kamsite serve` of the site folder `root` (which exists).
 pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr, open: bool, preview: Preview) -> ExitCode {
-    let customer = preview.audience.account().is_some();
-    let what = match preview.audience.account() {
-        Some(slug) => format!("the customer site of {slug}"),
-        None => "the internal portal".to_string(),
+    let console = ServeConsole {
+        what: match preview.audience.account() {
+            Some(slug) => format!("the customer site of {slug}"),
+            None => "the internal portal".to_string(),
+        },
+        customer: preview.audience.account().is_some(),
+        local: kamsite::serve::is_loopback(interface),
+        root: root.clone(),
+        interface,
+        open,
     };
-    let local = kamsite::serve::is_loopback(interface);
-    if !local {
-        let fields = if customer { "" } else { ", internal fields included," };
+    if !console.local {
+        let fields = if console.customer {
+            ""
+        } else {
+            ", internal fields included,"
+        };
         eprintln!(
-            "warning: serving on {interface}: anyone who can reach this address can read {what}{fields} \
-             without a password; use the default 127.0.0.1 unless that is what you want"
+            "warning: serving on {interface}: anyone who can reach this address can read {}{fields} \
+             without a password; use the default 127.0.0.1 unless that is what you want",
+            console.what
         );
     }
     let stop = Arc::new(AtomicBool::new(false));
@@ -64,89 +74,12 @@ pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr, open: bool, 
             eprintln!("warning: cannot handle Ctrl-C: {e}");
         }
     }
-    let mut report = |event: Event| match event {
-        Event::Listening { url } => {
-            let reach = if local {
-                "this computer only".to_string()
-            } else {
-                format!("listening on {interface}")
-            };
-            let shown = if customer {
-                format!("{what} from {}", root.display())
-            } else {
-                root.display().to_string()
-            };
-            eprintln!("serving {shown} at {url} ({reach}); press Ctrl-C to stop");
-            if open {
-                open_in_browser(&url);
-            }
-        }
-        Event::Changed { paths } => {
-            let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
-            let more = paths.len().saturating_sub(shown.len());
-            let more = if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            };
-            eprintln!("changed: {}{more}", shown.join(", "));
-        }
-        Event::Built {
-            summary,
-            elapsed,
-            first,
-        } => {
-            for d in summary.diagnostics.iter() {
-                eprintln!("{}: warning: {}", d.location(), d.message);
-            }
-            let verb = if first { "built" } else { "rebuilt" };
-            if std::env::var_os("KAMSITE_TIMINGS").is_some() {
-                let laps: Vec<String> = summary
-                    .timings
-                    .iter()
-                    .map(|(s, d, _)| format!("{s} {:.0} ms", d.as_secs_f64() * 1e3))
-                    .collect();
-                eprintln!("timings: {}", laps.join(", "));
-            }
-            eprintln!(
-                "{verb} in {} ms ({} pages{})",
-                elapsed.as_millis(),
-                summary.pages,
-                crate::search_note(summary.search_index_bytes)
-            );
-        }
-        Event::Failed {
-            diagnostics,
-            message,
-            elapsed,
-        } => {
-            let mut errors = 0;
-            let color = crate::color();
-            for (d, snippet) in diagnostics.errors().into_shown() {
-                if snippet {
-                    eprintln!("{}", d.render(color));
-                } else {
-                    eprintln!("{d}\n");
-                }
-                errors += 1;
-            }
-            if let Some(m) = message {
-                eprintln!("error: {m}");
-                errors += 1;
-            }
-            eprintln!(
-                "build failed in {} ms: {errors} error(s); serving the last good build, the browser shows the errors",
-                elapsed.as_millis()
-            );
-        }
-        Event::WatchError(e) => eprintln!("warning: file watcher: {e}"),
-    };
     let opts = ServeOptions {
         interface,
         preview,
-        ..ServeOptions::new(root.clone(), port)
+        ..ServeOptions::new(root, port)
     };
-    match kamsite::serve::run(&opts, &stop, &mut report) {
+    match kamsite::serve::run(&opts, &stop, &mut |event| console.event(event)) {
         Ok(()) => {
             eprintln!("stopped");
             ExitCode::SUCCESS
@@ -158,9 +91,113 @@ pub fn serve(root: PathBuf, port: u16, interface: std::net::IpAddr, open: bool, 
     }
 }
 
-/// `--open`: hand `url` to the platform's opener (`open` on macOS, `start`
-/// on Windows, `xdg-open` elsewhere) without waiting for it. When there is
-/// none, or it fails, one line says where the site is; serving goes on.
+/// Most warnings `serve` prints after one build; the rest are counted
+/// (`kamsite check` lists them all).
+const SERVE_WARNINGS_SHOWN: usize = 20;
+
+/// What `serve` prints about its events on stderr.
+struct ServeConsole {
+    root: PathBuf,
+    what: String,
+    customer: bool,
+    local: bool,
+    interface: std::net::IpAddr,
+    open: bool,
+}
+
+impl ServeConsole {
+    fn event(&self, event: Event) {
+        match event {
+            Event::Listening { url } => {
+                let reach = if self.local {
+                    "this computer only".to_string()
+                } else {
+                    format!("listening on {}", self.interface)
+                };
+                let shown = if self.customer {
+                    format!("{} from {}", self.what, self.root.display())
+                } else {
+                    self.root.display().to_string()
+                };
+                eprintln!("serving {shown} at {url} ({reach}); press Ctrl-C to stop");
+                if self.open {
+                    open_in_browser(&url);
+                }
+            }
+            Event::Changed { paths } => {
+                let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
+                let more = paths.len().saturating_sub(shown.len());
+                let more = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                eprintln!("changed: {}{more}", shown.join(", "));
+            }
+            Event::Built {
+                summary,
+                elapsed,
+                first,
+            } => built(summary, elapsed, first),
+            Event::Failed {
+                diagnostics,
+                message,
+                elapsed,
+            } => failed(diagnostics, message, elapsed),
+            Event::WatchError(e) => eprintln!("warning: file watcher: {e}"),
+        }
+    }
+}
+
+fn built(summary: &kamsite::BuildSummary, elapsed: std::time::Duration, first: bool) {
+    let warnings: Vec<_> = summary.diagnostics.iter().collect();
+    for d in warnings.iter().take(SERVE_WARNINGS_SHOWN) {
+        eprintln!("{}: warning: {}", d.location(), d.message);
+    }
+    if warnings.len() > SERVE_WARNINGS_SHOWN {
+        eprintln!(
+            "... and {} more warning(s); `kamsite check` lists them all",
+            warnings.len() - SERVE_WARNINGS_SHOWN
+        );
+    }
+    let verb = if first { "built" } else { "rebuilt" };
+    if std::env::var_os("KAMSITE_TIMINGS").is_some() {
+        let laps: Vec<String> = summary
+            .timings
+            .iter()
+            .map(|(s, d, _)| format!("{s} {:.0} ms", d.as_secs_f64() * 1e3))
+            .collect();
+        eprintln!("timings: {}", laps.join(", "));
+    }
+    eprintln!(
+        "{verb} in {} ms ({} pages{})",
+        elapsed.as_millis(),
+        summary.pages,
+        crate::search_note(summary.search_index_bytes)
+    );
+}
+
+fn failed(diagnostics: &kamsite::diag::Diagnostics, message: Option<&str>, elapsed: std::time::Duration) {
+    let mut errors = 0;
+    let color = crate::color();
+    for (d, snippet) in diagnostics.errors().into_shown() {
+        if snippet {
+            eprintln!("{}", d.render(color));
+        } else {
+            eprintln!("{d}\n");
+        }
+        errors += 1;
+    }
+    if let Some(m) = message {
+        eprintln!("error: {m}");
+        errors += 1;
+    }
+    eprintln!(
+        "build failed in {} ms: {errors} error(s); serving the last good build, the browser shows the errors",
+        elapsed.as_millis()
+    );
+}
+
 fn open_in_browser(url: &str) {
     let (program, before): (&str, &[&str]) = if cfg!(target_os = "macos") {
         ("open", &[])

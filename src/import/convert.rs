@@ -197,98 +197,11 @@ impl RowReader<'_> {
         let kind = self.map.kind;
         let crm_id = self.cell(Key::RecordId).map(|c| record_id(self.map.format, &c.text));
         let name = self.name();
-        let mut fields: Fields = Vec::new();
-        let mut financials: Vec<(i32, Fields)> = Vec::new();
-        let columns = self.map.columns.clone();
-        let mut stage_text: Option<String> = None;
-        for (i, key) in columns {
-            let Some(cell) = self.row.cells.get(i).filter(|c| !c.text.is_empty()).cloned() else {
-                continue;
-            };
-            let text = self.translated(key, &cell.text);
-            let value = match key {
-                Key::RecordId
-                | Key::AccountId
-                | Key::AccountName
-                | Key::Name
-                | Key::FirstName
-                | Key::LastName
-                | Key::Id => continue,
-                Key::Industry | Key::Region | Key::Owner | Key::Sponsor | Key::Title | Key::Email | Key::Phone => {
-                    Some(Scalar::Str(text))
-                }
-                Key::Stage if kind == Kind::Opportunities => {
-                    stage_text = Some(text.clone());
-                    Some(Scalar::Str(text))
-                }
-                Key::Status => self.status(&cell, &text),
-                Key::Tier | Key::Stage => self.site_id(&cell, key, &text),
-                Key::Since | Key::ReviewBy | Key::LastContact | Key::Close => self.date(&cell, key, &text),
-                Key::Value | Key::Financial(_, Fin::Revenue) => self.money(&cell, key, &text),
-                Key::Financial(_, _) => self.fraction(&cell, key, &text, false),
-                Key::Probability => self.fraction(&cell, key, &text, false),
-                Key::ProbabilityPercent => self.fraction(&cell, key, &text, true),
-                Key::Stance => self.stance(&cell, &text),
-                Key::Role => self.role(&cell, &text),
-            };
-            let Some(value) = value else { continue };
-            match key {
-                Key::Financial(year, _) => {
-                    let pos = financials.iter().position(|(y, _)| *y == year);
-                    let entry = match pos {
-                        Some(p) => &mut financials[p].1,
-                        None => {
-                            financials.push((year, Vec::new()));
-                            &mut financials.last_mut().expect("just pushed").1
-                        }
-                    };
-                    entry.push((key.yaml(kind), value));
-                }
-                _ => fields.push((key.yaml(kind), value)),
-            }
-        }
-        // A closed deal without a probability column: its stage says won or lost.
-        if kind == Kind::Opportunities
-            && !fields.iter().any(|(k, _)| *k == "probability")
-            && let Some(stage) = stage_text
-        {
-            match normalise(&stage).as_str() {
-                "closedwon" | "won" => fields.push(("probability", Scalar::Num(1.0))),
-                "closedlost" | "lost" => fields.push(("probability", Scalar::Num(0.0))),
-                _ => {}
-            }
-        }
+        let (mut fields, mut financials) = self.fields();
         let Some((name, name_cell)) = name else {
             return Err(self.problems);
         };
-        let slug = slugify(&name);
-        if slug.is_empty() {
-            let key = if self.map.column(Key::Name).is_some() {
-                Key::Name
-            } else {
-                Key::LastName
-            };
-            self.bad(
-                &name_cell,
-                key,
-                format!("`{name}` has no letter or digit to make an id from"),
-                "give the record a name with letters or digits in the CRM",
-            );
-        }
-        let explicit_id = self.cell(Key::Id).cloned();
-        let id = match explicit_id {
-            Some(c) if is_valid_slug(&c.text) => c.text.clone(),
-            Some(c) => {
-                self.bad(
-                    &c,
-                    Key::Id,
-                    format!("`{}` is not an id", c.text),
-                    "an id is lower-case letters, digits and `-`, e.g. ingrid-berg",
-                );
-                String::new()
-            }
-            None => slug.clone(),
-        };
+        let (slug, id) = self.identity(&name, &name_cell);
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
@@ -308,6 +221,126 @@ impl RowReader<'_> {
                 financials,
             }));
         }
+        self.item(origin, crm_id, id, name, fields)
+    }
+
+    /// Every mapped cell of the row as a field (per-year financials apart),
+    /// bad cells reported; a closed deal without a probability column gets
+    /// the one its stage says.
+    fn fields(&mut self) -> (Fields, Vec<(i32, Fields)>) {
+        let kind = self.map.kind;
+        let mut fields: Fields = Vec::new();
+        let mut financials: Vec<(i32, Fields)> = Vec::new();
+        let columns = self.map.columns.clone();
+        let mut stage_text: Option<String> = None;
+        for (i, key) in columns {
+            let Some(cell) = self.row.cells.get(i).filter(|c| !c.text.is_empty()).cloned() else {
+                continue;
+            };
+            if key == Key::Stage && kind == Kind::Opportunities {
+                stage_text = Some(self.translated(key, &cell.text));
+            }
+            let Some(value) = self.value(key, &cell) else { continue };
+            match key {
+                Key::Financial(year, _) => {
+                    let pos = financials.iter().position(|(y, _)| *y == year);
+                    let entry = match pos {
+                        Some(p) => &mut financials[p].1,
+                        None => {
+                            financials.push((year, Vec::new()));
+                            &mut financials.last_mut().expect("just pushed").1
+                        }
+                    };
+                    entry.push((key.yaml(kind), value));
+                }
+                _ => fields.push((key.yaml(kind), value)),
+            }
+        }
+        if kind == Kind::Opportunities
+            && !fields.iter().any(|(k, _)| *k == "probability")
+            && let Some(stage) = stage_text
+        {
+            match normalise(&stage).as_str() {
+                "closedwon" | "won" => fields.push(("probability", Scalar::Num(1.0))),
+                "closedlost" | "lost" => fields.push(("probability", Scalar::Num(0.0))),
+                _ => {}
+            }
+        }
+        (fields, financials)
+    }
+
+    /// One cell read as the value its key takes; `None` for identity
+    /// columns (read apart) and for bad cells (reported).
+    fn value(&mut self, key: Key, cell: &Cell) -> Option<Scalar> {
+        let kind = self.map.kind;
+        let text = self.translated(key, &cell.text);
+        match key {
+            Key::RecordId
+            | Key::AccountId
+            | Key::AccountName
+            | Key::Name
+            | Key::FirstName
+            | Key::LastName
+            | Key::Id => None,
+            Key::Industry | Key::Region | Key::Owner | Key::Sponsor | Key::Title | Key::Email | Key::Phone => {
+                Some(Scalar::Str(text))
+            }
+            Key::Stage if kind == Kind::Opportunities => Some(Scalar::Str(text)),
+            Key::Status => self.status(cell, &text),
+            Key::Tier | Key::Stage => self.site_id(cell, key, &text),
+            Key::Since | Key::ReviewBy | Key::LastContact | Key::Close => self.date(cell, key, &text),
+            Key::Value | Key::Financial(_, Fin::Revenue) => self.money(cell, key, &text),
+            Key::Financial(_, _) => self.fraction(cell, key, &text, false),
+            Key::Probability => self.fraction(cell, key, &text, false),
+            Key::ProbabilityPercent => self.fraction(cell, key, &text, true),
+            Key::Stance => self.stance(cell, &text),
+            Key::Role => self.role(cell, &text),
+        }
+    }
+
+    /// The record's slug (from its name) and id (an id column, or the slug).
+    fn identity(&mut self, name: &str, name_cell: &Cell) -> (String, String) {
+        let slug = slugify(name);
+        if slug.is_empty() {
+            let key = if self.map.column(Key::Name).is_some() {
+                Key::Name
+            } else {
+                Key::LastName
+            };
+            self.bad(
+                name_cell,
+                key,
+                format!("`{name}` has no letter or digit to make an id from"),
+                "give the record a name with letters or digits in the CRM",
+            );
+        }
+        let explicit_id = self.cell(Key::Id).cloned();
+        let id = match explicit_id {
+            Some(c) if is_valid_slug(&c.text) => c.text.clone(),
+            Some(c) => {
+                self.bad(
+                    &c,
+                    Key::Id,
+                    format!("`{}` is not an id", c.text),
+                    "an id is lower-case letters, digits and `-`, e.g. ingrid-berg",
+                );
+                String::new()
+            }
+            None => slug.clone(),
+        };
+        (slug, id)
+    }
+
+    /// A contact or opportunity, with the account it belongs to.
+    fn item(
+        &self,
+        origin: Origin,
+        crm_id: Option<String>,
+        id: String,
+        name: String,
+        fields: Fields,
+    ) -> Result<Record, Vec<Problem>> {
+        let kind = self.map.kind;
         let label_key = if kind == Kind::Contacts { "name" } else { "title" };
         let account_id = self
             .cell(Key::AccountId)

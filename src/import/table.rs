@@ -54,23 +54,7 @@ pub struct Table {
 pub fn read(file: &str, bytes: &[u8], encoding: Encoding) -> Result<Table, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let at = |line: usize, col: usize, message: String, help: &str| Problem::new(file, line, col, message, help);
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(at(
-            1,
-            1,
-            "the file is empty".into(),
-            "export again: the first line must name the columns (e.g. `Account Name,Industry`)",
-        ));
-    }
-    if let Some(i) = memchr::memchr(0, bytes) {
-        let (line, col) = Lines::new(bytes).line_col(i);
-        return Err(at(
-            line,
-            col,
-            "the file holds a NUL byte: it is not a CSV text file".into(),
-            "export the report as CSV (comma-separated values), not as .xlsx",
-        ));
-    }
+    refuse_non_text(file, bytes)?;
     let delimiter = sniff_delimiter(bytes);
     let lines = Lines::new(bytes);
     let mut notes = Vec::new();
@@ -110,62 +94,7 @@ pub fn read(file: &str, bytes: &[u8], encoding: Encoding) -> Result<Table, Probl
                 break;
             }
         }
-        let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
-        // After a CRLF the reader's position may sit on the LF.
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        let (starts, unclosed) = field_starts(bytes, start, delimiter, record.len());
-        let mut cells = Vec::with_capacity(record.len());
-        let mut bad = false;
-        if let Some(i) = unclosed
-            && record.get(i).is_some_and(|f| f.len() <= MAX_FIELD_BYTES)
-        {
-            let (line, col) = lines.line_col(starts[i]);
-            problems.push(at(
-                line,
-                col,
-                "the quote that opens this field is never closed: the field runs to the end of the file".into(),
-                "close the quote where the field ends, or remove it",
-            ));
-            bad = true;
-        }
-        for (i, field) in record.iter().enumerate() {
-            let (line, col) = lines.line_col(starts.get(i).copied().unwrap_or(start));
-            if field.len() > MAX_FIELD_BYTES {
-                problems.push(at(
-                    line,
-                    col,
-                    format!(
-                        "a field of {} bytes; the most kamsite takes is {MAX_FIELD_BYTES}",
-                        field.len()
-                    ),
-                    "a quote that is opened here and never closed swallows the lines after it: close it, \
-                     or shorten the field",
-                ));
-                bad = true;
-                continue;
-            }
-            let text = match decode(field, encoding) {
-                Ok(t) => t,
-                Err(byte) => {
-                    problems.push(at(
-                        line,
-                        col,
-                        format!("the field is not UTF-8 text (byte 0x{byte:02X})"),
-                        "save the export as UTF-8 (Excel: \"CSV UTF-8\"), or pass --encoding latin1 \
-                         if it was exported as ISO-8859-1",
-                    ));
-                    bad = true;
-                    continue;
-                }
-            };
-            cells.push(Cell {
-                text: text.trim().to_string(),
-                line,
-                col,
-            });
-        }
+        let (cells, bad, start) = record_cells(file, bytes, &lines, &record, delimiter, encoding, &mut problems);
         let row_line = cells.first().map(|c| c.line).unwrap_or_else(|| lines.line_col(start).0);
         match &header {
             None if bad => {
@@ -214,6 +143,104 @@ pub fn read(file: &str, bytes: &[u8], encoding: Encoding) -> Result<Table, Probl
         problems,
         notes,
     })
+}
+
+/// Files that are no CSV text at all: empty, or binary (a NUL byte).
+fn refuse_non_text(file: &str, bytes: &[u8]) -> Result<(), Problem> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Problem::new(
+            file,
+            1,
+            1,
+            "the file is empty",
+            "export again: the first line must name the columns (e.g. `Account Name,Industry`)",
+        ));
+    }
+    if let Some(i) = memchr::memchr(0, bytes) {
+        let (line, col) = Lines::new(bytes).line_col(i);
+        return Err(Problem::new(
+            file,
+            line,
+            col,
+            "the file holds a NUL byte: it is not a CSV text file",
+            "export the report as CSV (comma-separated values), not as .xlsx",
+        ));
+    }
+    Ok(())
+}
+
+/// One record's fields as cells with their line and column; bad fields
+/// (an unclosed quote, too long, not UTF-8) are reported and left out.
+/// Returns the cells, whether any field was bad, and the record's offset.
+fn record_cells(
+    file: &str,
+    bytes: &[u8],
+    lines: &Lines<'_>,
+    record: &csv::ByteRecord,
+    delimiter: u8,
+    encoding: Encoding,
+    problems: &mut Vec<Problem>,
+) -> (Vec<Cell>, bool, usize) {
+    let mut start = record.position().map(|p| p.byte() as usize).unwrap_or(0);
+    // After a CRLF the reader's position may sit on the LF.
+    while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    let (starts, unclosed) = field_starts(bytes, start, delimiter, record.len());
+    let mut cells = Vec::with_capacity(record.len());
+    let mut bad = false;
+    if let Some(i) = unclosed
+        && record.get(i).is_some_and(|f| f.len() <= MAX_FIELD_BYTES)
+    {
+        let (line, col) = lines.line_col(starts[i]);
+        problems.push(Problem::new(
+            file,
+            line,
+            col,
+            "the quote that opens this field is never closed: the field runs to the end of the file",
+            "close the quote where the field ends, or remove it",
+        ));
+        bad = true;
+    }
+    for (i, field) in record.iter().enumerate() {
+        let (line, col) = lines.line_col(starts.get(i).copied().unwrap_or(start));
+        if field.len() > MAX_FIELD_BYTES {
+            problems.push(Problem::new(
+                file,
+                line,
+                col,
+                format!(
+                    "a field of {} bytes; the most kamsite takes is {MAX_FIELD_BYTES}",
+                    field.len()
+                ),
+                "a quote that is opened here and never closed swallows the lines after it: close it, \
+                 or shorten the field",
+            ));
+            bad = true;
+            continue;
+        }
+        let text = match decode(field, encoding) {
+            Ok(t) => t,
+            Err(byte) => {
+                problems.push(Problem::new(
+                    file,
+                    line,
+                    col,
+                    format!("the field is not UTF-8 text (byte 0x{byte:02X})"),
+                    "save the export as UTF-8 (Excel: \"CSV UTF-8\"), or pass --encoding latin1 \
+                     if it was exported as ISO-8859-1",
+                ));
+                bad = true;
+                continue;
+            }
+        };
+        cells.push(Cell {
+            text: text.trim().to_string(),
+            line,
+            col,
+        });
+    }
+    (cells, bad, start)
 }
 
 fn ragged(file: &str, line: usize, col: usize, n: usize, m: usize) -> Problem {

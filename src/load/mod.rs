@@ -19,6 +19,7 @@ mod ahead;
 pub mod files;
 mod frontmatter;
 mod recover;
+pub mod theme;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ use crate::model::slug::{is_valid_slug, slugify};
 use crate::model::{Account, AccountDoc, NoteDoc, NoteMeta, PlanDoc, ReviewDoc, ReviewMeta, Site};
 use crate::source::{Part, Pos, SourceFile};
 use ahead::{Ahead, read_ahead};
+pub use theme::{Loaded, site_and_theme};
 use yaml::Fragment;
 
 /// Threads that read account folders, per core (see `load`).

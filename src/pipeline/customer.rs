@@ -36,7 +36,11 @@ fn concerns(slug: &str, d: &Diagnostic) -> bool {
 /// (draft plans included with `drafts`); `opts` says where the site is and
 /// how its pages are made.
 pub fn render(opts: &BuildOptions, slug: &str, drafts: bool) -> Result<CustomerBuild, BuildError> {
-    let (mut site, loaded) = load::load(&opts.root);
+    let load::Loaded {
+        mut site,
+        theme,
+        diagnostics: loaded,
+    } = load::site_and_theme(&opts.root);
     if let Some(url) = &opts.pages.base_url {
         site.config.set_base_url(url);
     }
@@ -62,11 +66,14 @@ pub fn render(opts: &BuildOptions, slug: &str, drafts: bool) -> Result<CustomerB
             suggestion: crate::diag::did_you_mean(slug, known).map(str::to_string),
         });
     };
-    if diags.has_errors() {
+    // Without a theme, its problems (or site.yaml's theme name) are in `diags`.
+    let Some(theme) = theme.filter(|_| !diags.has_errors()) else {
         return Err(BuildError::Invalid(diags));
-    }
+    };
     let view = redact::customer(&site.config, doc, today, drafts);
-    match render::customer(opts, &site, &view) {
+    let rendered = render::Engine::new(&theme, opts.pages.live_reload)
+        .and_then(|e| render::customer(&e.links(site.config.links), &view));
+    match rendered {
         Ok(files) => Ok(CustomerBuild {
             files,
             view,

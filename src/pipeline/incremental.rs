@@ -26,6 +26,9 @@ pub struct Workspace {
     /// The date the pages were built for: kept parts and pages hold
     /// "overdue" and "gone quiet" as of that day.
     today: Date,
+    /// The templates the full build assembled; `None` when they could not be
+    /// (the next change needs a full build).
+    engine: Option<render::Engine>,
     /// What rendering keeps: output made from single accounts (search-index
     /// entries, list rows, data-file entries) and the aggregate pages' contexts.
     cache: render::Cache,
@@ -41,10 +44,16 @@ pub struct Workspace {
 
 impl Workspace {
     /// What a full build of `site` kept.
-    pub(super) fn new(site: model::Site, cache: render::Cache, inputs: CrossInputs) -> Workspace {
+    pub(super) fn new(
+        site: model::Site,
+        engine: Option<render::Engine>,
+        cache: render::Cache,
+        inputs: CrossInputs,
+    ) -> Workspace {
         Workspace {
             today: today(&site.config),
             site,
+            engine,
             cache,
             problems: Default::default(),
             pending: Default::default(),
@@ -52,9 +61,10 @@ impl Workspace {
         }
     }
     /// Whether what is kept still holds: the build date has not moved on
-    /// (serve left running past midnight needs a full build).
+    /// (serve left running past midnight needs a full build) and the
+    /// theme was assembled.
     pub fn is_current(&self) -> bool {
-        today(&self.site.config) == self.today
+        today(&self.site.config) == self.today && self.engine.is_some()
     }
 
     /// Whether the account folder `slug` is known: its account loaded, or
@@ -76,6 +86,17 @@ impl Workspace {
     }
 }
 
+/// Why a rebuild cannot start without the full build's templates.
+/// `Workspace::is_current` says so first: serve builds the whole site instead.
+fn no_engine() -> BuildError {
+    let mut d = Diagnostics::default();
+    d.push(
+        crate::diag::Diagnostic::at_path("theme", "templates", "the theme did not load in the last full build")
+            .help("build the whole site again"),
+    );
+    BuildError::Invalid(d)
+}
+
 /// Rebuild after changes inside the given account folders only: reload and
 /// check those accounts (and what spans accounts), analyse the whole site
 /// again, and rewrite the aggregate pages and those accounts' pages in place
@@ -91,12 +112,16 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     let out = opts.out_dir();
     let Workspace {
         site,
+        engine,
         cache,
         problems,
         pending,
         inputs,
         ..
     } = ws;
+    let Some(engine) = engine.as_ref() else {
+        return Err(no_engine());
+    };
     for slug in slugs {
         cache.forget(slug);
         pending.insert(slug.clone());
@@ -149,7 +174,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     pending.extend(inputs.affected(&portfolio));
     timings.lap("analyze");
     let sink = write::Collect::default();
-    if let Err(d) = render::internal_subset(opts, site, &portfolio, &sink, pending, cache) {
+    if let Err(d) = render::internal_subset(engine, &portfolio, &sink, pending, cache) {
         // Pages were not written: what they were rendered from does not count.
         cache.forget_pages();
         diags.extend(d);

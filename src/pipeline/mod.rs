@@ -59,50 +59,52 @@ fn validate_site(site: &model::Site, today: Date) -> Diagnostics {
 
 /// Load, validate and render in memory: every problem, nothing written.
 pub fn check(root: &Path) -> Diagnostics {
-    let (site, mut diags) = load::load(root);
+    // The theme is assembled with the site: its problems show even when the
+    // content has errors that stop rendering.
+    let load::Loaded {
+        site,
+        theme,
+        diagnostics: mut diags,
+    } = load::site_and_theme(root);
     let today = today(&site.config);
     diags.extend(validate_site(&site, today));
-    if !diags.has_errors() {
-        let portfolio = analyze::analyze(&site, today);
-        let opts = BuildOptions {
-            root: root.to_path_buf(),
-            ..BuildOptions::default()
-        };
-        match render::internal(&opts, &site, &portfolio) {
-            Ok((files, origins)) => {
-                let broken = linkcheck::check(&files, &site.config.base_url);
-                let text = |path: &str| {
-                    let f = files.iter().find(|f| f.path == path)?;
-                    String::from_utf8(f.bytes.clone()).ok()
-                };
-                if !broken.is_empty() {
-                    let held = |name: &str| held_text(&site, name);
-                    let sources = linkcheck::Sources {
-                        origins: &origins,
-                        page: &text,
-                        held: &held,
-                    };
-                    diags.extend(linkcheck::diagnostics(&sources, &broken, false));
-                }
-            }
-            Err(d) => diags.extend(d),
-        }
-        // The customer templates too, on every account with a plan (drafts
-        // included): a broken override should show here, not when sending.
-        if let Ok(engine) = render::Engine::new(&opts, &site) {
-            for doc in site.accounts.iter().filter(|d| !d.plans.is_empty()) {
-                let view = redact::customer(&site.config, doc, today, true);
-                if let Err(d) = render::render_customer(&engine, &view) {
-                    diags.extend(d);
-                    break;
-                }
-            }
-        }
-    } else if site.config.theme.as_deref().is_none_or(render::theme::is_theme_name) {
-        // Rendering reads the templates and static files; with errors that
-        // stop it, read them anyway: check reports their problems too.
-        if let Err(d) = render::theme::load(root, site.config.theme.as_deref()) {
+    let Some(theme) = theme.filter(|_| !diags.has_errors()) else {
+        return diags;
+    };
+    let engine = match render::Engine::new(&theme, false) {
+        Ok(engine) => engine.links(site.config.links),
+        Err(d) => {
             diags.extend(d);
+            return diags;
+        }
+    };
+    let portfolio = analyze::analyze(&site, today);
+    match render::internal(&engine, &portfolio) {
+        Ok((files, origins)) => {
+            let broken = linkcheck::check(&files, &site.config.base_url);
+            let text = |path: &str| {
+                let f = files.iter().find(|f| f.path == path)?;
+                String::from_utf8(f.bytes.clone()).ok()
+            };
+            if !broken.is_empty() {
+                let held = |name: &str| held_text(&site, name);
+                let sources = linkcheck::Sources {
+                    origins: &origins,
+                    page: &text,
+                    held: &held,
+                };
+                diags.extend(linkcheck::diagnostics(&sources, &broken, false));
+            }
+        }
+        Err(d) => diags.extend(d),
+    }
+    // The customer templates too, on every account with a plan (drafts
+    // included): a broken override should show here, not when sending.
+    for doc in site.accounts.iter().filter(|d| !d.plans.is_empty()) {
+        let view = redact::customer(&site.config, doc, today, true);
+        if let Err(d) = render::customer(&engine, &view) {
+            diags.extend(d);
+            break;
         }
     }
     diags
@@ -139,16 +141,40 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
     if let Audience::Customer { account, drafts } = &opts.audience {
         return (build_customer(opts, (account, *drafts), &lock, timings), None);
     }
-    let (mut site, diags) = load::load(&opts.root);
-    timings.lap("load");
+    let load::Loaded {
+        mut site,
+        theme,
+        diagnostics: mut diags,
+    } = load::site_and_theme(&opts.root);
     if let Some(url) = &opts.pages.base_url {
         site.config.set_base_url(url);
     }
+    // The templates, once: serve's rebuilds use the same engine.
+    let engine = match theme.as_ref().map(|t| render::Engine::new(t, opts.pages.live_reload)) {
+        Some(Ok(engine)) => Some(engine.links(site.config.links)),
+        Some(Err(d)) => {
+            diags.extend(d);
+            None
+        }
+        None => None,
+    };
+    drop(theme);
+    timings.lap("load");
     // Only a site rendered again (serve) needs what pages show of other accounts.
     let mut inputs = (!cache.releases_texts()).then(incremental::CrossInputs::default);
-    let result = build_site(opts, &lock, (&site, diags), timings, &mut cache, inputs.as_mut());
+    let result = build_site(
+        opts,
+        &lock,
+        (&site, engine.as_ref(), diags),
+        timings,
+        &mut cache,
+        inputs.as_mut(),
+    );
     drop(lock);
-    (result, Some(Workspace::new(site, cache, inputs.unwrap_or_default())))
+    (
+        result,
+        Some(Workspace::new(site, engine, cache, inputs.unwrap_or_default())),
+    )
 }
 
 /// A customer build: one account's site, rendered in memory, then written atomically.
@@ -168,7 +194,7 @@ fn build_customer(
 fn build_site(
     opts: &BuildOptions,
     lock: &write::OutputLock,
-    (site, mut diags): (&model::Site, Diagnostics),
+    (site, engine, mut diags): (&model::Site, Option<&render::Engine>, Diagnostics),
     mut timings: Timings,
     cache: &mut render::Cache,
     inputs: Option<&mut incremental::CrossInputs>,
@@ -177,9 +203,10 @@ fn build_site(
     let today = today(&site.config);
     diags.extend(validate_site(site, today));
     timings.lap("validate");
-    if diags.has_errors() {
+    // Without an engine the theme's problems (or site.yaml's theme name) are in `diags`.
+    let Some(engine) = engine.filter(|_| !diags.has_errors()) else {
         return Err(BuildError::Invalid(diags));
-    }
+    };
     if cache.releases_texts() {
         // A good build lists its warnings one line each, without a snippet:
         // the warnings need not hold the notes' texts, which are released as
@@ -220,7 +247,7 @@ fn build_site(
     let folders = render::page_folders(&portfolio);
     let rendered = std::thread::scope(|s| {
         s.spawn(|| staging.make_dirs(&folders));
-        render::internal_to(opts, site, &portfolio, &sink, cache)
+        render::internal_to(engine, &portfolio, &sink, cache)
     });
     let origins = match rendered {
         Ok(origins) => origins,

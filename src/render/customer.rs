@@ -8,12 +8,46 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::plans::{ChartKpi, kpi_chart};
-use super::{Engine, Page, root_prefix};
+use super::schedule::put_all;
+use super::svg::kpi::{ChartKpi, kpi_chart};
+use super::{Engine, Page, Renderer, markdown, root_prefix};
 use crate::diag::Diagnostics;
 use crate::redact::{CustomerPlan, CustomerSite};
-use crate::render::markdown;
-use crate::write::OutputFile;
+use crate::write::{OutputFile, Sink};
+
+/// One customer's site ([`Renderer`] of the redacted [`CustomerSite`]).
+pub struct CustomerPages<'r> {
+    pub engine: &'r Engine,
+}
+
+impl Renderer for CustomerPages<'_> {
+    type Model<'m> = CustomerSite;
+
+    fn name(&self) -> &'static str {
+        "customer"
+    }
+
+    fn render(&mut self, view: &CustomerSite, sink: &dyn Sink) -> Result<(), Diagnostics> {
+        let diags = self.engine.render_pages(pages(view), sink);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut files: Vec<OutputFile> = self
+            .engine
+            .static_files()
+            .iter()
+            .filter(|(name, _)| STATIC.contains(&name.as_str()))
+            .map(|(name, bytes)| OutputFile::new(name.clone(), bytes.clone()))
+            .collect();
+        // Customer plans are private: never indexed, whatever site.yaml says.
+        files.push(OutputFile::new(
+            super::ROBOTS_TXT,
+            super::DISALLOW_ALL.as_bytes().to_vec(),
+        ));
+        let written = put_all(sink, files);
+        if written.has_errors() { Err(written) } else { Ok(()) }
+    }
+}
 
 /// The static files a customer site needs, by exact name: nothing else of
 /// the theme's or the site's `static/` folder is copied.
@@ -55,7 +89,8 @@ fn plan_chart(plan: &CustomerPlan) -> String {
     kpi_chart(&rows, "KPI progress from baseline through current to target")
 }
 
-pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, Diagnostics> {
+/// The customer's index page and a page per plan.
+fn pages(view: &CustomerSite) -> Vec<Page> {
     let base = |path: &str, title: &str| {
         let mut ctx = Context::new();
         ctx.insert("customer", &view.customer);
@@ -122,22 +157,5 @@ pub fn render(engine: &Engine, view: &CustomerSite) -> Result<Vec<OutputFile>, D
             context: ctx,
         });
     }
-    let sink = crate::write::Collect::default();
-    let diags = engine.render_pages(pages, &sink);
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    let mut files = sink.into_files();
-    for (name, bytes) in engine.static_files() {
-        if STATIC.contains(&name.as_str()) {
-            files.push(OutputFile::new(name.clone(), bytes.clone()));
-        }
-    }
-    // Customer plans are private: never indexed, whatever site.yaml says.
-    files.push(OutputFile::new(
-        super::ROBOTS_TXT,
-        super::DISALLOW_ALL.as_bytes().to_vec(),
-    ));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    pages
 }

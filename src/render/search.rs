@@ -10,7 +10,7 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use super::Parts;
+use super::cache::Parts;
 use crate::analyze::{AccountView, Portfolio};
 
 /// Where the index is written, relative to the output root.

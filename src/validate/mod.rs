@@ -11,11 +11,11 @@
 //! the loaded [`Site`] and returns [`Diagnostics`]; it computes no business
 //! numbers and changes nothing.
 //!
-//! May import what lies below it: `source`, `diag`, `model`, `config` and
-//! `load::yaml` (where a value was written). Nothing from `analyze`,
-//! `redact` or later stages, with two exceptions still to move down: the
-//! theme-name rule (`render::theme::is_theme_name`) and the depth of raw
-//! HTML the Markdown sanitiser accepts (`render::markdown::html_depth`).
+//! May import what lies below it: `source` (with the depth of raw HTML the
+//! Markdown sanitiser accepts, `source::html_depth`), `diag`, `model`,
+//! `config`, `load::yaml` (where a value was written) and the theme-name
+//! rule (`load::theme::is_theme_name`). Nothing from `analyze`, `redact`,
+//! `render` or later stages.
 
 mod account;
 mod assessments;
@@ -47,7 +47,7 @@ pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
     if let Some(theme) = raw
         .theme
         .as_ref()
-        .filter(|t| !crate::render::theme::is_theme_name(&t.value))
+        .filter(|t| !crate::load::theme::is_theme_name(&t.value))
     {
         let mut d = Diagnostic::error(
             "invalid-theme",

@@ -26,10 +26,10 @@ pub fn check(doc: &AccountDoc, today: Date, diags: &mut Diagnostics) {
             ),
             _ => {}
         }
-        // Raw HTML too deep for the sanitiser is shown as text (render::markdown).
+        // Raw HTML too deep for the sanitiser is shown as text (source::html_depth).
         let body = note.body();
-        let max = crate::render::markdown::MAX_HTML_DEPTH;
-        if memchr::memchr(b'<', body.as_bytes()).is_some() && crate::render::markdown::html_depth(&body, max) > max {
+        let max = crate::source::MAX_HTML_DEPTH;
+        if memchr::memchr(b'<', body.as_bytes()).is_some() && crate::source::html_depth(&body, max) > max {
             let file = note.file.source();
             let (line, _) = file.line_col(file.text.len().saturating_sub(body.len()));
             diags.push(

@@ -1,5 +1,6 @@
-//! The internal portal's data files for BI tools: `/data/*.json`,
-//! `/data/*.csv` and a JSON Schema of each under `/data/schema/`.
+//! The rows of the data files for BI tools: `/data/accounts.json`'s
+//! entries, `/data/*.csv` and a JSON Schema of each data file under
+//! `/data/schema/`.
 //!
 //! The row types below are both what is written and what the schemas are
 //! generated from, so a schema cannot drift from its file. Keys and columns
@@ -217,21 +218,36 @@ pub(super) const OPPORTUNITY_COLUMNS: [&str; 10] = [
 
 /// A CSV file: the header (written even without rows), then one record per
 /// row, `\n`-terminated, quoted only where needed.
-fn csv_bytes<T: Serialize>(columns: &[&str], rows: impl Iterator<Item = T>) -> Result<Vec<u8>, String> {
+fn csv_bytes<T: Serialize>(columns: &[&str], rows: impl Iterator<Item = T>) -> Result<Vec<u8>, CsvError> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    let err = |e: csv::Error| format!("writing CSV: {e}");
-    w.write_record(columns).map_err(err)?;
+    w.write_record(columns).map_err(CsvError)?;
     for row in rows {
-        w.serialize(row).map_err(err)?;
+        w.serialize(row).map_err(CsvError)?;
     }
-    w.into_inner().map_err(|e| format!("writing CSV: {}", e.error()))
+    w.into_inner().map_err(|e| CsvError(e.into_error().into()))
+}
+
+/// A CSV file that could not be made (a row that does not serialise as a record).
+#[derive(Debug)]
+pub struct CsvError(csv::Error);
+
+impl std::fmt::Display for CsvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "writing CSV: {}", self.0)
+    }
+}
+
+impl std::error::Error for CsvError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
 }
 
 /// `/data/accounts.csv`, `/data/contacts.csv` and `/data/opportunities.csv`.
-pub(super) fn csv_files(p: &Portfolio) -> Result<Vec<OutputFile>, String> {
+pub(super) fn csv_files(p: &Portfolio) -> Result<Vec<OutputFile>, CsvError> {
     let accounts = csv_bytes(
         &ACCOUNT_COLUMNS,
         p.accounts.iter().map(|a| {
@@ -320,7 +336,7 @@ fn schemas() -> Vec<(&'static str, &'static str, schemars::Schema)> {
         (
             "winloss.json",
             "The win/loss analysis of every review.",
-            root(|g| g.into_root_schema_for::<super::reviews::json::Data<'static>>()),
+            root(|g| g.into_root_schema_for::<super::winloss::json::Data<'static>>()),
         ),
         (
             "accounts.csv",
@@ -348,10 +364,7 @@ pub(super) fn schema_files() -> Vec<OutputFile> {
         .map(|(file, description, mut schema)| {
             schema.insert("title".into(), format!("kamsite /data/{file}").into());
             schema.insert("description".into(), description.into());
-            OutputFile::new(
-                format!("data/schema/{file}.schema.json"),
-                super::internal::to_json(&schema),
-            )
+            OutputFile::new(format!("data/schema/{file}.schema.json"), super::to_json(&schema))
         })
         .collect()
 }

@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::{fit, html_escape};
 use crate::analyze::ContactView;
 use crate::model::Role;
-use crate::render::svg::{fit, html_escape};
 
 /// Fill and border colour for a stance.
 pub fn stance_colors(stance: Option<i64>) -> (&'static str, &'static str) {
@@ -51,24 +51,49 @@ const CARD_H: f64 = 58.0;
 const GAP_X: f64 = 14.0;
 const GAP_Y: f64 = 34.0;
 
+/// The stakeholder map of an account's contacts: a card per contact, its
+/// reports-to tree and influence lines.
 pub fn map(contacts: &[ContactView]) -> String {
     if contacts.is_empty() {
         return "<p class=\"chart-empty\">No contacts recorded.</p>".into();
     }
-    let n = contacts.len();
     // The first contact with each id, as validate reports duplicates.
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(n);
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(contacts.len());
     for (i, c) in contacts.iter().enumerate() {
         index.entry(c.id()).or_insert(i);
     }
+    let parent = parents(contacts, &index);
+    let (nodes, width, height, indented) = layout(&parent);
+    let pad = 8.0;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"stakeholder-map\" viewBox=\"{:.0} {:.0} {:.0} {:.0}\" role=\"img\" aria-label=\"Stakeholder map\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"Roboto, sans-serif\" style=\"max-width:{:.0}px\">",
+        -pad,
+        -pad,
+        width + 2.0 * pad,
+        height + 2.0 * pad,
+        width + 2.0 * pad
+    );
+    reports_to_lines(&mut svg, &nodes, &parent, indented);
+    influence_lines(&mut svg, &nodes, contacts, &index);
+    for (c, node) in contacts.iter().zip(&nodes) {
+        card(&mut svg, c, node);
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Whom each contact reports to, by index; any reports-to loop (validate
+/// reports it) broken by cutting the edge that closes it.
+fn parents(contacts: &[ContactView], index: &HashMap<&str, usize>) -> Vec<Option<usize>> {
+    let n = contacts.len();
     let mut parent: Vec<Option<usize>> = contacts
         .iter()
         .enumerate()
         .map(|(i, c)| c.reports_to().and_then(|r| index.get(r).copied()).filter(|&p| p != i))
         .collect();
-    // Break any reports-to loop (validate reports it) by cutting the edge
-    // that closes it. Each contact is walked once: 1 = on the current walk,
-    // 2 = leads to no loop.
+    // Each contact is walked once: 1 = on the current walk, 2 = leads to no loop.
     let mut state = vec![0u8; n];
     for i in 0..n {
         let mut path = Vec::new();
@@ -89,7 +114,13 @@ pub fn map(contacts: &[ContactView]) -> String {
             state[c] = 2;
         }
     }
-    let mut nodes: Vec<Node> = (0..n)
+    parent
+}
+
+/// Each card's place, the drawing's width and height, and whether it is
+/// drawn as an indented tree (more than 6 leaves) rather than top down.
+fn layout(parent: &[Option<usize>]) -> (Vec<Node>, f64, f64, bool) {
+    let mut nodes: Vec<Node> = (0..parent.len())
         .map(|_| Node {
             children: Vec::new(),
             depth: 0,
@@ -113,8 +144,8 @@ pub fn map(contacts: &[ContactView]) -> String {
         }
     }
     let leaves = nodes.iter().filter(|n| n.children.is_empty()).count();
-
-    let (width, height) = if leaves <= 6 {
+    let indented = leaves > 6;
+    let (width, height) = if !indented {
         // Top-down: leaves take the next slot in order, parents centre over
         // their children (children before parents: the preorder reversed
         // gives every child before its parent, the leaves' slots in order).
@@ -143,19 +174,10 @@ pub fn map(contacts: &[ContactView]) -> String {
         let max_x = nodes.iter().map(|n| n.x).fold(0.0, f64::max);
         (max_x + CARD_W * 2.2, preorder.len() as f64 * (CARD_H + 10.0) - 10.0)
     };
-    let indented = leaves > 6;
-    let pad = 8.0;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg class=\"stakeholder-map\" viewBox=\"{:.0} {:.0} {:.0} {:.0}\" role=\"img\" aria-label=\"Stakeholder map\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"Roboto, sans-serif\" style=\"max-width:{:.0}px\">",
-        -pad,
-        -pad,
-        width + 2.0 * pad,
-        height + 2.0 * pad,
-        width + 2.0 * pad
-    );
-    // Reports-to lines.
+    (nodes, width, height, indented)
+}
+
+fn reports_to_lines(svg: &mut String, nodes: &[Node], parent: &[Option<usize>], indented: bool) {
     svg.push_str("<g class=\"reports-to\" stroke=\"#94a3b8\" stroke-width=\"1.5\" fill=\"none\">");
     for (i, p) in parent.iter().enumerate() {
         let Some(p) = *p else { continue };
@@ -177,7 +199,9 @@ pub fn map(contacts: &[ContactView]) -> String {
         }
     }
     svg.push_str("</g>");
-    // Influence lines.
+}
+
+fn influence_lines(svg: &mut String, nodes: &[Node], contacts: &[ContactView], index: &HashMap<&str, usize>) {
     svg.push_str(
         "<g class=\"influences\" stroke=\"#a855f7\" stroke-width=\"1.2\" stroke-dasharray=\"4,3\" fill=\"none\">",
     );
@@ -199,51 +223,50 @@ pub fn map(contacts: &[ContactView]) -> String {
         }
     }
     svg.push_str("</g>");
-    // Cards.
-    for (i, c) in contacts.iter().enumerate() {
-        let node = &nodes[i];
-        let (fill, stroke) = stance_colors(c.stance());
-        let dm = c.role() == Some(Role::DecisionMaker);
-        let stance = match c.stance() {
-            Some(s) if s > 0 => format!("+{s} {}", c.stance_label()),
-            Some(s) => format!("{s} {}", c.stance_label()),
-            None => "stance unknown".into(),
-        };
-        let title = c.title().unwrap_or("");
+}
+
+/// One contact's card: name, title, stance and role, coloured by stance,
+/// a decision-maker's with a heavy border and a "DM" tag.
+fn card(svg: &mut String, c: &ContactView, node: &Node) {
+    let (fill, stroke) = stance_colors(c.stance());
+    let dm = c.role() == Some(Role::DecisionMaker);
+    let stance = match c.stance() {
+        Some(s) if s > 0 => format!("+{s} {}", c.stance_label()),
+        Some(s) => format!("{s} {}", c.stance_label()),
+        None => "stance unknown".into(),
+    };
+    let title = c.title().unwrap_or("");
+    let _ = write!(
+        svg,
+        "<g class=\"contact\" transform=\"translate({:.1} {:.1})\"><title>{}{}{} — {}, stance {}</title><rect width=\"{CARD_W}\" height=\"{CARD_H}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"/>",
+        node.x,
+        node.y,
+        html_escape(c.name()),
+        if title.is_empty() { "" } else { ", " },
+        html_escape(title),
+        c.role_label(),
+        html_escape(&stance),
+        if dm { 3.5 } else { 1.5 }
+    );
+    let name = fit(c.name(), 22);
+    let title = fit(title, 26);
+    let _ = write!(
+        svg,
+        "<text x=\"10\" y=\"19\" font-size=\"13\" font-weight=\"bold\" fill=\"#0f172a\">{}</text><text x=\"10\" y=\"35\" font-size=\"11\" fill=\"#334155\">{}</text><text x=\"10\" y=\"50\" font-size=\"10.5\" fill=\"#334155\">{} · {}</text>",
+        html_escape(&name),
+        html_escape(&title),
+        html_escape(&stance),
+        c.role_label()
+    );
+    if dm {
         let _ = write!(
             svg,
-            "<g class=\"contact\" transform=\"translate({:.1} {:.1})\"><title>{}{}{} — {}, stance {}</title><rect width=\"{CARD_W}\" height=\"{CARD_H}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"/>",
-            node.x,
-            node.y,
-            html_escape(c.name()),
-            if title.is_empty() { "" } else { ", " },
-            html_escape(title),
-            c.role_label(),
-            html_escape(&stance),
-            if dm { 3.5 } else { 1.5 }
+            "<rect x=\"{:.0}\" y=\"-8\" width=\"28\" height=\"16\" rx=\"4\" fill=\"#0f172a\"/><text x=\"{:.0}\" y=\"4\" font-size=\"10\" font-weight=\"bold\" fill=\"#fff\" text-anchor=\"middle\">DM</text>",
+            CARD_W - 34.0,
+            CARD_W - 20.0
         );
-        let name = fit(c.name(), 22);
-        let title = fit(title, 26);
-        let _ = write!(
-            svg,
-            "<text x=\"10\" y=\"19\" font-size=\"13\" font-weight=\"bold\" fill=\"#0f172a\">{}</text><text x=\"10\" y=\"35\" font-size=\"11\" fill=\"#334155\">{}</text><text x=\"10\" y=\"50\" font-size=\"10.5\" fill=\"#334155\">{} · {}</text>",
-            html_escape(&name),
-            html_escape(&title),
-            html_escape(&stance),
-            c.role_label()
-        );
-        if dm {
-            let _ = write!(
-                svg,
-                "<rect x=\"{:.0}\" y=\"-8\" width=\"28\" height=\"16\" rx=\"4\" fill=\"#0f172a\"/><text x=\"{:.0}\" y=\"4\" font-size=\"10\" font-weight=\"bold\" fill=\"#fff\" text-anchor=\"middle\">DM</text>",
-                CARD_W - 34.0,
-                CARD_W - 20.0
-            );
-        }
-        svg.push_str("</g>");
     }
-    svg.push_str("</svg>");
-    svg
+    svg.push_str("</g>");
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
-//! Themes: the embedded default theme plus a site's overrides, by name.
+//! Themes: the embedded default theme plus a site's overrides, by name,
+//! assembled once, as the site loads ([`site_and_theme`]); render gets the
+//! [`Theme`] value and reads no file.
 //!
 //! Order of precedence for a template or static file of a given name:
 //! the site's `templates/` (or `static/`), then `themes/<theme>/` of the site
@@ -8,7 +10,34 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::Site;
 use crate::source::SourceFile;
+
+/// A site as loaded, with its theme: what the pipeline hands on.
+pub struct Loaded {
+    pub site: Site,
+    /// `None` when the theme could not be assembled (its problems are in
+    /// `diagnostics`) or site.yaml names no valid theme (validation says so).
+    pub theme: Option<Theme>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Load the site at `root` ([`super::load`]) and assemble its theme: every
+/// problem of both, one run.
+pub fn site_and_theme(root: &Path) -> Loaded {
+    let (site, mut diagnostics) = super::load(root);
+    let name = site.config.theme.as_deref();
+    // A name that is no folder name is validation's to report.
+    let theme = match name.is_none_or(is_theme_name) {
+        true => load(root, name).map_err(|d| diagnostics.extend(d)).ok(),
+        false => None,
+    };
+    Loaded {
+        site,
+        theme,
+        diagnostics,
+    }
+}
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -60,11 +89,14 @@ pub const DEFAULT_STATIC: &[(&str, &[u8])] = embed_bytes![
 ];
 
 /// A template as Tera gets it, with the file it came from for diagnostics.
+#[derive(Clone)]
 pub struct TemplateSource {
     pub name: String,
     pub file: SourceFile,
 }
 
+/// Every template and static file a build uses, by name.
+#[derive(Clone)]
 pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     pub static_files: BTreeMap<String, Vec<u8>>,
