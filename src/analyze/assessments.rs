@@ -192,12 +192,46 @@ pub struct Bin {
     pub count: usize,
 }
 
-/// `/assessments/`: the table and a distribution per framework.
+/// `/assessments/`: the table and a distribution per framework; and the
+/// portfolio's health for the dashboard.
 #[derive(Debug, Serialize, Default)]
 pub struct AssessmentPortfolio<'a> {
     /// Accounts with at least one assessment, or due one, in slug order.
     pub rows: Vec<Row<'a>>,
     pub distributions: Vec<Distribution<'a>>,
+    /// None without site.yaml `health:`.
+    pub health: Option<HealthSummary>,
+}
+
+/// Health across the active accounts that have a health score.
+#[derive(Debug, Serialize)]
+pub struct HealthSummary {
+    pub accounts: usize,
+    pub mean: Option<f64>,
+    /// The lowest, lowest first (then by slug): indexes into the
+    /// portfolio's accounts, at most [`HEALTH_LOWEST_SHOWN`].
+    pub lowest: Vec<usize>,
+}
+
+/// Accounts the dashboard lists as the least healthy.
+pub const HEALTH_LOWEST_SHOWN: usize = 5;
+
+fn health_summary(cfg: &SiteConfig, accounts: &[AccountView]) -> Option<HealthSummary> {
+    cfg.health.as_ref()?;
+    let mut scored: Vec<(f64, usize)> = accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.status == crate::model::Status::Active)
+        .filter_map(|(i, a)| Some((a.health.as_ref()?.score, i)))
+        .collect();
+    let n = scored.len();
+    let mean = (n > 0).then(|| scored.iter().map(|s| s.0).sum::<f64>() / n as f64);
+    scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    Some(HealthSummary {
+        accounts: n,
+        mean,
+        lowest: scored.iter().take(HEALTH_LOWEST_SHOWN).map(|s| s.1).collect(),
+    })
 }
 
 /// The bins of a framework's overall scores: one per whole count for the
@@ -244,8 +278,12 @@ fn bin_of(edges: &[(f64, f64, String)], v: f64) -> Option<usize> {
 }
 
 pub fn portfolio<'a>(cfg: &'a SiteConfig, accounts: &[AccountView<'a>]) -> AssessmentPortfolio<'a> {
+    let health = health_summary(cfg, accounts);
     if cfg.assessments.is_empty() {
-        return AssessmentPortfolio::default();
+        return AssessmentPortfolio {
+            health,
+            ..AssessmentPortfolio::default()
+        };
     }
     let rows = accounts
         .iter()
@@ -303,7 +341,11 @@ pub fn portfolio<'a>(cfg: &'a SiteConfig, accounts: &[AccountView<'a>]) -> Asses
             }
         })
         .collect();
-    AssessmentPortfolio { rows, distributions }
+    AssessmentPortfolio {
+        rows,
+        distributions,
+        health,
+    }
 }
 
 fn due(a: &AccountView) -> bool {
