@@ -331,3 +331,155 @@ fn the_schema_of_a_site_names_its_frameworks_and_dimensions() {
         assert!(!validator.is_valid(&doc), "{doc}");
     }
 }
+
+/// The SVG of the chart after `marker` in `html`.
+fn svg_after<'h>(html: &'h str, marker: &str) -> &'h str {
+    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} not on the page"));
+    let start = at + html[at..].find("<svg").unwrap();
+    let end = start + html[start..].find("</svg>").unwrap() + 6;
+    &html[start..end]
+}
+
+fn points(d: &str) -> Vec<(f64, f64)> {
+    let nums: Vec<f64> = d
+        .split(|c: char| c == ' ' || c == ',')
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    nums.chunks(2).map(|c| (c[0], c[1])).collect()
+}
+
+#[test]
+fn radar_and_trend_charts_draw_the_data() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&fixture("assessments"), &t.path().join("out"));
+    let html = common::read(&out.join("accounts/acme/index.html"));
+    let radar = svg_after(&html, "id=\"assessment-trust\"");
+    let doc = roxmltree::Document::parse(radar).unwrap();
+    let paths: Vec<roxmltree::Node> = doc.descendants().filter(|n| n.has_tag_name("path")).collect();
+    let stroke = |n: &roxmltree::Node| n.attribute("stroke").unwrap_or("").to_string();
+    // The web's rings: the outermost is the scale's maximum, its centre the minimum.
+    let rings: Vec<Vec<(f64, f64)>> = paths
+        .iter()
+        .filter(|p| stroke(p) == "#E0E6F2")
+        .map(|p| points(p.attribute("d").unwrap()))
+        .collect();
+    let rim = rings
+        .iter()
+        .max_by(|a, b| (a[1].0 - a[3].0).total_cmp(&(b[1].0 - b[3].0)))
+        .unwrap();
+    let (cx, cy) = (
+        rim.iter().map(|p| p.0).sum::<f64>() / rim.len() as f64,
+        rim.iter().map(|p| p.1).sum::<f64>() / rim.len() as f64,
+    );
+    let radius = (rim[0].1 - cy).abs();
+    let on_scale = |series: &str| -> Vec<f64> {
+        let p = paths.iter().find(|p| stroke(p) == series).unwrap();
+        points(p.attribute("d").unwrap())
+            .iter()
+            .map(|(x, y)| 1.0 + 9.0 * ((x - cx).hypot(y - cy) / radius))
+            .collect()
+    };
+    let close_to = |got: Vec<f64>, want: [f64; 4]| {
+        assert!(
+            got.iter().zip(want).all(|(g, w)| (g - w).abs() < 0.05),
+            "{got:?} vs {want:?}"
+        );
+    };
+    // Latest (2026-06-30) in blue over the previous (2026-01-15) in grey,
+    // each vertex at (score - 1) / 9 of the way from centre to rim.
+    close_to(on_scale("#2563EB"), [7.0, 8.0, 5.0, 3.0]);
+    close_to(on_scale("#94A3B8"), [6.0, 7.0, 4.0, 5.0]);
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for name in ["Credibility", "Reliability", "Intimacy", "Self-orientation"] {
+        assert!(labels.contains(&name), "{labels:?}");
+    }
+
+    // The trend: one point per date, at its overall score on the value axis.
+    let trend = svg_after(&html[html.find("id=\"assessment-trust\"").unwrap()..], "<h4>Trend");
+    let doc = roxmltree::Document::parse(trend).unwrap();
+    let grid: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("line"))
+        .filter(|n| n.attribute("y1") == n.attribute("y2"))
+        .map(|n| n.attribute("y1").unwrap().parse().unwrap())
+        .collect();
+    let (top, bottom) = (
+        grid.iter().copied().fold(f64::MAX, f64::min),
+        grid.iter().copied().fold(f64::MIN, f64::max),
+    );
+    let ticks: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text()?.trim().parse().ok())
+        .filter(|v: &f64| v.fract() == 0.0)
+        .collect();
+    let axis_max = ticks.iter().copied().fold(0.0, f64::max);
+    let line = doc
+        .descendants()
+        .find(|n| n.has_tag_name("path") && n.attribute("stroke") == Some("#2563EB"))
+        .unwrap();
+    let values: Vec<f64> = points(line.attribute("d").unwrap())
+        .iter()
+        .map(|(_, y)| (bottom - y) / (bottom - top) * axis_max)
+        .collect();
+    assert_eq!(values.len(), 2);
+    assert!(
+        (values[0] - 3.4).abs() < 0.05 && (values[1] - 20.0 / 3.0).abs() < 0.05,
+        "{values:?}"
+    );
+}
+
+#[test]
+fn data_files_carry_health_latest_scores_and_due_assessments() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&fixture("assessments"), &t.path().join("out"));
+    let accounts: serde_json::Value = serde_json::from_str(&common::read(&out.join("data/accounts.json"))).unwrap();
+    let acme = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["slug"] == "acme")
+        .unwrap();
+    assert_eq!(acme["health"], 77.3);
+    let trust = acme["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["framework"] == "trust")
+        .unwrap();
+    assert!((trust["overall"].as_f64().unwrap() - 20.0 / 3.0).abs() < 1e-9);
+    assert!((trust["change"].as_f64().unwrap() - (20.0 / 3.0 - 3.4)).abs() < 1e-9);
+    assert_eq!(trust["date"], "2026-06-30");
+    assert_eq!(trust["scores"]["self_orientation"], 3.0);
+    let lost: f64 = acme["health_signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["lost"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (100.0 - 77.25 - lost).abs() < 0.01,
+        "the points lost add up to 100 - health: {lost}"
+    );
+    let attention: serde_json::Value = serde_json::from_str(&common::read(&out.join("data/attention.json"))).unwrap();
+    let due: Vec<(&str, &str)> = attention
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "assessment_due")
+        .map(|a| (a["slug"].as_str().unwrap(), a["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(due.len(), 4, "{due:?}");
+    assert_eq!(due[0].0, "acme");
+    let page = common::read(&out.join("assessments/index.html"));
+    assert!(page.contains("▲ +3.3"), "acme's trust change with its arrow");
+    assert!(
+        page.contains("5<span class=\"of\"> / 8</span>"),
+        "the checklist out of 8"
+    );
+}
