@@ -341,10 +341,7 @@ fn svg_after<'h>(html: &'h str, marker: &str) -> &'h str {
 }
 
 fn points(d: &str) -> Vec<(f64, f64)> {
-    let nums: Vec<f64> = d
-        .split([' ', ','])
-        .filter_map(|t| t.parse().ok())
-        .collect();
+    let nums: Vec<f64> = d.split([' ', ',']).filter_map(|t| t.parse().ok()).collect();
     nums.chunks(2).map(|c| (c[0], c[1])).collect()
 }
 
