@@ -4,7 +4,19 @@
 //!
 //! ```sh
 //! cargo run --release --example gen_corpus -- --accounts 10000 --notes 5 --out /tmp/corpus [--hugo /tmp/hugo] [--zola /tmp/zola] [--seed 7]
+//!     [--history-commits 20 [--history-batch 50]]
 //! ```
+//!
+//! `--history-commits N` also makes the portfolio a git repository whose
+//! history touches every account in N commits: the first adds it (with its
+//! notes but the ones added later), the others change its tier, stage,
+//! owner, a contact's stance, a score or an opportunity's stage, or add a
+//! note, by one of several authors on dates over the year before `today`.
+//! `--history-batch B` puts B accounts' changes in one commit (default 100:
+//! at 10,000 accounts and 20 commits each, 1,901 commits; git compares the
+//! 10,000-entry `accounts/` tree once per commit it logs, so one commit per
+//! change, 190,001 commits, takes git minutes to write and to log). The commits go to `git fast-import` in one
+//! stream; the files on disk are the last commit's.
 //!
 //! Both the Hugo and the Zola site have a home page, an accounts section, one
 //! section per account (title = account name, body = its account.yaml as a
@@ -156,6 +168,10 @@ pub struct Args {
     pub out: PathBuf,
     pub hugo: Option<PathBuf>,
     pub zola: Option<PathBuf>,
+    /// Commits per account in a scripted git history; 0: no repository.
+    pub history_commits: usize,
+    /// Accounts changed per commit of that history (at least 1).
+    pub history_batch: usize,
 }
 
 fn args() -> Result<Args, String> {
@@ -166,6 +182,8 @@ fn args() -> Result<Args, String> {
         out: PathBuf::from("corpus"),
         hugo: None,
         zola: None,
+        history_commits: 0,
+        history_batch: 100,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -177,6 +195,8 @@ fn args() -> Result<Args, String> {
             "--out" => a.out = PathBuf::from(val()?),
             "--hugo" => a.hugo = Some(PathBuf::from(val()?)),
             "--zola" => a.zola = Some(PathBuf::from(val()?)),
+            "--history-commits" => a.history_commits = val()?.parse().map_err(|e| format!("--history-commits: {e}"))?,
+            "--history-batch" => a.history_batch = val()?.parse().map_err(|e| format!("--history-batch: {e}"))?,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -188,7 +208,7 @@ fn main() {
         Ok(a) => a,
         Err(e) => {
             eprintln!(
-                "error: {e}\nusage: gen_corpus --accounts N --notes K --out DIR [--hugo DIR] [--zola DIR] [--seed S]"
+                "error: {e}\nusage: gen_corpus --accounts N --notes K --out DIR [--hugo DIR] [--zola DIR] [--seed S] [--history-commits N [--history-batch B]]"
             );
             std::process::exit(2);
         }
@@ -268,6 +288,10 @@ fn note_body(r: &mut Rng) -> String {
 
 pub fn generate(a: &Args) -> Result<(), String> {
     let mut r = Rng(a.seed);
+    let mut history = match a.history_commits {
+        0 => None,
+        n => Some(History::start(&a.out, n, a.history_batch.max(1), a.seed)?),
+    };
     write(
         &a.out.join("site.yaml"),
         "title: Benchmark portfolio\ntoday: 2026-11-23\ncurrency: EUR\n",
@@ -378,6 +402,7 @@ pub fn generate(a: &Args) -> Result<(), String> {
         let dir = a.out.join("accounts").join(&slug);
         write(&dir.join("account.yaml"), &y)?;
 
+        let mut files = Vec::new();
         let mut hugo_notes = Vec::new();
         for n in 0..a.notes {
             let d = date(&mut r, 2025, 2);
@@ -390,6 +415,9 @@ pub fn generate(a: &Args) -> Result<(), String> {
                 person(&mut r)
             );
             write(&dir.join("notes").join(format!("{d}-{n}.md")), &text)?;
+            if history.is_some() {
+                files.push((format!("accounts/{slug}/notes/{d}-{n}.md"), text));
+            }
             hugo_notes.push((format!("{d}-{n}"), d, title, body));
         }
         if i % 3 == 0 {
@@ -405,6 +433,9 @@ pub fn generate(a: &Args) -> Result<(), String> {
                 sentence(&mut r, 40)
             );
             write(&dir.join("reviews").join("2026-review.md"), &text)?;
+            if history.is_some() {
+                files.push((format!("accounts/{slug}/reviews/2026-review.md"), text));
+            }
         }
         if i % 5 == 0 {
             let text = format!(
@@ -418,6 +449,12 @@ pub fn generate(a: &Args) -> Result<(), String> {
                 sentence(&mut r, 5)
             );
             write(&dir.join("plans").join("2026.yaml"), &text)?;
+            if history.is_some() {
+                files.push((format!("accounts/{slug}/plans/2026.yaml"), text));
+            }
+        }
+        if let Some(h) = &mut history {
+            h.account(&slug, &y, files)?;
         }
         if let Some(h) = &a.hugo {
             hugo_account(h, &slug, &name, &y, &hugo_notes)?;
@@ -426,7 +463,344 @@ pub fn generate(a: &Args) -> Result<(), String> {
             zola_account(z, &slug, &name, &y, &hugo_notes)?;
         }
     }
-    Ok(())
+    match history {
+        Some(h) => h.finish(),
+        None => Ok(()),
+    }
+}
+
+/// Who commits in a scripted history.
+const AUTHORS: &[(&str, &str)] = &[
+    ("Kari Nordmann", "kari.nordmann@example.com"),
+    ("Lars Berg", "lars.berg@example.com"),
+    ("Astrid Dahl", "astrid.dahl@example.com"),
+    ("Jonas Vogel", "jonas.vogel@example.com"),
+    ("Maria Rossi", "maria.rossi@example.com"),
+    ("Erik Lind", "erik.lind@example.com"),
+];
+const SCORE_KEYS: &[&str] = &[
+    "growth",
+    "profitability",
+    "reference_value",
+    "relationship",
+    "price_position",
+    "delivery_record",
+    "cost_to_serve",
+];
+const OPPORTUNITY_STAGES: &[&str] = &["lead", "qualified", "proposal", "negotiation"];
+/// 2026-11-23T00:00:00Z, the corpus's `today`.
+const TODAY_UNIX: i64 = 1_795_392_000;
+const DAY: i64 = 86_400;
+
+/// A scripted git history of the portfolio, written to `git fast-import` as
+/// it is generated: the first commit adds every account (streamed while the
+/// accounts are made), then the changes follow in date order.
+struct History {
+    root: PathBuf,
+    import: std::process::Child,
+    stream: std::io::BufWriter<std::process::ChildStdin>,
+    rng: Rng,
+    commits: usize,
+    batch: usize,
+    accounts: Vec<AccountHistory>,
+}
+
+/// One account's history: its last account.yaml, and per change (the
+/// second commit on) what that change did.
+struct AccountHistory {
+    slug: String,
+    lines: Vec<String>,
+    /// `steps[s - 1]` turns version s - 1 into version s.
+    steps: Vec<Step>,
+    /// When each change was committed (unix seconds), ascending.
+    times: Vec<i64>,
+}
+
+enum Step {
+    /// Line `line` read `before` until this change.
+    Line { line: usize, before: String, what: String },
+    /// This change added the note at this path.
+    Note(String),
+}
+
+impl History {
+    fn start(root: &Path, commits: usize, batch: usize, seed: u64) -> Result<History, String> {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        fs::create_dir_all(root).map_err(|e| format!("{}: {e}", root.display()))?;
+        let git = |args: &[&str]| -> Result<(), String> {
+            let st = Command::new("git")
+                .args(args)
+                .current_dir(root)
+                .status()
+                .map_err(|e| format!("git {}: {e}", args.join(" ")))?;
+            if st.success() {
+                Ok(())
+            } else {
+                Err(format!("git {} failed", args.join(" ")))
+            }
+        };
+        git(&["init", "-q", "-b", "main"])?;
+        let mut import = Command::new("git")
+            .args(["fast-import", "--quiet", "--done"])
+            .current_dir(root)
+            .stdin(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("git fast-import: {e}"))?;
+        let stdin = import.stdin.take().ok_or("git fast-import: no stdin")?;
+        let mut stream = std::io::BufWriter::with_capacity(1 << 20, stdin);
+        let (name, email) = AUTHORS[0];
+        let when = TODAY_UNIX - 400 * DAY;
+        let msg = "Import the portfolio\n";
+        let site = "title: Benchmark portfolio\ntoday: 2026-11-23\ncurrency: EUR\n";
+        write!(
+            stream,
+            "commit refs/heads/main\nauthor {name} <{email}> {when} +0000\ncommitter {name} <{email}> {when} +0000\ndata {}\n{msg}M 100644 inline site.yaml\ndata {}\n{site}\n",
+            msg.len(),
+            site.len()
+        )
+        .map_err(|e| format!("git fast-import: {e}"))?;
+        Ok(History {
+            root: root.to_path_buf(),
+            import,
+            stream,
+            rng: Rng(seed ^ 0x6869_7374_6f72_7921),
+            commits,
+            batch,
+            accounts: Vec::new(),
+        })
+    }
+
+    fn inline(&mut self, path: &str, text: &str) -> Result<(), String> {
+        use std::io::Write as _;
+        write!(self.stream, "M 100644 inline {path}\ndata {}\n{text}\n", text.len())
+            .map_err(|e| format!("git fast-import: {e}"))
+    }
+
+    /// An account as generated (`yaml`, its other files as `(path, text)`):
+    /// script its changes backwards from what it is now, and add its first
+    /// version to the first commit.
+    fn account(&mut self, slug: &str, yaml: &str, files: Vec<(String, String)>) -> Result<(), String> {
+        let lines: Vec<String> = yaml.lines().map(str::to_string).collect();
+        let mut cur = lines.clone();
+        let changes = self.commits - 1;
+        let notes: Vec<&str> = files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .filter(|p| p.contains("/notes/"))
+            .collect();
+        let mut later_notes: Vec<String> = notes.iter().rev().take(changes / 4).map(|p| p.to_string()).collect();
+        let mut steps = Vec::with_capacity(changes);
+        for s in (1..=changes).rev() {
+            if s % 4 == 0
+                && let Some(note) = later_notes.pop()
+            {
+                steps.push(Step::Note(note));
+                continue;
+            }
+            let (line, before, what) = self.change(&cur);
+            cur[line] = before.clone();
+            steps.push(Step::Line { line, before, what });
+        }
+        steps.reverse();
+        let added_later: Vec<&str> = steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Note(p) => Some(p.as_str()),
+                Step::Line { .. } => None,
+            })
+            .collect();
+        let mut first = cur.join("\n");
+        first.push('\n');
+        self.inline(&format!("accounts/{slug}/account.yaml"), &first)?;
+        for (path, text) in &files {
+            if !added_later.contains(&path.as_str()) {
+                self.inline(path, text)?;
+            }
+        }
+        // The account's last change is up to 390 days ago; its changes spread
+        // over the year before it.
+        let end = TODAY_UNIX - 3600 - self.rng.below(390 * DAY as u64) as i64;
+        let start = TODAY_UNIX - 400 * DAY + 3600;
+        let mut times: Vec<i64> = (0..changes)
+            .map(|_| (end - self.rng.below((end - start) as u64) as i64).max(start))
+            .collect();
+        times.sort_unstable();
+        self.accounts.push(AccountHistory {
+            slug: slug.to_string(),
+            lines,
+            steps,
+            times,
+        });
+        Ok(())
+    }
+
+    /// A line of `cur` to change, its value before the change, and a word
+    /// for the commit message.
+    fn change(&mut self, cur: &[String]) -> (usize, String, String) {
+        let r = &mut self.rng;
+        let find = |pred: &dyn Fn(&str) -> bool| -> Vec<usize> {
+            cur.iter()
+                .enumerate()
+                .filter(|(_, l)| pred(l))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        loop {
+            let kind = r.below(6);
+            let candidates = match kind {
+                0 => find(&|l| l.starts_with("tier: ")),
+                1 => find(&|l| l.starts_with("stage: ")),
+                2 => find(&|l| l.starts_with("owner: ")),
+                3 => find(&|l| l.starts_with("    stance: ")),
+                4 => find(&|l| SCORE_KEYS.iter().any(|k| l.starts_with(&format!("  {k}: ")))),
+                _ => find(&|l| l.starts_with("  - { id: opp-")),
+            };
+            if candidates.is_empty() {
+                continue;
+            }
+            let line = candidates[r.below(candidates.len() as u64) as usize];
+            let old = &cur[line];
+            let (before, what) = match kind {
+                0 => (format!("tier: {}", other(r, TIERS, &old[6..])), "tier".to_string()),
+                1 => (format!("stage: {}", other(r, STAGES, &old[7..])), "stage".to_string()),
+                2 => (format!("owner: {}", person(r)), "owner".to_string()),
+                3 => {
+                    let v = old[12..].trim().parse::<i64>().unwrap_or(0);
+                    let to = (v + [-1, 1][r.below(2) as usize]).clamp(-3, 3);
+                    let to = match (to == v, v) {
+                        (false, _) => to,
+                        (true, 3) => 2,
+                        (true, _) => v + 1,
+                    };
+                    (format!("    stance: {to}"), "stance".to_string())
+                }
+                4 => {
+                    let (key, v) = old.trim().split_once(": ").unwrap_or(("growth", "0"));
+                    let v = v.parse::<u64>().unwrap_or(0);
+                    let to = (v + 1 + r.below(10)) % 11;
+                    (format!("  {key}: {to}"), format!("score {key}"))
+                }
+                _ => {
+                    let at = old.find("stage: ").map_or(0, |i| i + 7);
+                    let len = old[at..].find(',').unwrap_or(0);
+                    let to = other(r, OPPORTUNITY_STAGES, &old[at..at + len]);
+                    (
+                        format!("{}{to}{}", &old[..at], &old[at + len..]),
+                        "opportunity stage".to_string(),
+                    )
+                }
+            };
+            if before != *old {
+                return (line, before, what);
+            }
+        }
+    }
+
+    /// The first commit is complete; the changes follow, oldest first,
+    /// `batch` accounts a commit.
+    fn finish(mut self) -> Result<(), String> {
+        use std::io::Write as _;
+        let mut events: Vec<(i64, usize, usize)> = Vec::new();
+        for (a, h) in self.accounts.iter().enumerate() {
+            events.extend(h.times.iter().enumerate().map(|(s, t)| (*t, a, s + 1)));
+        }
+        events.sort_unstable();
+        let mut pending: Vec<(usize, usize)> = Vec::new();
+        let mut last_time = 0;
+        let mut k = 0;
+        for (t, a, s) in events {
+            if pending.len() == self.batch || pending.iter().any(|(b, _)| *b == a) {
+                self.commit(&pending, last_time, k)?;
+                pending.clear();
+                k += 1;
+            }
+            pending.push((a, s));
+            last_time = t;
+        }
+        if !pending.is_empty() {
+            self.commit(&pending, last_time, k)?;
+        }
+        self.stream
+            .write_all(b"done\n")
+            .and_then(|()| self.stream.flush())
+            .map_err(|e| format!("git fast-import: {e}"))?;
+        drop(self.stream);
+        let st = self.import.wait().map_err(|e| format!("git fast-import: {e}"))?;
+        if !st.success() {
+            return Err("git fast-import failed".into());
+        }
+        // The index as the last commit has it, so the folder shows no changes.
+        let st = std::process::Command::new("git")
+            .args(["reset", "-q"])
+            .current_dir(&self.root)
+            .status()
+            .map_err(|e| format!("git reset: {e}"))?;
+        if st.success() {
+            Ok(())
+        } else {
+            Err("git reset failed".into())
+        }
+    }
+
+    /// One commit of the changes `(account, step)`, at `when`.
+    fn commit(&mut self, changes: &[(usize, usize)], when: i64, k: usize) -> Result<(), String> {
+        use std::io::Write as _;
+        let (name, email) = AUTHORS[1 + (k + self.rng.below(3) as usize) % (AUTHORS.len() - 1)];
+        let msg = match changes {
+            [(a, s)] => {
+                let h = &self.accounts[*a];
+                match &h.steps[s - 1] {
+                    Step::Line { what, .. } => format!("{}: {what}\n", h.slug),
+                    Step::Note(path) => format!("{}: note {}\n", h.slug, path.rsplit('/').next().unwrap_or("")),
+                }
+            }
+            _ => format!("Update {} accounts\n", changes.len()),
+        };
+        write!(
+            self.stream,
+            "commit refs/heads/main\nauthor {name} <{email}> {when} +0000\ncommitter {name} <{email}> {when} +0000\ndata {}\n{msg}",
+            msg.len()
+        )
+        .map_err(|e| format!("git fast-import: {e}"))?;
+        for &(a, s) in changes {
+            let h = &self.accounts[a];
+            let (path, text) = match &h.steps[s - 1] {
+                Step::Note(path) => {
+                    let text = fs::read_to_string(self.root.join(path)).map_err(|e| format!("{path}: {e}"))?;
+                    (path.clone(), text)
+                }
+                Step::Line { .. } => (format!("accounts/{}/account.yaml", h.slug), h.version(s)),
+            };
+            self.inline(&path, &text)?;
+        }
+        Ok(())
+    }
+}
+
+impl AccountHistory {
+    /// account.yaml after change `s` (0: as first committed).
+    fn version(&self, s: usize) -> String {
+        let mut lines: Vec<&str> = self.lines.iter().map(String::as_str).collect();
+        for step in self.steps[s..].iter().rev() {
+            if let Step::Line { line, before, .. } = step {
+                lines[*line] = before;
+            }
+        }
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    }
+}
+
+/// A value of `items` other than `now` (when there is another).
+fn other<'a>(r: &mut Rng, items: &[&'a str], now: &str) -> &'a str {
+    loop {
+        let v = r.pick(items);
+        if v != now || items.len() < 2 {
+            return v;
+        }
+    }
 }
 
 /// A minimal Hugo site that renders the same account and note content.

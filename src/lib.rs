@@ -23,6 +23,7 @@ pub mod analyze;
 pub mod chromium;
 pub use model::config;
 pub mod diag;
+pub mod history;
 pub mod import;
 pub mod linkcheck;
 pub mod load;

@@ -4,8 +4,11 @@
 //! copying only customer-safe values out of one account. It is built from a
 //! single [`AccountDoc`], so other accounts cannot reach it, and it has no
 //! field for stances, scores, tiers, stages, financials, probabilities,
-//! opportunities, SWOT, reviews, internal notes, internal plan items or
-//! contact details: no template can print them, they are not in its context.
+//! opportunities, SWOT, reviews, internal notes, internal plan items,
+//! contact details or the git history (who changed the account, when, what):
+//! no template can print them, they are not in its context. A customer build
+//! does not read the history at all (`crate::history` is the internal
+//! portal's).
 //!
 //! What it does carry, and why that is safe:
 //! - the customer's own name, and our name (site.yaml `company`, else the title);

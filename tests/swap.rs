@@ -216,6 +216,8 @@ fn kill_9_at_random_moments_leaves_a_whole_old_or_new_site() {
         out: site.clone(),
         hugo: None,
         zola: None,
+        history_commits: 0,
+        history_batch: 1,
     })
     .unwrap();
     let config = std::fs::read_to_string(site.join("site.yaml")).unwrap();

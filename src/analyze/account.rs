@@ -2,6 +2,7 @@
 //! its `AccountDoc` (placement, latest revenue, contact staleness, pipeline,
 //! KPI progress) and borrowing the rest of its text from the loaded site.
 
+use crate::history::AccountHistory;
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -243,6 +244,14 @@ pub struct AccountView<'a> {
     pub review_docs: &'a [ReviewDoc],
     pub last_note: Option<Date>,
     pub days_since_note: Option<i64>,
+    /// What git says about the account (internal portal only; `None`
+    /// outside git, see `crate::history`).
+    #[serde(skip)]
+    pub history: Option<&'a AccountHistory>,
+    /// The date of the newest commit that touched the account folder: with
+    /// the newest note, what staleness reads.
+    #[serde(skip)]
+    pub last_changed: Option<Date>,
     pub attention: Vec<Attention>,
     /// One track per framework of site.yaml `assessments` (SPEC 9).
     pub assessments: Vec<super::assessments::Track<'a>>,
@@ -252,7 +261,12 @@ pub struct AccountView<'a> {
 
 /// One account's view as of `today`; the revenue share and the attention
 /// items are filled in by [`super::analyze`], which sees every account.
-pub(super) fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date) -> AccountView<'a> {
+pub(super) fn account<'a>(
+    cfg: &'a SiteConfig,
+    doc: &'a AccountDoc,
+    history: Option<&'a AccountHistory>,
+    today: Date,
+) -> AccountView<'a> {
     let a = &doc.account;
     let tier_index = a
         .tier
@@ -336,6 +350,8 @@ pub(super) fn account<'a>(cfg: &'a SiteConfig, doc: &'a AccountDoc, today: Date)
         review_docs: &doc.reviews,
         last_note,
         days_since_note: last_note.map(|d| days_between(d, today)),
+        history,
+        last_changed: history.and_then(AccountHistory::last_changed),
         attention: Vec::new(),
         assessments: super::assessments::tracks(cfg, doc, today),
         health: None,

@@ -4,7 +4,9 @@
 //! today - date > N and N = `stale_after_days`:
 //! - `review_overdue`: review_by is before today.
 //! - `account_stale`: an active account in a key tier whose newest note is
-//!   older than N days, or that has no note.
+//!   older than N days, or that has no note. When the site's git history
+//!   is read, the account's last commit counts beside its notes: the
+//!   account is stale when the newer of the two is older than N days.
 //! - `contact_stale`: a contact of an active account whose last_contact is
 //!   missing or older than N days.
 //! - `missing_owner` / `missing_sponsor`: an active account in a key tier
@@ -87,16 +89,32 @@ pub fn of_account(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, today: Da
             );
         }
         if key_active {
-            match v.last_note {
-                None => push(AttentionKind::AccountStale, "Key account with no notes".into()),
-                Some(d) if is_older_than(d, today, n) => push(
-                    AttentionKind::AccountStale,
-                    format!(
-                        "Newest note is from {d}, {} ago (limit {n})",
-                        days(days_between(d, today))
-                    ),
-                ),
-                _ => {}
+            match (v.last_note, v.last_changed) {
+                (None, None) => push(AttentionKind::AccountStale, "Key account with no notes".into()),
+                (Some(d), c) if c.is_none_or(|c| c <= d) => {
+                    if is_older_than(d, today, n) {
+                        push(
+                            AttentionKind::AccountStale,
+                            format!(
+                                "Newest note is from {d}, {} ago (limit {n})",
+                                days(days_between(d, today))
+                            ),
+                        )
+                    }
+                }
+                (note, Some(c)) => {
+                    if is_older_than(c, today, n) {
+                        let note = note.map_or("no note".to_string(), |d| format!("newest note {d}"));
+                        push(
+                            AttentionKind::AccountStale,
+                            format!(
+                                "Last changed in git {c}, {} ago; {note} (limit {n})",
+                                days(days_between(c, today))
+                            ),
+                        )
+                    }
+                }
+                (Some(_), None) => {}
             }
         }
         if active {

@@ -190,7 +190,7 @@ mod tests {
         let mut accounts = Vec::new();
         while accounts.len() <= ATTENTION_SHOWN * 2 {
             for a in &site.accounts {
-                let mut v = crate::analyze::account::account(&site.config, a, p.today);
+                let mut v = crate::analyze::account::account(&site.config, a, None, p.today);
                 v.attention = p.accounts.iter().find(|x| x.slug == v.slug).unwrap().attention.clone();
                 accounts.push(v);
             }

@@ -20,6 +20,7 @@ pub mod attention;
 pub mod dashboard;
 pub mod groups;
 pub mod health;
+pub mod history;
 pub mod matrix;
 pub mod pareto;
 pub mod plans;
@@ -62,6 +63,10 @@ pub struct Portfolio<'a> {
     pub dashboard: dashboard::Dashboard<'a>,
     /// `/assessments/`: latest scores per account and framework, distributions.
     pub assessments: assessments::AssessmentPortfolio<'a>,
+    /// Whether the site's git history was read (the pages show it only then).
+    pub has_history: bool,
+    /// Accounts changed in the last [`history::RECENT_DAYS`] days, newest first.
+    pub recent: Vec<history::RecentChange<'a>>,
 }
 
 impl Drop for Portfolio<'_> {
@@ -126,15 +131,21 @@ pub fn stance_label(stance: Option<i64>) -> &'static str {
     }
 }
 
-/// Analyse the site as of `today`.
+/// Analyse the site as of `today`, without history.
 pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
+    analyze_with(site, &crate::history::NONE, today)
+}
+
+/// Analyse the site as of `today`, with what git says about its accounts
+/// (`history`, empty outside git).
+pub fn analyze_with<'a>(site: &'a Site, history: &'a crate::history::History, today: Date) -> Portfolio<'a> {
     let cfg = &site.config;
     // Per-account views are independent: build them on every core.
     let mut accounts: Vec<AccountView> = {
         use rayon::prelude::*;
         site.accounts
             .par_iter()
-            .map(|d| account::account(cfg, d, today))
+            .map(|d| account::account(cfg, d, history.account(&d.slug), today))
             .collect()
     };
 
@@ -164,6 +175,7 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
     let (quadrants, unscored) = groups::quadrants(cfg, &accounts);
     let dashboard = dashboard::of(&accounts);
     let assessments = assessments::portfolio(cfg, &accounts);
+    let recent = history::recent(&accounts, today);
     Portfolio {
         config: cfg,
         today,
@@ -177,6 +189,8 @@ pub fn analyze(site: &Site, today: Date) -> Portfolio<'_> {
         plans,
         dashboard,
         assessments,
+        has_history: !history.is_empty(),
+        recent,
     }
 }
 

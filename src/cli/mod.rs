@@ -1,6 +1,11 @@
 //! The authoring commands of the CLI: serve, init, new, schema.
 //!
 //! Like the rest of `main.rs`, these only parse, call the library and print.
+//!
+//! Owns the wording on the terminal (`serve`'s event lines, what `init`
+//! and `new` created, `import`'s report in [`import`]). May import the
+//! library's public front ends (`kamsite::pipeline`, `serve`, `scaffold`,
+//! `import`, `diag`); no stage imports the CLI.
 
 pub mod import;
 

@@ -74,6 +74,11 @@ pub struct RawConfig {
     pub assessments: Option<Vec<super::assessment::RawFramework>>,
     /// Weights of the signals in an account's health score (0-100); no health score without it.
     pub health: Option<super::assessment::HealthWeights>,
+    /// Read the change history from git (internal portal only): absent,
+    /// when the site folder is the top of its git repository; `true` also
+    /// when it is a subfolder of one (only commits under it); `false`
+    /// never. See docs/history.md.
+    pub history: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -240,6 +245,8 @@ pub struct SiteConfig {
     pub assessments: Vec<super::assessment::Framework>,
     #[serde(skip)]
     pub health: Option<super::assessment::HealthWeights>,
+    /// site.yaml `history` (see [`RawConfig::history`]).
+    pub history: Option<bool>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -341,6 +348,7 @@ impl SiteConfig {
             },
             stale_after_days: raw.stale_after_days.unwrap_or(90),
             noindex: raw.noindex.unwrap_or(true),
+            history: raw.history,
         }
     }
 

@@ -16,7 +16,7 @@ use crate::analyze::Portfolio;
 use crate::diag::Diagnostics;
 use crate::model::Outcome;
 use crate::model::config::today;
-use crate::{analyze, load, model, render, validate, write};
+use crate::{analyze, history, load, model, render, validate, write};
 
 /// What `serve` keeps after a build, so a change to a few accounts is
 /// rebuilt without loading, validating and rendering everything again.
@@ -40,6 +40,9 @@ pub struct Workspace {
     pending: std::collections::HashSet<String>,
     /// What the pages last written show that other accounts decide.
     inputs: CrossInputs,
+    /// The git history the pages last written show; read again when the
+    /// repository's HEAD moved (a commit), so serve keeps it current.
+    history: history::History,
 }
 
 impl Workspace {
@@ -49,6 +52,7 @@ impl Workspace {
         engine: Option<render::Engine>,
         cache: render::Cache,
         inputs: CrossInputs,
+        history: history::History,
     ) -> Workspace {
         Workspace {
             today: today(&site.config),
@@ -58,6 +62,7 @@ impl Workspace {
             problems: Default::default(),
             pending: Default::default(),
             inputs,
+            history,
         }
     }
     /// Whether what is kept still holds: the build date has not moved on
@@ -117,11 +122,22 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         problems,
         pending,
         inputs,
+        history,
         ..
     } = ws;
     let Some(engine) = engine.as_ref() else {
         return Err(no_engine());
     };
+    // A commit since the pages were made: the history is read again, and
+    // the accounts it changed are rendered again with the aggregate pages.
+    if site.config.history != Some(false) && history::head(&opts.root) != history.head {
+        let fresh = history::read(&opts.root, site.config.history).history;
+        for slug in fresh.changed_since(history) {
+            cache.forget(&slug);
+            pending.insert(slug);
+        }
+        *history = fresh;
+    }
     for slug in slugs {
         cache.forget(slug);
         pending.insert(slug.clone());
@@ -170,7 +186,7 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
     if diags.has_errors() {
         return Err(BuildError::Invalid(diags));
     }
-    let portfolio = analyze::analyze(site, today);
+    let portfolio = analyze::analyze_with(site, history, today);
     pending.extend(inputs.affected(&portfolio));
     timings.lap("analyze");
     let sink = write::Collect::default();
@@ -219,10 +235,14 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: stats.files,
         bytes: stats.bytes,
-        search_index_bytes: files
-            .iter()
-            .find(|f| f.path == render::search::INDEX_PATH)
-            .map(|f| f.bytes.len()),
+        search_index_bytes: Some(
+            files
+                .iter()
+                .filter(|f| render::search::is_index_file(&f.path))
+                .map(|f| f.bytes.len())
+                .sum(),
+        )
+        .filter(|&n| n > 0),
         diagnostics: diags,
         timings: timings.laps,
     })

@@ -13,14 +13,17 @@
 //! What passes between the stages:
 //!
 //! ```text
-//! load      root             -> Site (+ Diagnostics)
-//! validate  &Site, today     -> Diagnostics            (stops the build on errors)
-//! analyze   &Site, today     -> Portfolio
+//! load      root                      -> Loaded { Site, Option<Theme>, Diagnostics }
+//! validate  &Site, today              -> Diagnostics       (stops the build on errors)
+//! theme     &Theme, live_reload       -> Engine            (once; serve keeps it)
+//! analyze   &Site, today              -> Portfolio
 //! redact    &SiteConfig, &AccountDoc, today, drafts -> CustomerSite
-//! render    &Site, &Portfolio | &CustomerSite -> OutputFile ... into a Sink
-//! linkcheck LinkIndex (each file as it is put) -> Vec<Broken> -> Diagnostics
-//! write     OutputFile ... into Staging -> WriteStats (swapped into place)
+//! render    &Portfolio | &CustomerSite -> OutputFile ... into a Sink, + Origins
+//! linkcheck LinkIndex (each file as it is put), Origins -> Vec<Broken> -> Diagnostics
+//! write     OutputFile ... into Staging -> WriteStats  (swapped into place)
 //! ```
+//!
+//! The same drawing, with who owns what: docs/architecture.md.
 //!
 //! This module may import every stage; the stages import nothing from it.
 //! Its callers are the front ends: the command line (`main.rs`, `cli/`)
@@ -39,7 +42,7 @@ use jiff::civil::Date;
 
 use crate::diag::Diagnostics;
 pub use crate::model::config::today;
-use crate::{analyze, linkcheck, load, model, redact, render, validate, write};
+use crate::{analyze, history, linkcheck, load, model, redact, render, validate, write};
 pub use incremental::{Workspace, rebuild_accounts};
 pub use options::{
     Audience, BuildError, BuildOptions, BuildSummary, Callbacks, Notices, OutputOptions, PageOptions, Progress,
@@ -141,11 +144,17 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
     if let Audience::Customer { account, drafts } = &opts.audience {
         return (build_customer(opts, (account, *drafts), &lock, timings), None);
     }
+    // git reads the history in processes of its own while the site loads.
+    let early = EarlyHistory::start(&opts.root);
     let load::Loaded {
         mut site,
         theme,
         diagnostics: mut diags,
     } = load::site_and_theme(&opts.root);
+    let history = early.finish(&opts.root, site.config.history);
+    if let Some(off) = &history.off {
+        opts.notice(&off.note());
+    }
     if let Some(url) = &opts.pages.base_url {
         site.config.set_base_url(url);
     }
@@ -162,18 +171,19 @@ fn build_with(opts: &BuildOptions, mut cache: render::Cache) -> (Result<BuildSum
     timings.lap("load");
     // Only a site rendered again (serve) needs what pages show of other accounts.
     let mut inputs = (!cache.releases_texts()).then(incremental::CrossInputs::default);
+    let mut history = history.history;
     let result = build_site(
         opts,
         &lock,
         (&site, engine.as_ref(), diags),
         timings,
         &mut cache,
-        inputs.as_mut(),
+        (inputs.as_mut(), &mut history),
     );
     drop(lock);
     (
         result,
-        Some(Workspace::new(site, engine, cache, inputs.unwrap_or_default())),
+        Some(Workspace::new(site, engine, cache, inputs.unwrap_or_default(), history)),
     )
 }
 
@@ -189,19 +199,22 @@ fn build_customer(
     write_out(lock, opts.out_dir(), &c.files, c.diagnostics, None, timings)
 }
 
-/// The internal portal of a loaded site: validate, analyse, render to a
-/// staging folder beside the output, check the links, swap it into place.
+/// The internal portal of a loaded site: validate (while git's history is
+/// read), analyse, render to a staging folder beside the output, check the
+/// links, swap it into place. The history read is left in `history_out`.
 fn build_site(
     opts: &BuildOptions,
     lock: &write::OutputLock,
     (site, engine, mut diags): (&model::Site, Option<&render::Engine>, Diagnostics),
     mut timings: Timings,
     cache: &mut render::Cache,
-    inputs: Option<&mut incremental::CrossInputs>,
+    (inputs, history_out): (Option<&mut incremental::CrossInputs>, &mut history::History),
 ) -> Result<BuildSummary, BuildError> {
     let out = opts.out_dir();
     let today = today(&site.config);
     diags.extend(validate_site(site, today));
+    // The history read while loading, handed back with the workspace.
+    let history = std::mem::take(history_out);
     timings.lap("validate");
     // Without an engine the theme's problems (or site.yaml's theme name) are in `diags`.
     let Some(engine) = engine.filter(|_| !diags.has_errors()) else {
@@ -219,7 +232,7 @@ fn build_site(
         }
     }
 
-    let portfolio = analyze::analyze(site, today);
+    let portfolio = analyze::analyze_with(site, &history, today);
     if let Some(inputs) = inputs {
         *inputs = incremental::CrossInputs::of(&portfolio);
     }
@@ -280,6 +293,8 @@ fn build_site(
     timings.lap("links");
     let stats = staging.commit()?;
     timings.lap("write");
+    drop(portfolio);
+    *history_out = history;
     let search = search_index_bytes.load(std::sync::atomic::Ordering::Relaxed);
     Ok(BuildSummary {
         out,
@@ -290,6 +305,55 @@ fn build_site(
         diagnostics: diags,
         timings: timings.laps,
     })
+}
+
+/// The git history, read on a thread of its own from the start of a build
+/// so that git's work overlaps loading. Which sites are read is site.yaml's
+/// `history`, known only once the site is loaded: the read starts with the
+/// setting a quick look at site.yaml finds, and is done again in the rare
+/// case the loaded setting differs (site.yaml did not parse at first).
+struct EarlyHistory {
+    setting: history::Setting,
+    read: Option<std::thread::JoinHandle<history::Outcome>>,
+}
+
+impl EarlyHistory {
+    fn start(root: &Path) -> EarlyHistory {
+        #[derive(serde::Deserialize)]
+        struct Peek {
+            history: Option<bool>,
+        }
+        // Only a plain file of a plain size: the loader is what refuses a
+        // link out of the site (to /dev/zero, say) or an oversized file.
+        let path = root.join("site.yaml");
+        let plain = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 1 << 20);
+        let read = || {
+            use std::io::Read;
+            let mut text = String::new();
+            let file = std::fs::File::open(&path).ok()?;
+            file.take(1 << 20).read_to_string(&mut text).ok()?;
+            Some(text)
+        };
+        let setting = plain
+            .then(read)
+            .flatten()
+            .and_then(|text| serde_saphyr::from_str::<Peek>(&text).ok())
+            .and_then(|p| p.history);
+        let read = (setting != Some(false)).then(|| {
+            let root = root.to_path_buf();
+            std::thread::spawn(move || history::read(&root, setting))
+        });
+        EarlyHistory { setting, read }
+    }
+
+    /// The history as `setting` (site.yaml's, as loaded) asks.
+    fn finish(self, root: &Path, setting: history::Setting) -> history::Outcome {
+        let early = self.read.map(|r| r.join().unwrap_or_default());
+        match early {
+            Some(outcome) if self.setting == setting => outcome,
+            _ => history::read(root, setting),
+        }
+    }
 }
 
 /// Where a build's files go: to disk, with their links and counts noted.
@@ -305,8 +369,8 @@ impl write::Sink for BuildSink<'_> {
     fn put(&self, file: write::OutputFile) -> Result<(), write::WriteError> {
         use std::sync::atomic::Ordering;
         self.links.add(&file.path, &file.bytes);
-        if file.path == render::search::INDEX_PATH {
-            self.search_index_bytes.store(file.bytes.len(), Ordering::Relaxed);
+        if render::search::is_index_file(&file.path) {
+            self.search_index_bytes.fetch_add(file.bytes.len(), Ordering::Relaxed);
         }
         if file.path.ends_with(".html") {
             let done = self.pages.fetch_add(1, Ordering::Relaxed) + 1;
@@ -324,9 +388,9 @@ impl write::Sink for BuildSink<'_> {
             return self.put(write::OutputFile::new(path, pieces.concat()));
         }
         self.links.add(path, b"");
-        if path == render::search::INDEX_PATH {
+        if render::search::is_index_file(path) {
             let len: usize = pieces.iter().map(|p| p.len()).sum();
-            self.search_index_bytes.store(len, Ordering::Relaxed);
+            self.search_index_bytes.fetch_add(len, Ordering::Relaxed);
         }
         self.staging.put_pieces(path, pieces)
     }

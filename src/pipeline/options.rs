@@ -110,7 +110,7 @@ impl BuildOptions {
         self.output.out.clone().unwrap_or_else(|| self.root.join("public"))
     }
 
-    fn notice(&self, line: &str) {
+    pub(super) fn notice(&self, line: &str) {
         if let Some(n) = &self.callbacks.notices {
             (n.0)(line);
         }

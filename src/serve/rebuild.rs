@@ -141,7 +141,8 @@ fn is_change(kind: &notify::EventKind) -> bool {
 
 /// The site-relative path of a changed file, unless it cannot affect the build:
 /// hidden files and folders (.git, .kamsite, editor swap files), backups,
-/// and the default build output `public/`.
+/// and the default build output `public/`. Of `.git`, a moved HEAD or branch
+/// counts (a commit: the history shown changed).
 fn relevant(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let rel = rel.to_string_lossy().replace('\\', "/");
@@ -155,10 +156,20 @@ fn relevant(root: &Path, path: &Path) -> Option<String> {
         || name.ends_with(".tmp")
         || (name.starts_with('#') && name.ends_with('#'))
         || name.chars().all(|c| c.is_ascii_digit());
+    if is_commit(&rel) {
+        return Some(rel);
+    }
     if junk || rel.split('/').any(|part| part.starts_with('.')) {
         return None;
     }
     Some(rel)
+}
+
+/// Whether `rel` is where a commit or a checkout moves the site's git
+/// repository (its HEAD or a branch): the history the pages show changed,
+/// so the site is built again (see `crate::history`).
+fn is_commit(rel: &str) -> bool {
+    !rel.ends_with(".lock") && (rel == ".git/HEAD" || rel == ".git/packed-refs" || rel.starts_with(".git/refs/heads/"))
 }
 
 /// How one rebuild went.
@@ -326,5 +337,11 @@ mod tests {
             assert_eq!(rel(ignored), None, "{ignored}");
         }
         assert_eq!(relevant(root, Path::new("/elsewhere/x")), None);
+        // A commit moves a branch: the history shown changed.
+        for commit in [".git/refs/heads/main", ".git/HEAD", ".git/packed-refs"] {
+            assert_eq!(rel(commit).as_deref(), Some(commit));
+        }
+        assert_eq!(rel(".git/refs/heads/main.lock"), None);
+        assert_eq!(plan(root, None, &[".git/refs/heads/main".into()]), Plan::Full);
     }
 }

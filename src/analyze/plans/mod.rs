@@ -5,6 +5,10 @@
 //! from the model ([`analyze`]); the customer view is built by `redact` from
 //! already redacted values, through [`Outline`] and [`compare`], so a
 //! comparison can only ever mention what both plans share with the customer.
+//!
+//! Owns the plan numbers (flags, progress, milestones, the comparison in
+//! `compare`). Imports `model` and `source` and the rest of `analyze`
+//! (`days_between`); nothing of `load`, `render` or the pipeline.
 
 use jiff::civil::Date;
 use serde::Serialize;

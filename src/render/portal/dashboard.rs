@@ -30,6 +30,7 @@ pub(super) fn page_of(run: &Run, rows: &Rows) -> Page {
             &serde_json::json!({ "accounts": h.accounts, "mean": h.mean, "lowest": lowest }),
         );
     }
+    super::history::insert_dashboard(&mut ctx, p);
     Page {
         path: "index.html".into(),
         template: "index.html",
