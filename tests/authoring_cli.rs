@@ -454,22 +454,33 @@ fn the_example_site_has_no_broken_links() {
 fn search_is_internal_only_and_its_size_is_reported() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("internal");
+    // With an address, links are folder links and the index is JSON.
     let o = kamsite()
-        .args(["build", "--root"])
+        .args(["build", "--base-url", "https://kam.example.com/", "--root"])
         .arg(common::fixture("pages"))
         .arg("--out")
         .arg(&out)
         .output()
         .unwrap();
     let err = stderr(&o);
-    let size = std::fs::metadata(out.join("search/index.json")).unwrap().len();
+    // The summary counts every file of the index.
+    let size: u64 = walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
     let reported = format!("search index {:.1} kB", size as f64 / 1e3);
     assert!(err.contains(&reported), "{reported} in {err}");
     let index = read(&out.join("search/index.json"));
     assert!(!index.contains('\n'), "compact");
     let v: serde_json::Value = serde_json::from_str(&index).unwrap();
-    assert_eq!(v["k"], serde_json::json!(["Contact", "Note", "Review"]));
-    assert_eq!(v["a"].as_array().unwrap().len(), 4, "one entry per account");
+    assert_eq!(v["k"], serde_json::json!(["Account", "Contact", "Note", "Review"]));
+    let entries: serde_json::Value = serde_json::from_str(&read(&out.join("search/e/0.json"))).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(v["n"], entries.len(), "one chunk holds this small site's entries");
+    let accounts = entries.iter().filter(|e| e[0] == 0).count();
+    assert_eq!(accounts, 4, "one entry per account");
     let page = read(&out.join("search/index.html"));
     assert!(page.contains("search.js"));
     assert!(

@@ -7,6 +7,10 @@
 mod authoring;
 mod common;
 
+#[path = "../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
 use authoring::cdp::{Browser, serve_static};
 use authoring::{Serve, edit, init_site};
 
@@ -340,4 +344,346 @@ fn chart_text_is_one_size_across_the_win_loss_page() {
         "14 px chart text shows from {min:.1} to {max:.1} px: {sizes:?}"
     );
     assert!(min >= 10.0, "chart text as small as {min:.1} px: {sizes:?}");
+}
+
+/// Type `q` into the search box and wait for the search to finish: the
+/// results shown, as (kind, title, subtitle, href).
+fn search_for(b: &mut Browser, q: &str) -> Vec<[String; 4]> {
+    b.eval(&format!(
+        "(() => {{ document.getElementById('search-results').textContent = ''; \
+         document.getElementById('search-status').textContent = ''; \
+         const q = document.querySelector('input[name=q]'); q.focus(); q.value = {}; \
+         q.dispatchEvent(new Event('input')); return true; }})()",
+        serde_json::to_string(q).unwrap()
+    ));
+    let status =
+        b.wait_for("(s => /match|Could not/.test(s) && s)(document.getElementById('search-status').textContent)");
+    assert!(!status.as_str().unwrap().contains("Could not"), "{q}: {status}");
+    let v = b.eval(
+        "[...document.querySelectorAll('#search-results li')].map(li => [li.querySelector('.kind').textContent, \
+         li.querySelector('a').textContent, li.querySelector('.sub').textContent, li.querySelector('a').getAttribute('href')])",
+    );
+    serde_json::from_value(v).unwrap()
+}
+
+/// The search files the page has requested: (path under search/, bytes).
+fn search_requests(b: &mut Browser) -> Vec<(String, u64)> {
+    let v = b.eval(
+        "performance.getEntriesByType('resource').filter(e => /\\/search\\/.+\\.js(on)?$/.test(e.name))\
+         .map(e => [e.name.replace(/^.*\\/search\\//, ''), e.encodedBodySize])",
+    );
+    serde_json::from_value(v).unwrap()
+}
+
+/// A generated portfolio of 1,200 accounts (18,000 entries), its index over
+/// HTTP and from disk: a query fetches the table, the shards of its words
+/// and the display data of its hits, a small part of the index, and finds
+/// the account, note or entries asked for, the same both ways. A word in
+/// more entries than a shard keeps ("summary", in every note) is completed
+/// from its block files.
+#[test]
+fn sharded_search_fetches_little_and_finds_the_same_over_http_and_from_disk() {
+    let t = tempfile::tempdir().unwrap();
+    let site = t.path().join("site");
+    gen_corpus::generate(&gen_corpus::Args {
+        accounts: 1200,
+        notes: 5,
+        seed: 7,
+        out: site.clone(),
+        hugo: None,
+        zola: None,
+        history_commits: 0,
+        history_batch: 1,
+    })
+    .unwrap();
+    let account = site.join("accounts/account-000417");
+    let name = common::yaml_value(&common::read(&account.join("account.yaml")), "name").unwrap();
+    let surname = name.split(' ').next().unwrap().to_string();
+    let mut notes: Vec<_> = std::fs::read_dir(account.join("notes"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    notes.sort();
+    let note_title = common::yaml_value(&common::read(&notes[0]), "title").unwrap();
+    let note_id = notes[0].file_stem().unwrap().to_string_lossy().into_owned();
+
+    // Over HTTP, with folder links: the index as JSON files, fetched.
+    let http_out = t.path().join("http");
+    let o = common::kamsite()
+        .args(["build", "--base-url", "https://kam.example.com/", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&http_out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let index_bytes: u64 = walkdir::WalkDir::new(http_out.join("search"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    assert!(http_out.join("search/w").is_dir(), "a long term has block files");
+    let addr = serve_static(&http_out);
+    let mut b = Browser::launch();
+    b.goto(&format!("http://{addr}/search/"));
+
+    let by_slug = search_for(&mut b, "account-000417");
+    assert_eq!(
+        by_slug[0],
+        [
+            "Account".to_string(),
+            name.clone(),
+            by_slug[0][2].clone(),
+            "../accounts/account-000417/".to_string()
+        ],
+        "{by_slug:?}"
+    );
+    let query = format!("{note_title} {surname}");
+    let by_note = search_for(&mut b, &query);
+    assert_eq!(by_note[0][0], "Note", "{by_note:?}");
+    assert_eq!(by_note[0][1], note_title);
+    assert_eq!(by_note[0][3], format!("../accounts/account-000417/#note-{note_id}"));
+    // Every result has both words: a note in its file (its excerpt and
+    // attendees are searched), any other in its title or subtitle (which
+    // names its account).
+    let common_word = search_for(&mut b, &format!("summary {surname}"));
+    assert!(!common_word.is_empty());
+    for r in &common_word {
+        let shown = format!("{} {}", r[1], r[2]);
+        if let Some((slug, id)) = r[3].strip_prefix("../accounts/").and_then(|h| h.split_once("/#note-")) {
+            let text = common::read(&site.join(format!("accounts/{slug}/notes/{id}.md")));
+            assert!(text.contains("summary") || text.contains("Summary"), "{r:?}");
+            assert!(text.contains(&surname) || shown.contains(&surname), "{surname}: {r:?}");
+        } else {
+            assert!(shown.contains(&surname), "{surname}: {r:?}");
+        }
+    }
+    let requests = search_requests(&mut b);
+    let names: Vec<&str> = requests.iter().map(|r| r.0.as_str()).collect();
+    assert!(names.contains(&"index.json"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("w/")),
+        "the long term's blocks: {names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .all(|n| *n == "index.json" || ["t/", "w/", "e/"].iter().any(|p| n.starts_with(p))),
+        "{names:?}"
+    );
+    let fetched: u64 = requests.iter().map(|r| r.1).sum();
+    assert!(
+        fetched * 4 < index_bytes,
+        "three queries fetched {fetched} of the index's {index_bytes} bytes: {names:?}"
+    );
+    let http_results = [by_slug, by_note, common_word];
+
+    // From disk, with file links: the same files as scripts.
+    let disk_out = common::build_to(&site, &t.path().join("disk"));
+    assert!(!disk_out.join("search/index.json").exists());
+    b.goto(&format!("file://{}/search/index.html", disk_out.display()));
+    for (q, over_http) in [
+        "account-000417".to_string(),
+        query.clone(),
+        format!("summary {surname}"),
+    ]
+    .iter()
+    .zip(&http_results)
+    {
+        let from_disk = search_for(&mut b, q);
+        let as_http: Vec<[String; 4]> = from_disk
+            .iter()
+            .map(|r| {
+                let mut r = r.clone();
+                r[3] = r[3].replace("/index.html", "/");
+                r
+            })
+            .collect();
+        assert_eq!(&as_http, over_http, "{q}: from disk and over HTTP");
+    }
+    let errors = b.console_errors();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// axe-core's script (npm `axe-core`), installed on first use into the
+/// tests' scratch folder with npm, as .ci/run installs Chromium.
+fn axe_script() -> String {
+    const VERSION: &str = "4.14.1";
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("axe-{VERSION}"));
+    let script = dir.join("node_modules/axe-core/axe.min.js");
+    if !script.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let o = std::process::Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(format!("axe-core@{VERSION}"))
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("the accessibility test needs npm to install axe-core (apt-get install npm): {e}")
+            });
+        assert!(
+            o.status.success(),
+            "npm install axe-core: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    std::fs::read_to_string(&script).unwrap()
+}
+
+/// axe-core's serious and critical violations on the page shown.
+fn axe_violations(b: &mut Browser, axe: &str) -> serde_json::Value {
+    if b.eval("typeof axe") != "object" {
+        b.eval(axe);
+    }
+    b.eval(
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations\
+         .filter(v => v.impact === 'serious' || v.impact === 'critical')\
+         .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 4)\
+         .map(n => n.target.join(' ') + ' [' + (n.failureSummary || '').replace(/\\s+/g, ' ') + ']').join('; ')))",
+    )
+}
+
+/// axe-core finds no serious or critical problem on the dashboard, a
+/// profile, the matrix, the win/loss reviews page, the search page with
+/// results, and a customer's plan.
+#[test]
+fn pages_have_no_serious_accessibility_violations() {
+    let axe = axe_script();
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
+    let customer = t.path().join("customer");
+    let o = common::kamsite()
+        .args([
+            "build",
+            "--audience",
+            "customer",
+            "--account",
+            "kessler-werke",
+            "--root",
+        ])
+        .arg(common::example_site())
+        .arg("--out")
+        .arg(&customer)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = walkdir::WalkDir::new(&customer)
+        .into_iter()
+        .flatten()
+        .map(|e| e.into_path())
+        .find(|p| p.ends_with("index.html") && p.to_string_lossy().contains("/plans/"))
+        .expect("the customer site has a plan page");
+    let mut b = Browser::launch();
+    let mut found = Vec::new();
+    let mut charts = 0;
+    for url in [
+        format!("file://{}/index.html", out.display()),
+        format!("file://{}/accounts/kessler-werke/index.html", out.display()),
+        format!("file://{}/matrix/index.html", out.display()),
+        format!("file://{}/reviews/index.html", out.display()),
+        format!("file://{}/search/index.html?q=kessler", out.display()),
+        format!("file://{}", plan.display()),
+    ] {
+        b.goto(&url);
+        if url.contains("?q=") {
+            b.wait_for("document.querySelectorAll('#search-results li').length > 0");
+        }
+        let v = axe_violations(&mut b, &axe);
+        for problem in v.as_array().unwrap() {
+            found.push(format!("{url}: {}", problem.as_str().unwrap()));
+        }
+        // Each chart has a text equivalent: a title and description, and
+        // its numbers in a table under a <details> (the matrix's accounts
+        // are in the lists of the page).
+        let untitled = b.eval(
+            "[...document.querySelectorAll('svg')].filter(s => !s.querySelector(':scope > title') || !s.querySelector(':scope > desc'))\
+             .map(s => s.getAttribute('aria-label') || s.getAttribute('class'))",
+        );
+        for svg in untitled.as_array().unwrap() {
+            found.push(format!("{url}: an SVG without <title> and <desc>: {svg}"));
+        }
+        let tableless = b.eval(
+            "[...document.querySelectorAll('svg[role=img]')].filter(s => !(s.nextElementSibling && s.nextElementSibling.matches('details.chart-data') && s.nextElementSibling.querySelector('table')))\
+             .map(s => s.getAttribute('aria-label'))",
+        );
+        for svg in tableless.as_array().unwrap() {
+            found.push(format!("{url}: a chart without a data table: {svg}"));
+        }
+        charts += b
+            .eval("document.querySelectorAll('details.chart-data table').length")
+            .as_u64()
+            .unwrap();
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    assert!(charts >= 10, "{charts} data tables");
+}
+
+/// Press a key in the page, as the keyboard does ("Enter", " " or "Tab").
+fn press(b: &mut Browser, key: &str) {
+    let (code, vk, text) = match key {
+        "Enter" => ("Enter", 13, "\r"),
+        " " => ("Space", 32, " "),
+        "Tab" => ("Tab", 9, ""),
+        _ => panic!("no key {key}"),
+    };
+    for kind in ["keyDown", "keyUp"] {
+        let mut params = serde_json::json!({ "type": kind, "key": key, "code": code, "windowsVirtualKeyCode": vk });
+        if kind == "keyDown" && !text.is_empty() {
+            params["text"] = text.into();
+        }
+        b.call("Input.dispatchKeyEvent", params);
+    }
+}
+
+/// The account list sorts from the keyboard (a heading's button, Enter
+/// then Space), and search is used without a mouse: type, Tab to the
+/// first result, Enter opens it.
+#[test]
+fn sortable_tables_and_search_work_from_the_keyboard() {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::example_site(), &t.path().join("public"));
+    let mut b = Browser::launch();
+    b.goto(&format!("file://{}/accounts/index.html", out.display()));
+    let col = b.eval(
+        "[...document.querySelectorAll('table.sortable th')].findIndex(th => th.textContent.trim() === 'Revenue')",
+    );
+    let col = col.as_i64().expect("a Revenue column");
+    assert!(col >= 0, "a Revenue column");
+    let revenue = format!(
+        "[...document.querySelector('table.sortable').tBodies[0].rows].map(r => parseFloat(r.cells[{col}].dataset.value || r.cells[{col}].textContent) || 0)"
+    );
+    b.eval(&format!(
+        "document.querySelectorAll('table.sortable th')[{col}].querySelector('button').focus()"
+    ));
+    assert_eq!(b.eval("document.activeElement.tagName"), "BUTTON");
+    press(&mut b, "Enter");
+    let sorted = |v: &serde_json::Value, up: bool| {
+        let v: Vec<f64> = serde_json::from_value(v.clone()).unwrap();
+        assert!(v.len() > 3, "{v:?}");
+        v.windows(2).all(|w| if up { w[0] <= w[1] } else { w[0] >= w[1] })
+    };
+    let heading = format!("document.querySelectorAll('table.sortable th')[{col}].getAttribute('aria-sort')");
+    assert_eq!(b.eval(&heading), "ascending");
+    assert!(sorted(&b.eval(&revenue), true), "{}", b.eval(&revenue));
+    press(&mut b, " ");
+    assert_eq!(b.eval(&heading), "descending");
+    assert!(sorted(&b.eval(&revenue), false), "{}", b.eval(&revenue));
+
+    // Search: the box has focus on arrival; type, Tab past the button to the first result.
+    b.goto(&format!("file://{}/search/index.html", out.display()));
+    assert_eq!(b.eval("document.activeElement.id"), "search-q");
+    b.call("Input.insertText", serde_json::json!({ "text": "kessler" }));
+    b.wait_for("document.querySelectorAll('#search-results a').length > 0");
+    let first = b.eval("document.querySelector('#search-results a').href");
+    press(&mut b, "Tab");
+    press(&mut b, "Tab");
+    assert_eq!(b.eval("document.activeElement.href"), first);
+    press(&mut b, "Enter");
+    b.wait_for(&format!(
+        "location.href === {first} && document.readyState === 'complete'"
+    ));
+    let h1 = b.eval("document.querySelector('h1').textContent");
+    assert!(h1.as_str().unwrap().contains("Kessler"), "{h1}");
 }

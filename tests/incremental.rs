@@ -97,9 +97,16 @@ fn incremental_output_equals_a_full_build() {
         "incremental output differs from a full build in {differ:?}"
     );
     assert_eq!(got.len(), want.len());
-    let index = String::from_utf8(got["search/index.json"].clone()).unwrap();
-    assert!(index.contains("Alpenmilch Zentral eG") && index.contains("Zeolith-7"));
+    let index = String::from_utf8(got["search/e/0.js"].clone()).unwrap();
+    assert!(index.contains("Alpenmilch Zentral eG") && index.contains("Pilot line walk-through"));
     assert!(!index.contains("Alpenmilch Genossenschaft eG"));
+    // The new note's words are terms of the index.
+    let terms: String = got
+        .iter()
+        .filter(|(path, _)| path.starts_with("search/t/"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    assert!(terms.contains(r#"["zeolith",["#), "{terms}");
 }
 
 #[test]

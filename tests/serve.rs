@@ -178,7 +178,7 @@ fn account_edits_rebuild_their_pages_and_the_aggregates() {
         assert_eq!(code, 200, "{page}");
         assert!(body.contains("Acme Renamed AS"), "{page} shows the new name");
     }
-    let (_, _, search) = get(&serve.addr, "/search/index.json");
+    let (_, _, search) = get(&serve.addr, "/search/e/0.js");
     assert!(search.contains("Acme Renamed AS"), "the search index follows");
     let (_, _, after) = get(&serve.addr, "/accounts/borealis-foods/");
     assert_eq!(before, after, "other accounts' pages are left as they were");

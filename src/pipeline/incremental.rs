@@ -235,10 +235,14 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: stats.files,
         bytes: stats.bytes,
-        search_index_bytes: files
-            .iter()
-            .find(|f| f.path == render::search::INDEX_PATH)
-            .map(|f| f.bytes.len()),
+        search_index_bytes: Some(
+            files
+                .iter()
+                .filter(|f| render::search::is_index_file(&f.path))
+                .map(|f| f.bytes.len())
+                .sum(),
+        )
+        .filter(|&n| n > 0),
         diagnostics: diags,
         timings: timings.laps,
     })

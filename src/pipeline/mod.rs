@@ -369,8 +369,8 @@ impl write::Sink for BuildSink<'_> {
     fn put(&self, file: write::OutputFile) -> Result<(), write::WriteError> {
         use std::sync::atomic::Ordering;
         self.links.add(&file.path, &file.bytes);
-        if file.path == render::search::INDEX_PATH {
-            self.search_index_bytes.store(file.bytes.len(), Ordering::Relaxed);
+        if render::search::is_index_file(&file.path) {
+            self.search_index_bytes.fetch_add(file.bytes.len(), Ordering::Relaxed);
         }
         if file.path.ends_with(".html") {
             let done = self.pages.fetch_add(1, Ordering::Relaxed) + 1;
@@ -388,9 +388,9 @@ impl write::Sink for BuildSink<'_> {
             return self.put(write::OutputFile::new(path, pieces.concat()));
         }
         self.links.add(path, b"");
-        if path == render::search::INDEX_PATH {
+        if render::search::is_index_file(path) {
             let len: usize = pieces.iter().map(|p| p.len()).sum();
-            self.search_index_bytes.store(len, Ordering::Relaxed);
+            self.search_index_bytes.fetch_add(len, Ordering::Relaxed);
         }
         self.staging.put_pieces(path, pieces)
     }

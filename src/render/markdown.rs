@@ -54,6 +54,23 @@ pub fn render(md: &str, id_prefix: &str) -> Rendered {
     rendered(md, id_prefix, true)
 }
 
+/// A task list's boxes, which cannot be ticked on the page, named for
+/// screen readers: "done" or "to do".
+fn label_task_boxes(html: String) -> String {
+    const BOX: &str = "<input disabled=\"\" type=\"checkbox\"";
+    if !html.contains(BOX) {
+        return html;
+    }
+    html.replace(
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+        "<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"done\"/>",
+    )
+    .replace(
+        "<input disabled=\"\" type=\"checkbox\"/>",
+        "<input disabled=\"\" type=\"checkbox\" aria-label=\"to do\"/>",
+    )
+}
+
 fn rendered(md: &str, id_prefix: &str, with_links: bool) -> Rendered {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
@@ -101,6 +118,7 @@ fn rendered(md: &str, id_prefix: &str, with_links: bool) -> Rendered {
     } else {
         raw
     };
+    let clean = label_task_boxes(clean);
     let prefixed = !id_prefix.is_empty() && clean.contains(" id=\"");
     let links = links
         .into_iter()
@@ -273,6 +291,8 @@ mod tests {
         assert!(html.contains("<td>1</td>"));
         assert!(html.contains("type=\"checkbox\""));
         assert!(html.contains("checked"));
+        assert!(html.contains(r#"checked="" aria-label="done"/>"#), "{html}");
+        assert!(html.contains(r#"type="checkbox" aria-label="to do"/>"#), "{html}");
         assert!(html.contains("<del>old</del>"));
         assert!(html.contains("id=\"n1-1\""), "{html}");
         assert!(html.contains("href=\"#n1-1\""), "{html}");

@@ -209,8 +209,8 @@ fn plain_page(run: &Run, path: &str, template: &'static str, title: &str, sectio
 }
 
 /// The search index, from the parts made with the profiles and those kept
-/// (a part missing is made now); also as a script for a site opened from
-/// disk, which cannot fetch it. A plain build drops the parts once written.
+/// (a part missing is made now); as scripts for a site opened from disk,
+/// which cannot fetch files. A plain build drops the parts once written.
 fn search_index(
     run: &Run,
     parts: &mut super::cache::Parts<Vec<u8>>,
@@ -219,19 +219,8 @@ fn search_index(
     if let Ok(mut made) = made.lock() {
         parts.extend(std::mem::take(&mut *made));
     }
-    let sink = run.sink;
     let as_script = run.p.config.links == Links::Files;
-    let written = search::write_index(run.p, parts, &mut |pieces| {
-        let json = sink.put_pieces(search::INDEX_PATH, pieces);
-        if json.is_err() || !as_script {
-            return json;
-        }
-        let mut script: Vec<&[u8]> = Vec::with_capacity(pieces.len() + 2);
-        script.push(search::SCRIPT_HEAD);
-        script.extend_from_slice(pieces);
-        script.push(b";\n");
-        sink.put_pieces(search::SCRIPT_PATH, &script)
-    });
+    let written = search::write_index(run.p, parts, as_script, run.sink);
     if !run.keeps() {
         parts.clear();
     }
@@ -332,8 +321,8 @@ mod tests {
         }
         let index = built
             .iter()
-            .find(|f| f.path == crate::render::search::INDEX_PATH)
-            .expect("index");
+            .find(|f| f.path == "search/e/0.json" || f.path == "search/e/0.js")
+            .expect("the index's first entries");
         let first = p.accounts[0].slug;
         assert!(std::str::from_utf8(&index.bytes).is_ok_and(|t| t.contains(first)));
     }

@@ -13,6 +13,7 @@ use charts_rs::{
 };
 
 use super::html_escape;
+use super::table::{with_table, with_table_flipped};
 use crate::analyze::pareto::Pareto;
 
 pub(super) const FONT: &str = "Roboto";
@@ -29,7 +30,8 @@ pub(super) fn empty(msg: &str) -> String {
     format!("<p class=\"chart-empty\">{}</p>", html_escape(msg))
 }
 
-/// Drop the fixed size so the SVG scales to its container; keep the viewBox.
+/// Drop the fixed size so the SVG scales to its container; keep the
+/// viewBox. Adds its role, label, `<title>` and `<desc>`.
 pub(super) fn responsive(svg: &str, label: &str) -> String {
     let Some(end) = svg.find('>') else {
         return svg.to_string();
@@ -45,11 +47,20 @@ pub(super) fn responsive(svg: &str, label: &str) -> String {
         }
         out.push_str(attr);
     }
+    // A drawing whose marks are links is a group of them, not one image.
+    let linked = svg.contains("<a ");
     out.push_str(&format!(
-        " class=\"chart\" role=\"img\" aria-label=\"{}\"",
+        " class=\"chart\" role=\"{}\" aria-label=\"{}\">",
+        if linked { "group" } else { "img" },
         html_escape(label)
     ));
-    out.push_str(&svg[end..]);
+    let desc = if linked {
+        "Each mark links to its page; the lists on this page name the same items."
+    } else {
+        super::table::DESC_TABLE
+    };
+    out.push_str(&super::table::title_desc(label, desc));
+    out.push_str(&svg[end + 1..]);
     out
 }
 
@@ -166,7 +177,10 @@ pub fn financials(years: &[i32], revenue: &[Option<f64>], margin: &[Option<f64>]
         chart.y_axis_configs.push(y2);
     }
     match chart.svg() {
-        Ok(svg) => responsive(&svg, "Revenue and margin by year"),
+        Ok(svg) => {
+            let label = "Revenue and margin by year";
+            with_table(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list)
+        }
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -208,7 +222,10 @@ pub fn pareto(p: &Pareto) -> String {
     chart.y_axis_configs[0].formatter = Some("{c}%".into());
     chart.x_axis.boundary_gap = Some(false);
     match chart.svg() {
-        Ok(svg) => responsive(&svg, "Cumulative share of revenue against share of accounts"),
+        Ok(svg) => {
+            let label = "Cumulative share of revenue against share of accounts";
+            with_table(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list)
+        }
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -242,7 +259,7 @@ pub fn hbar(labels: &[String], values: &[f64], series_name: &str, label: &str) -
     chart.y_axis_configs[0].max = Some(max as f32);
     chart.y_axis_configs[0].split_number = split;
     match chart.svg() {
-        Ok(svg) => responsive(&svg, label),
+        Ok(svg) => with_table_flipped(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -286,7 +303,7 @@ pub fn bars_with_target(
         chart.y_axis_configs[0].formatter = Some("{c}%".into());
     }
     match chart.svg() {
-        Ok(svg) => responsive(&svg, label),
+        Ok(svg) => with_table(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -354,7 +371,7 @@ pub fn rate_trend(labels: &[String], rates: &[Option<f64>], target: Option<f64>,
     chart.y_axis_configs[0].formatter = Some("{c}%".into());
     chart.x_axis.label_overflow = charts_rs::AxisLabelOverflow::Rotate;
     match chart.svg() {
-        Ok(svg) => responsive(&svg, label),
+        Ok(svg) => with_table(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -393,7 +410,7 @@ pub fn bars(labels: &[String], parts: &[Part], stacked: bool, label: &str) -> St
     chart.y_axis_configs[0].split_number = split;
     chart.x_axis.label_overflow = charts_rs::AxisLabelOverflow::Rotate;
     match chart.svg() {
-        Ok(svg) => responsive(&svg, label),
+        Ok(svg) => with_table(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -434,7 +451,7 @@ pub fn stacked_hbar(labels: &[String], parts: &[Part], width: f32, label: &str) 
     chart.y_axis_configs[0].max = Some(max as f32);
     chart.y_axis_configs[0].split_number = split;
     match chart.svg() {
-        Ok(svg) => responsive(&svg, label),
+        Ok(svg) => with_table_flipped(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }

@@ -33,6 +33,10 @@ pub fn kpi_chart(kpis: &[ChartKpi], label: &str) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h}\" class=\"kpi-chart\" role=\"img\" aria-label=\"{}\" font-family=\"Roboto, Arial, sans-serif\" font-size=\"13\">",
         esc(label)
     );
+    svg.push_str(&super::table::title_desc(
+        label,
+        "Each KPI's current value on a track from its baseline to its target; the numbers are in the data table after the chart.",
+    ));
     let x_at = |pos: f64| X0 + (X1 - X0) * pos.clamp(0.0, OVER);
     for (i, k) in kpis.iter().enumerate() {
         let y = 4.0 + ROW * i as f64;
@@ -135,7 +139,24 @@ pub fn kpi_chart(kpis: &[ChartKpi], label: &str) -> String {
         svg.push_str("</g>");
     }
     svg.push_str("</svg>");
-    svg
+    let names: Vec<String> = kpis
+        .iter()
+        .map(|k| match k.unit {
+            Some(u) if !u.is_empty() => format!("{} ({u})", k.name),
+            _ => k.name.to_string(),
+        })
+        .collect();
+    let column = |name: &str, value: fn(&KpiProgress) -> Option<f64>| {
+        let mut s = charts_rs::Series::new(name.into(), Vec::new());
+        s.data = kpis.iter().map(|k| value(k.progress).map(|v| v as f32)).collect();
+        s
+    };
+    let columns = [
+        column("Baseline", |p| p.baseline),
+        column("Current", |p| p.current),
+        column("Target", |p| p.target),
+    ];
+    super::table::with_table(svg, label, &names, &columns)
 }
 
 #[cfg(test)]
@@ -168,7 +189,14 @@ mod tests {
             ],
             "KPIs",
         );
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.starts_with("<svg") && svg.contains("</svg><details class=\"chart-data\">"));
+        assert!(svg.contains("<title>KPIs</title><desc>"), "{svg}");
+        // The data table: a row per KPI, its unit with its name.
+        assert!(svg.contains("<th scope=\"row\">Downtime (hours/month)</th>"), "{svg}");
+        assert!(
+            svg.contains("<th scope=\"row\">New</th><td>–</td><td>3</td><td>5</td>"),
+            "{svg}"
+        );
         assert!(svg.contains("OEE &lt;lines&gt;") && !svg.contains("<lines>"));
         assert!(svg.contains("baseline 71") && svg.contains("target 81") && svg.contains(">76<"));
         assert!(svg.contains("50 %"));

@@ -13,6 +13,7 @@ mod fit;
 pub mod kpi;
 pub mod matrix;
 pub mod stakeholders;
+mod table;
 pub mod winloss;
 
 pub use escape::{escape_into, escape_with_apostrophe, html_escape};

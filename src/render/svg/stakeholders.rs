@@ -75,13 +75,35 @@ pub fn map(contacts: &[ContactView]) -> String {
         height + 2.0 * pad,
         width + 2.0 * pad
     );
+    svg.push_str(&super::table::title_desc(
+        "Stakeholder map",
+        "Who reports to whom among the account's contacts, each coloured by stance; the data table after the map lists them.",
+    ));
     reports_to_lines(&mut svg, &nodes, &parent, indented);
     influence_lines(&mut svg, &nodes, contacts, &index);
     for (c, node) in contacts.iter().zip(&nodes) {
         card(&mut svg, c, node);
     }
     svg.push_str("</svg>");
-    svg
+    let rows: Vec<Vec<String>> = contacts
+        .iter()
+        .zip(&parent)
+        .map(|(c, up)| {
+            vec![
+                c.name().to_string(),
+                c.title().unwrap_or_default().to_string(),
+                up.map(|p| contacts[p].name().to_string()).unwrap_or_default(),
+                c.role_label().to_string(),
+                c.stance_label().to_string(),
+            ]
+        })
+        .collect();
+    super::table::with_text_table(
+        svg,
+        "Stakeholder map",
+        &["Contact", "Title", "Reports to", "Role", "Stance"],
+        &rows,
+    )
 }
 
 /// Whom each contact reports to, by index; any reports-to loop (validate
