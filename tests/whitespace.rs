@@ -108,3 +108,147 @@ fn a_valid_group_with_whitespace_checks_clean() {
     let (code, stderr) = check_site(t.path());
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+fn built() -> (tempfile::TempDir, std::path::PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::fixture("groups"), &t.path().join("out"));
+    (t, out)
+}
+
+fn json(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&common::read(path)).unwrap()
+}
+
+/// Worked by hand from tests/fixtures/groups: cells open or pursuing count
+/// their potential (lost does not); pipeline is open opportunities only
+/// (probability 1 is won, 0 lost).
+#[test]
+fn open_potential_and_pipeline_per_offering_match_the_hand_worked_values() {
+    let (_t, out) = built();
+    let ws = json(&out.join("data/whitespace.json"));
+    let by: Vec<(String, Vec<String>, f64, f64, f64)> = ws["by_offering"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_string(),
+                o["current_accounts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap().to_string())
+                    .collect(),
+                o["open_potential"].as_f64().unwrap(),
+                o["pipeline"].as_f64().unwrap(),
+                o["weighted_pipeline"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        by,
+        vec![
+            (
+                "erp".into(),
+                s(&["globex", "globex-nordics"]),
+                0.0,
+                500_000.0,
+                100_000.0
+            ),
+            ("cloud".into(), s(&[]), 320_000.0, 240_000.0, 120_000.0),
+            ("support".into(), s(&["initech"]), 80_000.0, 80_000.0, 20_000.0),
+        ]
+    );
+    assert_eq!(ws["cells"].as_array().unwrap().len(), 8);
+    assert_eq!(ws["cells"][1]["note"], "Migration due 2027");
+    assert_eq!(ws["buying_units"][1]["name"], "Operations");
+}
+
+#[test]
+fn group_revenue_pipeline_and_potential_roll_up_over_every_level() {
+    let (_t, out) = built();
+    let p = json(&out.join("data/pipeline.json"));
+    let groups = p["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2, "{p:#}");
+    let g = &groups[0];
+    assert_eq!(g["head"], "globex");
+    assert_eq!(g["members"], serde_json::json!(["globex-nordics", "globex-se"]));
+    assert_eq!(g["children"], serde_json::json!(["globex-nordics"]));
+    assert_eq!(
+        g["revenue"],
+        serde_json::json!([{"year": 2025, "revenue": 1_400_000.0}, {"year": 2026, "revenue": 1_850_000.0}])
+    );
+    assert_eq!(g["pipeline"], 320_000.0);
+    assert_eq!(g["weighted_pipeline"], 140_000.0);
+    assert_eq!(g["open_potential"], 400_000.0);
+    let n = &groups[1];
+    assert_eq!(n["head"], "globex-nordics");
+    assert_eq!(n["members"], serde_json::json!(["globex-se"]));
+    assert_eq!(
+        n["revenue"],
+        serde_json::json!([{"year": 2025, "revenue": 400_000.0}, {"year": 2026, "revenue": 650_000.0}])
+    );
+    assert_eq!(n["pipeline"], 120_000.0);
+}
+
+#[test]
+fn owner_books_and_the_portfolio_pipeline_match_the_hand_worked_values() {
+    let (_t, out) = built();
+    let p = json(&out.join("data/pipeline.json"));
+    let owners: Vec<(String, String, f64, f64)> = p["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["owner"].as_str().unwrap().into(),
+                o["slug"].as_str().unwrap().into(),
+                o["pipeline"].as_f64().unwrap(),
+                o["weighted_pipeline"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        owners,
+        vec![
+            ("Ada Lovelace".into(), "ada-lovelace".into(), 280_000.0, 120_000.0),
+            ("Grace Hopper".into(), "grace-hopper".into(), 540_000.0, 120_000.0),
+        ]
+    );
+    let bucket = |b: &serde_json::Value| {
+        (
+            b["key"].as_str().unwrap().to_string(),
+            b["count"].as_u64().unwrap(),
+            b["value"].as_f64().unwrap(),
+            b["weighted"].as_f64().unwrap(),
+        )
+    };
+    let pl = &p["pipeline"];
+    let stages: Vec<_> = pl["by_stage"].as_array().unwrap().iter().map(bucket).collect();
+    assert_eq!(
+        stages,
+        vec![
+            ("proposal".into(), 2, 240_000.0, 120_000.0),
+            ("qualified".into(), 2, 580_000.0, 120_000.0)
+        ]
+    );
+    let quarters: Vec<_> = pl["by_quarter"].as_array().unwrap().iter().map(bucket).collect();
+    assert_eq!(
+        quarters,
+        vec![
+            ("2026-Q3".into(), 2, 700_000.0, 200_000.0),
+            ("2026-Q4".into(), 1, 80_000.0, 20_000.0),
+            ("(none)".into(), 1, 40_000.0, 20_000.0)
+        ]
+    );
+    assert_eq!(bucket(&pl["total"]), ("total".into(), 4, 820_000.0, 240_000.0));
+    let opps = json(&out.join("data/opportunities.json"));
+    let opps = opps.as_array().unwrap();
+    assert_eq!(opps.len(), 6);
+    let g1 = opps.iter().find(|o| o["id"] == "g1").unwrap();
+    assert_eq!(g1["offering"], "cloud");
+    assert_eq!(g1["account_owner"], "Ada Lovelace");
+    assert_eq!(g1["tier"], "diamond");
+    assert_eq!(g1["quarter"], "2026-Q3");
+}

@@ -18,10 +18,13 @@ mod account;
 pub mod attention;
 pub mod dashboard;
 pub mod groups;
+pub mod groups_rollup;
 pub mod history;
 pub mod matrix;
 pub mod pareto;
+pub mod pipeline;
 pub mod plans;
+pub mod whitespace;
 pub mod winloss;
 
 use std::collections::BTreeMap;
