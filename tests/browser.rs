@@ -392,6 +392,8 @@ fn sharded_search_fetches_little_and_finds_the_same_over_http_and_from_disk() {
         out: site.clone(),
         hugo: None,
         zola: None,
+        history_commits: 0,
+        history_batch: 1,
     })
     .unwrap();
     let account = site.join("accounts/account-000417");

@@ -207,6 +207,11 @@ pub fn rebuild_accounts(opts: &BuildOptions, ws: &mut Workspace, slugs: &[String
         let stale = stale_account_files(&out, pending.iter(), |path| written.contains(path) || cache.made(path));
         cache.forget_removed(&stale);
         gone.extend(stale);
+        // The search index is written whole each time: shards it no longer
+        // has (fewer accounts, fewer display-data files) would stay behind.
+        if files.iter().any(|f| render::search::is_index_file(&f.path)) {
+            gone.extend(stale_index_files(&out, |path| written.contains(path)));
+        }
     }
     // The same lock as a build's: nothing else writes the folder meanwhile.
     let output_lock = opts.lock_output().map_err(|e| {
@@ -292,6 +297,21 @@ impl CrossInputs {
         slugs.dedup();
         slugs
     }
+}
+
+/// The search-index files in `out` that this rebuild did not write.
+fn stale_index_files(out: &Path, written: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut stale: Vec<String> = walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(out).ok()?.to_string_lossy().replace('\\', "/");
+            (render::search::is_index_file(&rel) && !written(&rel)).then_some(rel)
+        })
+        .collect();
+    stale.sort();
+    stale
 }
 
 /// The files under `accounts/<slug>/` in `out`, for each of `slugs`, that
