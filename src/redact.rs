@@ -5,7 +5,8 @@
 //! single [`AccountDoc`], so other accounts cannot reach it, and it has no
 //! field for stances, scores, tiers, stages, financials, probabilities,
 //! opportunities, SWOT, reviews, internal notes, internal plan items,
-//! contact details or the git history (who changed the account, when, what):
+//! contact details, whitespace, account groups (`parent`), competitor
+//! stances, offerings or the git history (who changed the account, when, what):
 //! no template can print them, they are not in its context. A customer build
 //! does not read the history at all (`crate::history` is the internal
 //! portal's).

@@ -64,6 +64,17 @@ const CANARIES: &[(&str, Class, bool)] = &[
     ("canary-reason-price", Internal, false),
     ("CANARY_REASON_PRICE_NAME", Internal, false),
     ("canary-reason-fit", Internal, false),
+    // site.yaml: whitespace offerings and buying units (SPEC 10).
+    ("canary-offering-id", Internal, true),
+    ("CANARY_OFFERING_NAME", Internal, true),
+    ("canary-unit-id", Internal, true),
+    ("CANARY_UNIT_NAME", Internal, true),
+    // Whitespace cells, a competitor's stance (not shown yet by the portal),
+    // and nimbus's parent (canary-zulu-slug, listed with zulu).
+    ("CANARY_ACME_WHITESPACE_NOTE", Internal, true),
+    ("4455667", Internal, true),
+    ("CANARY_ACME_COMPETITOR_NAME", Internal, false),
+    ("CANARY_ZULU_WHITESPACE_NOTE", Internal, true),
     ("CANARY_REASON_FIT_NAME", Internal, false),
     // site.yaml assessments: a framework not shared, and its dimension.
     ("canary-internal-fw", Internal, false),

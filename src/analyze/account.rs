@@ -149,6 +149,9 @@ pub struct OpportunityView<'a> {
     pub stage: Option<&'a str>,
     pub close: Option<Date>,
     pub owner: Option<&'a str>,
+    /// The offering the deal sells (internal; `crate::analyze::whitespace`).
+    #[serde(skip)]
+    pub offering: Option<&'a str>,
     /// Open: probability strictly between 0 and 1 (1 is won, 0 is lost).
     pub open: bool,
 }
@@ -236,6 +239,12 @@ pub struct AccountView<'a> {
     pub weighted_pipeline: f64,
     pub kpis: Vec<KpiView<'a>>,
     pub swot: &'a Swot,
+    /// The whitespace cells and the parent's slug (SPEC 10, internal; see
+    /// `crate::analyze::whitespace`).
+    #[serde(skip)]
+    pub whitespace: &'a [crate::model::WhitespaceCell],
+    #[serde(skip)]
+    pub parent: Option<&'a str>,
     /// Newest first.
     pub notes: Vec<NoteView<'a>>,
     /// The account's win/loss reviews as loaded, newest first, drafts
@@ -346,6 +355,8 @@ pub(super) fn account<'a>(
         weighted_pipeline,
         kpis: kpis(doc),
         swot: &a.swot,
+        whitespace: &a.whitespace,
+        parent: a.parent.as_ref().map(|p| p.value.as_str()),
         notes: notes(doc),
         review_docs: &doc.reviews,
         last_note,
@@ -443,6 +454,7 @@ fn opportunities(doc: &AccountDoc) -> Vec<OpportunityView<'_>> {
                 stage: o.stage.as_deref(),
                 close: o.close,
                 owner: o.owner.as_deref(),
+                offering: o.offering.as_ref().map(|x| x.value.as_str()),
                 open: p.is_none_or(|p| p > 0.0 && p < 1.0),
             }
         })

@@ -20,10 +20,13 @@ pub mod attention;
 pub mod dashboard;
 pub mod groups;
 pub mod health;
+pub mod groups_rollup;
 pub mod history;
 pub mod matrix;
 pub mod pareto;
+pub mod pipeline;
 pub mod plans;
+pub mod whitespace;
 pub mod winloss;
 
 use std::collections::BTreeMap;

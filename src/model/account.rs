@@ -52,6 +52,9 @@ pub struct Account {
     pub stage: Option<Spanned<String>>,
     /// Key account manager (client account lead).
     pub owner: Option<String>,
+    /// Slug of the parent account: this account belongs to its group.
+    #[schemars(with = "Option<String>")]
+    pub parent: Option<Spanned<String>>,
     /// Executive sponsor on our side.
     pub sponsor: Option<String>,
     /// Our account team: `{ name, role, allocation }`.
@@ -85,6 +88,9 @@ pub struct Account {
     /// Dated scores on the frameworks of site.yaml `assessments` (SPEC 9).
     #[serde(default)]
     pub assessments: Vec<super::assessment::Assessment>,
+    /// Offerings x buying units: where we still can sell (internal only).
+    #[serde(default)]
+    pub whitespace: Vec<super::WhitespaceCell>,
 }
 
 impl Account {
@@ -101,6 +107,7 @@ impl Account {
         }
         self.opportunities.shrink_to_fit();
         self.kpis.shrink_to_fit();
+        self.whitespace.shrink_to_fit();
         let s = &mut self.swot;
         for list in [
             &mut s.strengths,
@@ -219,6 +226,10 @@ pub struct Contact {
     pub phone: Option<String>,
     /// Private remarks about the person.
     pub notes: Option<String>,
+    /// Competitor name -> how that competitor stands with the person, -3..+3.
+    #[serde(default)]
+    #[schemars(with = "IndexMap<String, super::values::Stance>")]
+    pub competitor_stance: IndexMap<String, Spanned<i64>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -241,6 +252,9 @@ pub struct Opportunity {
     pub close: Option<Date>,
     /// Who on our side owns the deal.
     pub owner: Option<String>,
+    /// An id from site.yaml `offerings`: what the deal sells.
+    #[schemars(with = "Option<String>")]
+    pub offering: Option<Spanned<String>>,
     /// Free remarks.
     pub notes: Option<String>,
 }

@@ -79,6 +79,10 @@ pub struct RawConfig {
     /// when it is a subfolder of one (only commits under it); `false`
     /// never. See docs/history.md.
     pub history: Option<bool>,
+    /// What we sell, `{ id, name }`: the whitespace columns (default none).
+    pub offerings: Option<Vec<super::Offering>>,
+    /// Parts of a customer that buy on their own, `{ id, name }`: the whitespace rows.
+    pub buying_units: Option<Vec<super::BuyingUnit>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
@@ -247,6 +251,10 @@ pub struct SiteConfig {
     pub health: Option<super::assessment::HealthWeights>,
     /// site.yaml `history` (see [`RawConfig::history`]).
     pub history: Option<bool>,
+    /// site.yaml `offerings` (SPEC 10); empty: no whitespace views.
+    pub offerings: Vec<super::Offering>,
+    /// site.yaml `buying_units`.
+    pub buying_units: Vec<super::BuyingUnit>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -349,6 +357,8 @@ impl SiteConfig {
             stale_after_days: raw.stale_after_days.unwrap_or(90),
             noindex: raw.noindex.unwrap_or(true),
             history: raw.history,
+            offerings: raw.offerings.unwrap_or_default(),
+            buying_units: raw.buying_units.unwrap_or_default(),
         }
     }
 

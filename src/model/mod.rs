@@ -22,12 +22,14 @@ mod plan;
 pub mod presets;
 pub mod slug;
 pub mod values;
+pub mod whitespace;
 
 use crate::source::HeldFile;
 pub use crate::source::Spanned;
 pub use account::{Account, Contact, Financial, Kpi, Opportunity, Role, Status, Swot, TeamMember};
 pub use documents::{NoteDoc, NoteKind, NoteMeta, Outcome, ReviewDoc, ReviewMeta, Visibility};
 pub use plan::{Governance, Initiative, InitiativeStatus, PeerPair, Plan, PlanDoc, PlanItem, PlanKpi, PlanStatus};
+pub use whitespace::{BuyingUnit, Offering, WhitespaceCell, WhitespaceStatus};
 
 /// A loaded site: configuration plus every account with its documents.
 #[derive(Debug)]

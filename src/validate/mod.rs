@@ -22,6 +22,7 @@ mod assessments;
 mod notes;
 mod plans;
 mod reviews;
+mod whitespace;
 
 use std::collections::HashSet;
 
@@ -44,6 +45,7 @@ fn at<T>(s: &Spanned<T>, frag: Fragment) -> Pos {
 
 /// Checks on site.yaml itself.
 pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
+    whitespace::config(file, raw, diags);
     if let Some(theme) = raw
         .theme
         .as_ref()
@@ -183,6 +185,7 @@ pub fn account_problems(site: &Site, doc: &AccountDoc, today: Date) -> Diagnosti
 pub fn across_accounts(site: &Site) -> Diagnostics {
     let mut diags = Diagnostics::default();
     reviews::competitor_spellings(site, &mut diags);
+    whitespace::parents(site, &mut diags);
     diags
 }
 
@@ -199,6 +202,7 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
     notes::check(doc, today, diags);
     reviews::check(site, doc, today, diags);
     plans::check(doc, diags);
+    whitespace::account(site, doc, f, diags);
 }
 
 /// Report a value outside 0..1.

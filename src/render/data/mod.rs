@@ -6,6 +6,7 @@
 //! docs/data.md). May import `analyze` (the values) and `write` (the sink).
 
 mod tables;
+mod whitespace;
 mod winloss;
 
 use serde::Serialize;
@@ -35,7 +36,9 @@ impl Renderer for DataFiles<'_> {
     }
 
     fn render(&mut self, p: &Portfolio<'_>, sink: &dyn Sink) -> Result<(), Diagnostics> {
-        let mut d = put_all(sink, vec![winloss::data_file(&p.winloss)]);
+        let mut files = vec![winloss::data_file(&p.winloss)];
+        files.extend(whitespace::data_files(p));
+        let mut d = put_all(sink, files);
         let accounts = self
             .accounts_json
             .all(p, |i| json_element(&tables::AccountData::of(&p.accounts[i])));

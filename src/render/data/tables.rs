@@ -403,6 +403,21 @@ fn schemas() -> Vec<(&'static str, &'static str, schemars::Schema)> {
             root(|g| g.into_root_schema_for::<super::winloss::json::Data<'static>>()),
         ),
         (
+            "whitespace.json",
+            "Offerings x buying units: the site's offerings and buying units, the roll-up per offering and every account's whitespace cells.",
+            root(|g| g.into_root_schema_for::<super::whitespace::WhitespaceData<'static>>()),
+        ),
+        (
+            "opportunities.json",
+            "A list, one object per opportunity, accounts in slug order.",
+            root(|g| g.into_root_schema_for::<super::whitespace::OpportunitiesData<'static>>()),
+        ),
+        (
+            "pipeline.json",
+            "The open pipeline by stage and close quarter, each owner's book and each account group's roll-up.",
+            root(|g| g.into_root_schema_for::<super::whitespace::PipelineData<'static>>()),
+        ),
+        (
             "accounts.csv",
             ROW,
             root(|g| g.into_root_schema_for::<AccountRow<'static>>()),

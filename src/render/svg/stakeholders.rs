@@ -313,6 +313,7 @@ mod tests {
             email: None,
             phone: None,
             notes: None,
+            competitor_stance: Default::default(),
         }));
         ContactView {
             doc,
