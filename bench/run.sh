@@ -182,7 +182,7 @@ echo "| site                   | files    | MB       | largest page (kB) |"
 echo "|------------------------|---------:|---------:|------------------:|"
 for b in "${built[@]}"; do
   label=${b%%:*} dir=${b#*:}
-  read -r files bytes < <(find "$dir" -type f -printf '%s\n' | awk '{ n++; s += $1 } END { print n, s }')
+  read -r files bytes < <(find "$dir" -type f -printf '%s\n' | awk '{ n++; s += $1 } END { printf "%d %.0f\n", n, s }')
   largest=$(find "$dir" -type f -name '*.html' -printf '%s\n' | sort -n | tail -1)
   printf "| %-22s | %8d | %8.1f | %17.1f |\n" "$label" "$files" "$(echo "$bytes / 1000000" | bc -l)" "$(echo "$largest / 1000" | bc -l)"
 done

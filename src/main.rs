@@ -143,8 +143,13 @@ enum Command {
     Import(cli::import::ImportArgs),
     /// Write JSON Schemas of the file formats, for editors (yaml-language-server).
     Schema {
-        #[arg(long, default_value = ".kamsite/schemas")]
-        out: PathBuf,
+        /// The folder to write them to (default: <root>/.kamsite/schemas).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A site whose site.yaml ids (assessment frameworks and their
+        /// dimensions) the account schema names; default: the current folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -231,7 +236,7 @@ fn main() -> ExitCode {
         }
         Command::Init { dir } => cli::init(&dir),
         Command::New { root, what } => cli::new(&root, what),
-        Command::Schema { out } => cli::schema(&out),
+        Command::Schema { out, root } => cli::schema(&root, out.as_deref()),
         Command::Import(args) => cli::import::import(args),
     }
 }

@@ -19,11 +19,15 @@
 //!   the people a plan names;
 //! - KPIs of account.yaml marked `shared: true`, notes marked
 //!   `visibility: shared` (their author chose to share them);
+//! - assessments on frameworks marked `shared: true`: dates and scores,
+//!   never `by` or `comment` (`assessments`);
 //! - values derived from those alone: KPI progress, due-date flags, and the
 //!   comparison with the previous plan *of this view*.
 //!
 //! HTML comments in shared notes and narratives are dropped here, and file
 //! names are not used for ids or URLs: neither was written for the customer.
+
+pub mod assessments;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -54,6 +58,8 @@ pub struct CustomerSite {
     pub kpis: Vec<SharedKpi>,
     /// Notes marked `visibility: shared`, newest first.
     pub notes: Vec<SharedNote>,
+    /// Assessments on frameworks marked `shared: true`: dates and scores only.
+    pub assessments: Vec<assessments::SharedFramework>,
 }
 
 #[derive(Debug, Serialize)]
@@ -196,6 +202,7 @@ pub fn customer(config: &SiteConfig, doc: &AccountDoc, today: Date, drafts: bool
                 body: without_comments(&n.body()),
             })
             .collect(),
+        assessments: assessments::shared(config, doc),
     }
 }
 

@@ -7,6 +7,8 @@
 //! and validation as you type. Fields that carry a source position in the
 //! model (`Spanned<T>`) are described as their plain value here.
 
+mod assessments;
+
 use std::path::Path;
 
 use schemars::generate::SchemaSettings;
@@ -82,18 +84,45 @@ pub fn schema(kind: Kind) -> serde_json::Value {
 
 /// Pretty JSON text of a schema, with a trailing newline.
 pub fn schema_text(kind: Kind) -> String {
-    let mut text = serde_json::to_string_pretty(&schema(kind)).unwrap_or_else(|_| "{}".into());
+    text_of(&schema(kind))
+}
+
+fn text_of(schema: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_else(|_| "{}".into());
     text.push('\n');
     text
 }
 
+/// The schema of one file kind for a site: the account schema names the
+/// site's assessment frameworks and, per framework, its dimension ids and
+/// scale (see `assessments::site_schema`).
+pub fn site_schema(kind: Kind, config: &crate::config::SiteConfig) -> serde_json::Value {
+    let mut s = schema(kind);
+    if kind == Kind::Account {
+        assessments::site_schema(&mut s, config);
+    }
+    s
+}
+
 /// Write every schema into `dir` (created if needed); returns the files written.
 pub fn write_all(dir: &Path) -> Result<Vec<std::path::PathBuf>, WriteError> {
+    write_all_for(dir, None)
+}
+
+/// [`write_all`], with the site's own ids when `config` is given.
+pub fn write_all_for(
+    dir: &Path,
+    config: Option<&crate::config::SiteConfig>,
+) -> Result<Vec<std::path::PathBuf>, WriteError> {
     std::fs::create_dir_all(dir).map_err(|e| WriteError::io("create", dir, e))?;
     let mut written = Vec::new();
     for kind in Kind::ALL {
         let path = dir.join(kind.file_name());
-        std::fs::write(&path, schema_text(kind)).map_err(|e| WriteError::io("write", &path, e))?;
+        let text = match config {
+            Some(c) => text_of(&site_schema(kind, c)),
+            None => schema_text(kind),
+        };
+        std::fs::write(&path, text).map_err(|e| WriteError::io("write", &path, e))?;
         written.push(path);
     }
     Ok(written)

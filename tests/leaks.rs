@@ -76,6 +76,23 @@ const CANARIES: &[(&str, Class, bool)] = &[
     ("CANARY_ACME_COMPETITOR_NAME", Internal, false),
     ("CANARY_ZULU_WHITESPACE_NOTE", Internal, true),
     ("CANARY_REASON_FIT_NAME", Internal, false),
+    // site.yaml assessments: a framework not shared, and its dimension.
+    ("canary-internal-fw", Internal, false),
+    ("CANARY_INTERNAL_FRAMEWORK_NAME", Internal, true),
+    ("CANARY_INTERNAL_FRAMEWORK_DESCRIPTION", Internal, true),
+    ("canary-internal-dim", Internal, false),
+    ("CANARY_INTERNAL_DIMENSION_NAME", Internal, true),
+    // acme assessments: the shared framework's date may reach acme's
+    // customer; who assessed and why never; the internal framework's nothing.
+    ("2026-04-05", Shared(ACME), true),
+    ("CANARY_ACME_ASSESSMENT_BY", Internal, true),
+    ("CANARY_ACME_ASSESSMENT_COMMENT", Internal, true),
+    ("2020-11-12", Internal, true),
+    ("CANARY_ACME_INTERNAL_ASSESSMENT_BY", Internal, true),
+    ("CANARY_ACME_INTERNAL_ASSESSMENT_COMMENT", Internal, true),
+    ("2026-03-07", Shared(ZULU), true),
+    ("CANARY_ZULU_ASSESSMENT_BY", Internal, true),
+    ("CANARY_ZULU_ASSESSMENT_COMMENT", Internal, true),
     // acme, account.yaml.
     ("SHARED_ACME_NAME", Shared(ACME), true),
     ("CANARY_ACME_INDUSTRY", Internal, true),
@@ -327,6 +344,7 @@ const INTERNAL_WORDS: &[&str] = &[
     "score",
     "internal",
     "attention",
+    "health",
 ];
 
 /// Files a customer build may contain; anything else needs a review first.

@@ -262,6 +262,10 @@ pub struct AccountView<'a> {
     #[serde(skip)]
     pub last_changed: Option<Date>,
     pub attention: Vec<Attention>,
+    /// One track per framework of site.yaml `assessments` (SPEC 9).
+    pub assessments: Vec<super::assessments::Track<'a>>,
+    /// Health 0-100 with its breakdown, when site.yaml has `health:`.
+    pub health: Option<super::health::Health>,
 }
 
 /// One account's view as of `today`; the revenue share and the attention
@@ -307,7 +311,7 @@ pub(super) fn account<'a>(
     let weighted_pipeline = opportunities.iter().filter(|o| o.open).filter_map(|o| o.weighted).sum();
     let last_note = doc.notes.iter().filter_map(|n| n.date()).max();
 
-    AccountView {
+    let mut view = AccountView {
         slug: &doc.slug,
         name: a.name.as_ref().map(|n| n.value.as_str()).unwrap_or(&doc.slug),
         status: a.status,
@@ -360,7 +364,11 @@ pub(super) fn account<'a>(
         history,
         last_changed: history.and_then(AccountHistory::last_changed),
         attention: Vec::new(),
-    }
+        assessments: super::assessments::tracks(cfg, doc, today),
+        health: None,
+    };
+    view.health = super::health::of(cfg, doc, &view, &view.assessments);
+    view
 }
 
 /// Oldest year first.

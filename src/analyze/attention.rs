@@ -12,6 +12,9 @@
 //! - `missing_owner` / `missing_sponsor`: an active account in a key tier
 //!   without one.
 //! - `blocker_decision_maker`: a decision-maker with stance -2 or -3.
+//! - `assessment_due` (SPEC 9): per framework, the latest assessment is
+//!   older than the framework's `stale_after_days`, or an active key-tier
+//!   account has none; never for a former account (see `assessments::due_reasons`).
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -29,6 +32,7 @@ pub enum AttentionKind {
     MissingOwner,
     MissingSponsor,
     BlockerDecisionMaker,
+    AssessmentDue,
 }
 
 impl AttentionKind {
@@ -40,6 +44,7 @@ impl AttentionKind {
             AttentionKind::MissingOwner => "missing_owner",
             AttentionKind::MissingSponsor => "missing_sponsor",
             AttentionKind::BlockerDecisionMaker => "blocker_decision_maker",
+            AttentionKind::AssessmentDue => "assessment_due",
         }
     }
 }
@@ -157,6 +162,9 @@ pub fn of_account(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, today: Da
                     ),
                 );
             }
+        }
+        for reason in super::assessments::due_reasons(v) {
+            push(AttentionKind::AssessmentDue, reason);
         }
     }
     out

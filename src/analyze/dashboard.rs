@@ -17,13 +17,14 @@ pub const ATTENTION_SHOWN: usize = 12;
 pub const LARGEST_SHOWN: usize = 10;
 
 /// Kinds of attention item, most urgent first: the order of the dashboard's groups.
-pub const ATTENTION_ORDER: [AttentionKind; 6] = [
+pub const ATTENTION_ORDER: [AttentionKind; 7] = [
     AttentionKind::BlockerDecisionMaker,
     AttentionKind::ReviewOverdue,
     AttentionKind::MissingOwner,
     AttentionKind::MissingSponsor,
     AttentionKind::AccountStale,
     AttentionKind::ContactStale,
+    AttentionKind::AssessmentDue,
 ];
 
 /// What the dashboard shows beyond the summary, Pareto curve and tier table.
@@ -70,6 +71,7 @@ pub fn attention_label(kind: AttentionKind) -> &'static str {
         AttentionKind::MissingOwner => "No account manager",
         AttentionKind::MissingSponsor => "No executive sponsor",
         AttentionKind::BlockerDecisionMaker => "Blocking decision-maker",
+        AttentionKind::AssessmentDue => "Assessment due",
     }
 }
 

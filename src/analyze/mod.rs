@@ -15,9 +15,11 @@
 //! `validate`, `redact`, `render` or the pipeline.
 
 mod account;
+pub mod assessments;
 pub mod attention;
 pub mod dashboard;
 pub mod groups;
+pub mod health;
 pub mod groups_rollup;
 pub mod history;
 pub mod matrix;
@@ -62,6 +64,8 @@ pub struct Portfolio<'a> {
     pub plans: Vec<plans::PlanView<'a>>,
     /// What the dashboard lists: attention groups, the largest accounts.
     pub dashboard: dashboard::Dashboard<'a>,
+    /// `/assessments/`: latest scores per account and framework, distributions.
+    pub assessments: assessments::AssessmentPortfolio<'a>,
     /// Whether the site's git history was read (the pages show it only then).
     pub has_history: bool,
     /// Accounts changed in the last [`history::RECENT_DAYS`] days, newest first.
@@ -98,6 +102,8 @@ pub struct Summary {
     pub stale_accounts: usize,
     pub stale_contacts: usize,
     pub reviews_due: usize,
+    /// `assessment_due` attention items.
+    pub assessments_due: usize,
     /// won / (won + lost) over all reviews; None when nothing closed.
     pub win_rate: Option<f64>,
     pub reviews_won: usize,
@@ -171,6 +177,7 @@ pub fn analyze_with<'a>(site: &'a Site, history: &'a crate::history::History, to
     let tiers = groups::tier_table(cfg, &accounts);
     let (quadrants, unscored) = groups::quadrants(cfg, &accounts);
     let dashboard = dashboard::of(&accounts);
+    let assessments = assessments::portfolio(cfg, &accounts);
     let recent = history::recent(&accounts, today);
     Portfolio {
         config: cfg,
@@ -184,6 +191,7 @@ pub fn analyze_with<'a>(site: &'a Site, history: &'a crate::history::History, to
         winloss,
         plans,
         dashboard,
+        assessments,
         has_history: !history.is_empty(),
         recent,
     }
@@ -232,6 +240,10 @@ fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], today: Date) ->
     s.stale_contacts = attention
         .clone()
         .filter(|a| a.kind == AttentionKind::ContactStale)
+        .count();
+    s.assessments_due = attention
+        .clone()
+        .filter(|a| a.kind == AttentionKind::AssessmentDue)
         .count();
     s.reviews_due = attention.filter(|a| a.kind == AttentionKind::ReviewOverdue).count();
     s.reviews_won = reviews.won;

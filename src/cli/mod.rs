@@ -281,8 +281,23 @@ pub fn new(root: &Path, what: NewCommand) -> ExitCode {
     }
 }
 
-pub fn schema(out: &Path) -> ExitCode {
-    match kamsite::schema::write_all(out) {
+/// The schemas, with the ids of the site at `root` when it has a site.yaml
+/// that loads (a broken one gives the generic schemas and a warning).
+pub fn schema(root: &Path, out: Option<&Path>) -> ExitCode {
+    let default_out = root.join(kamsite::schema::SITE_SCHEMA_DIR);
+    let out = out.unwrap_or(&default_out);
+    let config = root.join("site.yaml").is_file().then(|| {
+        let (site, diags) = kamsite::load::load(root);
+        if site.config_file.is_none() {
+            eprintln!(
+                "warning: {} could not be read ({} problem(s), see `kamsite check`): the schemas name no assessment frameworks",
+                root.join("site.yaml").display(),
+                diags.error_count()
+            );
+        }
+        site.config
+    });
+    match kamsite::schema::write_all_for(out, config.as_ref()) {
         Ok(files) => {
             print_created(&Created { files });
             println!(

@@ -197,10 +197,12 @@ fn file_changes(file: &FileChange, blobs: &HashMap<&str, Vec<u8>>) -> Vec<Change
 fn log(root: &Path, since: Option<&str>) -> Result<Vec<Commit>, String> {
     let range = since.map(|id| format!("{id}..HEAD"));
     let out = git(root)
-        .args(["-c", "core.quotePath=false", "log"])
+        .args(["-c", "core.quotePath=false", "-c", "log.showSignature=false", "log"])
         .args(range.as_slice())
         .args([
             "--no-merges",
+            "--no-ext-diff",
+            "--no-textconv",
             "--raw",
             "--no-renames",
             "--no-abbrev",

@@ -64,6 +64,8 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "tiers.html",
     "rows/tier.html",
     "reviews_parts.html",
+    "assessment_parts.html",
+    "assessments.html",
     "reviews.html",
     "review.html",
     "reviews_quarter.html",

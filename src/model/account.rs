@@ -85,6 +85,9 @@ pub struct Account {
     /// Strengths, weaknesses, opportunities and threats: lists of strings.
     #[serde(default)]
     pub swot: Swot,
+    /// Dated scores on the frameworks of site.yaml `assessments` (SPEC 9).
+    #[serde(default)]
+    pub assessments: Vec<super::assessment::Assessment>,
     /// Offerings x buying units: where we still can sell (internal only).
     #[serde(default)]
     pub whitespace: Vec<super::WhitespaceCell>,

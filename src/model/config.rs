@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use super::frameworks::{builtin_factor_ids, default_reasons, default_stages, default_tiers, preset_matrix};
+use super::presets::Listed;
 use crate::source::{SourceFile, Spanned};
 
 /// site.yaml as loaded: its text, and what it says before defaults are
@@ -50,10 +51,15 @@ pub struct RawConfig {
     pub today: Option<Date>,
     /// The portfolio matrix: a preset, or your own axes and quadrants.
     pub matrix: Option<RawMatrix>,
-    /// Ordered account tiers `{ id, name, key, description }`; default diamond, foundation, portfolio, opportunistic.
-    pub tiers: Option<Vec<Tier>>,
-    /// Ordered relationship stages `{ id, name }`; default the six KARD stages.
-    pub stages: Option<Vec<Stage>>,
+    /// Ordered account tiers `{ id, name, key, description }`, or
+    /// `{ preset: value-journey | targeted-quality | default }`; default
+    /// diamond, foundation, portfolio, opportunistic.
+    #[schemars(with = "Option<super::presets::Tiers>")]
+    pub tiers: Option<Listed<Tier, super::presets::TierPreset>>,
+    /// Ordered relationship stages `{ id, name, description }`, or
+    /// `{ preset: kard | mcdonald-millman-rogers | kam-journey }`; default the six KARD stages.
+    #[schemars(with = "Option<super::presets::Stages>")]
+    pub stages: Option<Listed<Stage, super::presets::StagePreset>>,
     /// Win/loss reason taxonomy and win-rate target.
     pub win_loss: Option<RawWinLoss>,
     /// Days without a note or contact after which an account or contact counts as stale (default 90).
@@ -63,6 +69,11 @@ pub struct RawConfig {
     /// true). Set false only for a portal that is meant to be public.
     /// Customer sites are never indexed.
     pub noindex: Option<bool>,
+    /// Assessment frameworks accounts are scored on, over time: presets
+    /// (`{ id: trust, preset: trust-equation }`) or the site's own (SPEC 9).
+    pub assessments: Option<Vec<super::assessment::RawFramework>>,
+    /// Weights of the signals in an account's health score (0-100); no health score without it.
+    pub health: Option<super::assessment::HealthWeights>,
     /// Read the change history from git (internal portal only): absent,
     /// when the site folder is the top of its git repository; `true` also
     /// when it is a subfolder of one (only commits under it); `false`
@@ -77,7 +88,7 @@ pub struct RawConfig {
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawMatrix {
-    /// mcdonald (default), kaism or cpm.
+    /// mcdonald (default), kaism, cpm or gosselin-bauwen.
     #[schemars(with = "Option<Preset>")]
     pub preset: Option<Spanned<Preset>>,
     /// The vertical axis; replaces the preset's.
@@ -108,6 +119,8 @@ pub enum Preset {
     Mcdonald,
     Kaism,
     Cpm,
+    /// Gosselin & Bauwen: relationship proneness x competence-development proneness.
+    GosselinBauwen,
 }
 
 /// One axis of the portfolio matrix: a weighted mean of factor scores.
@@ -229,6 +242,13 @@ pub struct SiteConfig {
     /// site.yaml `noindex`: `robots.txt` disallowing everything and a
     /// `noindex` meta tag in every page of the internal portal.
     pub noindex: bool,
+    /// The tier and stage models' names when a preset (or the default) is used.
+    pub tier_model: Option<&'static str>,
+    pub stage_model: Option<&'static str>,
+    /// site.yaml `assessments`, resolved, in file order.
+    pub assessments: Vec<super::assessment::Framework>,
+    #[serde(skip)]
+    pub health: Option<super::assessment::HealthWeights>,
     /// site.yaml `history` (see [`RawConfig::history`]).
     pub history: Option<bool>,
     /// site.yaml `offerings` (SPEC 10); empty: no whitespace views.
@@ -303,8 +323,33 @@ impl SiteConfig {
             theme: raw.theme.map(|t| t.value),
             today: raw.today,
             matrix,
-            tiers: raw.tiers.unwrap_or_else(default_tiers),
-            stages: raw.stages.unwrap_or_else(default_stages),
+            tier_model: match &raw.tiers {
+                Some(Listed::List(_)) => None,
+                Some(Listed::Preset(p)) => Some(super::presets::tier_model(p.value)),
+                None => Some(super::presets::tier_model(super::presets::TierPreset::Default)),
+            },
+            stage_model: match &raw.stages {
+                Some(Listed::List(_)) => None,
+                Some(Listed::Preset(p)) => Some(super::presets::stage_model(p.value)),
+                None => Some(super::presets::stage_model(super::presets::StagePreset::Kard)),
+            },
+            tiers: match raw.tiers {
+                Some(Listed::List(l)) => l,
+                Some(Listed::Preset(p)) => super::presets::preset_tiers(p.value),
+                None => default_tiers(),
+            },
+            stages: match raw.stages {
+                Some(Listed::List(l)) => l,
+                Some(Listed::Preset(p)) => super::presets::preset_stages(p.value),
+                None => default_stages(),
+            },
+            assessments: raw
+                .assessments
+                .iter()
+                .flatten()
+                .map(|f| f.resolve(raw.stale_after_days.unwrap_or(90)))
+                .collect(),
+            health: raw.health,
             win_loss: WinLoss {
                 reasons: win_loss.reasons.unwrap_or_else(default_reasons),
                 target: win_loss.target.unwrap_or(0.8),
@@ -323,6 +368,10 @@ impl SiteConfig {
 
     pub fn stage(&self, id: &str) -> Option<&Stage> {
         self.stages.iter().find(|s| s.id == id)
+    }
+
+    pub fn framework(&self, id: &str) -> Option<&super::assessment::Framework> {
+        self.assessments.iter().find(|f| f.id == id)
     }
 
     pub fn reason(&self, id: &str) -> Option<&Reason> {

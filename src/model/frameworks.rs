@@ -1,5 +1,5 @@
 //! The built-in KAM frameworks site.yaml defaults to: the three portfolio
-//! matrix presets (McDonald & Rogers, KAISM, CPM), the four tiers, the six
+//! matrix presets (McDonald & Rogers, KAISM, CPM, Gosselin & Bauwen), the four tiers, the six
 //! KARD relationship stages and the win/loss reason taxonomy.
 
 use super::config::{Axis, Matrix, Preset, Quadrants, Reason, Stage, Tier};
@@ -69,6 +69,19 @@ pub fn preset_matrix(preset: Preset) -> Matrix {
                 "Grow value with low-touch, efficient service.",
             ),
         },
+        Preset::GosselinBauwen => Matrix {
+            preset: Some(preset),
+            model: "Account classification (Gosselin & Bauwen)".into(),
+            vertical: axis("Relationship proneness", &[("relationship_proneness", 1.0)]),
+            horizontal: axis("Competence-development proneness", &[("competence_development", 1.0)]),
+            quadrants: quads("Strategic", "Key", "Captive", "Transactional"),
+            strategies: quads(
+                "Invest in the relationship and in unique solutions developed together: the highest value.",
+                "Key account management: a close relationship, with standard solutions.",
+                "Develop competences with the customer, with a lighter relationship effort.",
+                "Reduce the relationship effort and focus on profit and efficiency.",
+            ),
+        },
     }
 }
 
@@ -82,6 +95,8 @@ pub fn builtin_factor_ids() -> Vec<&'static str> {
         "price_position",
         "delivery_record",
         "cost_to_serve",
+        "relationship_proneness",
+        "competence_development",
     ]
 }
 

@@ -12,12 +12,14 @@
 //! imports only [`crate::source`], never a stage.
 
 mod account;
+pub mod assessment;
 pub mod config;
 mod documents;
 mod frameworks;
 pub mod names;
 pub mod origins;
 mod plan;
+pub mod presets;
 pub mod slug;
 pub mod values;
 pub mod whitespace;

@@ -142,6 +142,8 @@ fn pages(view: &CustomerSite) -> Vec<Page> {
         &kpi_chart(&kpi_rows, "Shared KPIs: progress from baseline to target"),
     );
     ctx.insert("notes", &notes);
+    // Frameworks marked `shared: true`: dates and values only (see redact::assessments).
+    ctx.insert("assessments", &view.assessments);
     pages.push(Page {
         path: "index.html".into(),
         template: "customer/index.html",

@@ -345,6 +345,7 @@ mod tests {
             audience: "internal",
             generator: "kamsite",
             noindex: true,
+            assessments: false,
         };
         let make = |template: &'static str| Page {
             path: "accounts/index.html".into(),

@@ -25,6 +25,8 @@ pub struct SiteInfo<'a> {
     pub generator: &'static str,
     /// site.yaml `noindex`: pages carry `<meta name="robots" content="noindex, nofollow">`.
     pub noindex: bool,
+    /// site.yaml has `assessments`: the portal has an `/assessments/` page.
+    pub assessments: bool,
 }
 
 impl<'a> SiteInfo<'a> {
@@ -45,6 +47,7 @@ impl<'a> SiteInfo<'a> {
             audience: "internal",
             generator: concat!("kamsite ", env!("CARGO_PKG_VERSION")),
             noindex: cfg.noindex,
+            assessments: !cfg.assessments.is_empty(),
         }
     }
 }
@@ -77,6 +80,11 @@ const NAV: &[NavItem] = &[
         title: "Accounts",
         href: "accounts/",
         section: "accounts",
+    },
+    NavItem {
+        title: "Assessments",
+        href: "assessments/",
+        section: "assessments",
     },
     NavItem {
         title: "Reviews",
@@ -117,7 +125,11 @@ struct PageInfo<'a> {
 pub fn page(path: &str, template: &'static str, title: &str, section: &str, site: &SiteInfo) -> Context {
     let mut ctx = Context::new();
     ctx.insert("site", site);
-    ctx.insert("nav", NAV);
+    let nav: Vec<&NavItem> = NAV
+        .iter()
+        .filter(|n| n.section != "assessments" || site.assessments)
+        .collect();
+    ctx.insert("nav", &nav);
     ctx.insert("root", &root_prefix(path));
     ctx.insert(
         "page",

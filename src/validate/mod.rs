@@ -18,6 +18,7 @@
 //! `render` or later stages.
 
 mod account;
+mod assessments;
 mod notes;
 mod plans;
 mod reviews;
@@ -62,7 +63,7 @@ pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
         ));
     }
     let mut seen = HashSet::new();
-    for t in raw.tiers.iter().flatten() {
+    for t in raw.tiers.iter().flat_map(|t| t.list()) {
         if !seen.insert(t.id.as_str()) {
             diags.push(
                 Diagnostic::error(
@@ -76,7 +77,7 @@ pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
         }
     }
     let mut seen = HashSet::new();
-    for s in raw.stages.iter().flatten() {
+    for s in raw.stages.iter().flat_map(|s| s.list()) {
         if !seen.insert(s.id.as_str()) {
             diags.push(
                 Diagnostic::error(
@@ -141,6 +142,7 @@ pub fn config(file: &SourceFile, raw: &RawConfig, diags: &mut Diagnostics) {
             .help("write the target as a fraction, e.g. 0.8 for 80 %"),
         );
     }
+    assessments::config(file, raw, diags);
 }
 
 /// Position of the first occurrence of `needle` in the file (for values that
@@ -196,6 +198,7 @@ fn account(site: &Site, doc: &AccountDoc, today: Date, diags: &mut Diagnostics) 
     account::financials(f, a, diags);
     account::contacts(doc, f, diags);
     account::opportunities(f, a, diags);
+    assessments::account(cfg, f, a, diags);
     notes::check(doc, today, diags);
     reviews::check(site, doc, today, diags);
     plans::check(doc, diags);

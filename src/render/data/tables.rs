@@ -51,6 +51,42 @@ pub(super) struct AccountData<'a> {
     pub open_opportunities: usize,
     /// Number of the account's items in /data/attention.json.
     pub attention_count: usize,
+    /// Health 0-100 (site.yaml `health:`); null without it.
+    pub health: Option<f64>,
+    /// What each health signal contributed (see docs/assessments.md).
+    pub health_signals: Vec<HealthSignalData<'a>>,
+    /// The latest assessment per framework the account has been assessed on.
+    pub assessments: Vec<LatestAssessment<'a>>,
+}
+
+/// One signal of an account's health.
+#[derive(Serialize, JsonSchema)]
+pub(super) struct HealthSignalData<'a> {
+    /// `note_freshness`, ..., or `assessments.<framework id>`.
+    pub signal: &'a str,
+    pub weight: f64,
+    /// 0..1; null: no data, not counted.
+    pub value: Option<f64>,
+    /// Points earned.
+    pub points: f64,
+    /// Points lost: what the signal costs.
+    pub lost: f64,
+}
+
+/// An account's latest assessment on one framework.
+#[derive(Serialize, JsonSchema)]
+pub(super) struct LatestAssessment<'a> {
+    /// The framework id from site.yaml `assessments`.
+    pub framework: &'a str,
+    pub date: Option<String>,
+    /// The overall score: trust equation (C+R+I)/S, checklist count, else the mean.
+    pub overall: Option<f64>,
+    /// latest - previous overall score; null with one assessment.
+    pub change: Option<f64>,
+    /// The latest is older than the framework's stale_after_days.
+    pub stale: bool,
+    /// Dimension id -> score.
+    pub scores: std::collections::BTreeMap<&'a str, f64>,
 }
 
 /// One financial year of an account.
@@ -64,7 +100,7 @@ pub(super) struct YearData {
 }
 
 impl<'a> AccountData<'a> {
-    pub fn of(a: &AccountView<'a>) -> Self {
+    pub fn of(a: &'a AccountView<'a>) -> Self {
         AccountData {
             slug: a.slug,
             name: a.name,
@@ -93,6 +129,34 @@ impl<'a> AccountData<'a> {
             weighted_pipeline: a.weighted_pipeline,
             open_opportunities: a.opportunities.iter().filter(|o| o.open).count(),
             attention_count: a.attention.len(),
+            health: a.health.as_ref().map(|h| h.score),
+            health_signals: a
+                .health
+                .iter()
+                .flat_map(|h| &h.signals)
+                .map(|s| HealthSignalData {
+                    signal: &s.id,
+                    weight: s.weight,
+                    value: s.value,
+                    points: s.points,
+                    lost: s.lost,
+                })
+                .collect(),
+            assessments: a
+                .assessments
+                .iter()
+                .filter_map(|t| {
+                    let l = t.latest.as_ref()?;
+                    Some(LatestAssessment {
+                        framework: &t.framework.id,
+                        date: l.date.map(|d| d.to_string()),
+                        overall: l.overall,
+                        change: t.change,
+                        stale: t.stale,
+                        scores: l.scores.iter().filter_map(|d| Some((d.id, d.score?))).collect(),
+                    })
+                })
+                .collect(),
         }
     }
 }

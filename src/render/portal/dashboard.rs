@@ -23,6 +23,13 @@ pub(super) fn page_of(run: &Run, rows: &Rows) -> Page {
     ctx.insert("top_accounts", &largest);
     ctx.insert("tiers", &tier_rows(p, &rows.values, None));
     ctx.insert("stage_chart", &stage_chart(p));
+    if let Some(h) = &p.assessments.health {
+        let lowest: Vec<&Value> = h.lowest.iter().map(|&i| &rows.values[i]).collect();
+        ctx.insert(
+            "health",
+            &serde_json::json!({ "accounts": h.accounts, "mean": h.mean, "lowest": lowest }),
+        );
+    }
     super::history::insert_dashboard(&mut ctx, p);
     Page {
         path: "index.html".into(),

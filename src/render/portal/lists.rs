@@ -35,9 +35,13 @@ struct AccountRow<'a> {
     strength: Option<f64>,
     is_key: bool,
     attention: usize,
+    /// Health 0-100 (site.yaml `health:`), if the site scores it.
+    health: Option<f64>,
+    /// The site scores health: lists show the column.
+    health_column: bool,
 }
 
-fn row<'a>(a: &'a AccountView<'a>) -> AccountRow<'a> {
+fn row<'a>(a: &'a AccountView<'a>, health_column: bool) -> AccountRow<'a> {
     AccountRow {
         slug: a.slug,
         name: a.name,
@@ -56,6 +60,8 @@ fn row<'a>(a: &'a AccountView<'a>) -> AccountRow<'a> {
         strength: a.placement.horizontal.score,
         is_key: a.is_key,
         attention: a.attention.len(),
+        health: a.health.as_ref().map(|h| h.score),
+        health_column,
     }
 }
 
@@ -92,7 +98,9 @@ impl<'c> Rows<'c> {
             *total_kept = Some(total);
         }
         let shared: Vec<Value> = values
-            .all(p, |i| Value::from_serializable(&row(&p.accounts[i])))
+            .all(p, |i| {
+                Value::from_serializable(&row(&p.accounts[i], p.config.health.is_some()))
+            })
             .into_iter()
             .cloned()
             .collect();

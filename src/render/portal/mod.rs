@@ -7,6 +7,7 @@
 //! `render` and `write`'s `Sink`; nothing of `load`, `validate` or the model
 //! by index alongside the portfolio.
 
+mod assessments;
 mod dashboard;
 mod history;
 mod lists;
@@ -195,6 +196,9 @@ fn site_wide<'a>(
         Box::new(move || one(plain_page(run, "404.html", "404.html", "Page not found", ""))),
         Box::new(move || one(plain_page(run, "search/index.html", "search.html", "Search", "search"))),
     ];
+    if !run.p.config.assessments.is_empty() {
+        tasks.push(Box::new(move || one(assessments::page_of(run))));
+    }
     // In `serve`, the win/loss pages and the data files run here, after the
     // four lists (they take about as long as one list each).
     tasks.splice(4..4, early);

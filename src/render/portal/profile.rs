@@ -99,6 +99,7 @@ fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<us
         .collect();
     ctx.insert("reviews", &own);
     ctx.insert("plans", &plans::account_plans(p, a.slug));
+    ctx.insert("assessment_section", &super::assessments::profile_section(a));
     super::history::insert_profile(&mut ctx, a);
     Page {
         path,

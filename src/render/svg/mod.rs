@@ -1,5 +1,5 @@
 //! Every chart and drawing the pages show, as SVG text: the charts-rs charts
-//! ([`charts`], [`matrix`]), the hand-drawn KPI bars ([`kpi`]) and stakeholder
+//! ([`charts`], [`matrix`], and [`assessments`]' radar, trend and distribution), the hand-drawn KPI bars ([`kpi`]) and stakeholder
 //! map ([`stakeholders`]), the win/loss charts ([`winloss`]), and the routines they share (escaping text,
 //! fitting labels).
 //!
@@ -7,6 +7,7 @@
 //! `analyze` (and `model`'s enums), and render's number formats
 //! (`render::filters`); nothing else of render, no templates, no I/O.
 
+pub mod assessments;
 pub mod charts;
 mod escape;
 mod fit;
