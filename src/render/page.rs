@@ -97,6 +97,16 @@ const NAV: &[NavItem] = &[
         section: "plans",
     },
     NavItem {
+        title: "Whitespace",
+        href: "whitespace/",
+        section: "whitespace",
+    },
+    NavItem {
+        title: "Owners",
+        href: "owners/",
+        section: "owners",
+    },
+    NavItem {
         title: "Search",
         href: "search/",
         section: "search",

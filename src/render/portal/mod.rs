@@ -14,6 +14,7 @@ mod lists;
 mod plans;
 mod profile;
 mod reviews;
+mod whitespace;
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -191,6 +192,7 @@ fn site_wide<'a>(
         Box::new(move || sized(lists::accounts_page(run, rows))),
         Box::new(move || sized(lists::tiers_page(run, rows))),
         Box::new(move || plans::render_all(run)),
+        Box::new(move || whitespace::render_all(run)),
         Box::new(move || one(plain_page(run, "404.html", "404.html", "Page not found", ""))),
         Box::new(move || one(plain_page(run, "search/index.html", "search.html", "Search", "search"))),
     ];
