@@ -346,6 +346,7 @@ mod tests {
             generator: "kamsite",
             noindex: true,
             assessments: false,
+            whitespace: false,
         };
         let make = |template: &'static str| Page {
             path: "accounts/index.html".into(),

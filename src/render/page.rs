@@ -27,6 +27,8 @@ pub struct SiteInfo<'a> {
     pub noindex: bool,
     /// site.yaml has `assessments`: the portal has an `/assessments/` page.
     pub assessments: bool,
+    /// site.yaml has `offerings`: the portal has a `/whitespace/` page.
+    pub whitespace: bool,
 }
 
 impl<'a> SiteInfo<'a> {
@@ -48,6 +50,7 @@ impl<'a> SiteInfo<'a> {
             generator: concat!("kamsite ", env!("CARGO_PKG_VERSION")),
             noindex: cfg.noindex,
             assessments: !cfg.assessments.is_empty(),
+            whitespace: !cfg.offerings.is_empty(),
         }
     }
 }
@@ -128,6 +131,7 @@ pub fn page(path: &str, template: &'static str, title: &str, section: &str, site
     let nav: Vec<&NavItem> = NAV
         .iter()
         .filter(|n| n.section != "assessments" || site.assessments)
+        .filter(|n| n.section != "whitespace" || site.whitespace)
         .collect();
     ctx.insert("nav", &nav);
     ctx.insert("root", &root_prefix(path));

@@ -87,7 +87,8 @@ fn account_row<'a>(p: &'a Portfolio, units: &HashMap<&str, &'a str>, a: &Account
 fn pages(p: &Portfolio, run: &Run) -> Vec<Page> {
     let mut out = Vec::new();
     let units = unit_names(p);
-    {
+    // The whitespace view appears once site.yaml lists offerings (SPEC 10).
+    if !p.config.offerings.is_empty() {
         let path = "whitespace/index.html";
         let mut ctx = page(path, "whitespace.html", "Whitespace", "whitespace", run.info);
         let rollup = by_offering(p.config, &p.accounts);
