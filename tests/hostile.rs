@@ -251,3 +251,69 @@ fn a_note_of_deeply_nested_html_is_shown_as_text_with_a_warning() {
     assert!(page.contains("&lt;div&gt;&lt;div&gt;"));
     assert!(!page.contains("<div><div><div><div>"));
 }
+
+/// YAML `.nan` and `.inf` are numbers to serde: an opportunity value, a
+/// revenue, an account KPI and a plan KPI once passed `check` and printed
+/// NaN and inf on the dashboard, owner and account pages. Each is now an
+/// error at its line.
+#[test]
+fn numbers_that_are_not_finite_are_located_errors() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    replace(&root, ACCOUNT, "value: 350000", "value: .nan");
+    replace(&root, ACCOUNT, "revenue: 3600000", "revenue: .inf");
+    replace(
+        &root,
+        ACCOUNT,
+        "baseline: 88, current: 93",
+        "baseline: -.inf, current: 93",
+    );
+    let plan = "accounts/acme-industrial/plans/2026.yaml";
+    replace(&root, plan, "current: 93", "current: .nan");
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(1), "{out}");
+    for said in [
+        "the value of opportunity `erp-rollout` is NaN",
+        "revenue of 2024 is inf",
+        "baseline of KPI `On-time delivery` is -inf",
+        "current of KPI `On-time delivery` is NaN",
+    ] {
+        assert!(out.contains(said), "no {said:?} in:\n{out}");
+    }
+    assert!(out.contains(&format!("{ACCOUNT}:44:")), "{out}");
+    assert!(out.contains(&format!("{plan}:19:")), "{out}");
+    assert!(!out.contains("panicked"), "{out}");
+}
+
+/// Health weights of 1e308 are finite, but their sum is not: the points
+/// once came out NaN and the page said "Account health NaN of 100". The
+/// score is worked out from the weights relative to the largest.
+#[test]
+fn huge_health_weights_give_a_health_score_not_nan() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    let site_yaml = root.join("site.yaml");
+    let mut text = std::fs::read_to_string(&site_yaml).unwrap();
+    text.push_str("\nhealth:\n  note_freshness: 1e308\n  contact_freshness: 1e308\n  dmu_coverage: 1e308\n");
+    std::fs::write(&site_yaml, text).unwrap();
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(0), "{out}");
+    let site = common::build_to(&root, &t.path().join("out"));
+    let page = common::read(&site.join("accounts/acme-industrial/index.html"));
+    let title = page
+        .split("title=\"Account health ")
+        .nth(1)
+        .and_then(|rest| rest.split(" of 100\"").next())
+        .expect("the account page shows a health score");
+    let score: f64 = title.parse().unwrap_or_else(|_| panic!("health score {title:?}"));
+    assert!((0.0..=100.0).contains(&score), "{score}");
+    for page in [
+        "index.html",
+        "accounts/index.html",
+        "accounts/acme-industrial/index.html",
+    ] {
+        assert!(!common::read(&site.join(page)).contains("NaN"), "NaN in {page}");
+    }
+}

@@ -212,7 +212,13 @@ pub fn of(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, tracks: &[Track])
         );
     }
 
-    let total_weight: f64 = raw.iter().filter(|s| s.3.is_some()).map(|s| s.2).sum();
+    // Weights relative to the largest, so that huge weights (1e308 is a
+    // finite number) cannot overflow the sum into inf and the points into NaN.
+    let largest = raw.iter().map(|s| s.2).fold(0.0, f64::max);
+    if !(largest > 0.0 && largest.is_finite()) {
+        return None;
+    }
+    let total_weight: f64 = raw.iter().filter(|s| s.3.is_some()).map(|s| s.2 / largest).sum();
     if total_weight <= 0.0 {
         return None;
     }
@@ -220,7 +226,7 @@ pub fn of(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, tracks: &[Track])
         .into_iter()
         .map(|(id, label, weight, value, detail)| {
             let max_points = if value.is_some() {
-                100.0 * weight / total_weight
+                100.0 * (weight / largest) / total_weight
             } else {
                 0.0
             };

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
-use super::{WHOLE_FILE, at, fraction, unknown_id};
+use super::{WHOLE_FILE, at, find_pos, fraction, not_finite, unknown_id};
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean, one_of};
 use crate::model::{Account, AccountDoc};
@@ -188,6 +188,14 @@ pub(super) fn financials(f: &SourceFile, a: &Account, diags: &mut Diagnostics) {
                 .help("keep one entry per year"),
             );
         }
+        if let Some(r) = fin.revenue.filter(|r| !r.is_finite()) {
+            diags.push(not_finite(
+                f,
+                at(&fin.year, w),
+                &format!("revenue of {}", fin.year.value),
+                r,
+            ));
+        }
         if let Some(s) = &fin.share_of_wallet {
             fraction(f, s, w, "share of wallet", diags);
         }
@@ -281,7 +289,8 @@ pub(super) fn contacts(doc: &AccountDoc, f: &SourceFile, diags: &mut Diagnostics
     }
 }
 
-/// Unique opportunity ids, probabilities in range.
+/// Unique opportunity ids, probabilities in range; opportunity values and
+/// KPI values finite.
 pub(super) fn opportunities(f: &SourceFile, a: &Account, diags: &mut Diagnostics) {
     let w = WHOLE_FILE;
     let mut opp_ids = HashSet::new();
@@ -299,6 +308,22 @@ pub(super) fn opportunities(f: &SourceFile, a: &Account, diags: &mut Diagnostics
         }
         if let Some(p) = &o.probability {
             fraction(f, p, w, "probability", diags);
+        }
+        if let Some(v) = o.value.filter(|v| !v.is_finite()) {
+            diags.push(not_finite(
+                f,
+                at(&o.id, w),
+                &format!("the value of opportunity `{}`", o.id.value),
+                v,
+            ));
+        }
+    }
+    for k in &a.kpis {
+        for (key, v) in [("baseline", k.baseline), ("current", k.current), ("target", k.target)] {
+            if let Some(v) = v.filter(|v| !v.is_finite()) {
+                let pos = find_pos(f, &k.name);
+                diags.push(not_finite(f, pos, &format!("{key} of KPI `{}`", k.name), v));
+            }
         }
     }
 }

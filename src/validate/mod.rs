@@ -225,6 +225,18 @@ fn fraction(f: &SourceFile, v: &Spanned<f64>, frag: Fragment, what: &str, diags:
     }
 }
 
+/// A number that is not finite (YAML `.nan`, `.inf`): it would print as
+/// NaN or inf and poison every sum it enters.
+fn not_finite(f: &SourceFile, pos: Pos, what: &str, v: f64) -> Diagnostic {
+    Diagnostic::error(
+        "out-of-range",
+        f,
+        pos,
+        format!("{what} is {v}, not a number kamsite can use"),
+    )
+    .help(format!("write {what} as a plain number, e.g. 120000, or leave it out"))
+}
+
 /// "unknown tier `x`" with a did-you-mean over the defined ids.
 pub fn unknown_id(f: &SourceFile, pos: Pos, what: &str, value: &str, ids: &[&str], defined_in: &str) -> Diagnostic {
     let mut d = Diagnostic::error("unknown-id", f, pos, format!("unknown {what} `{value}`"));

@@ -256,6 +256,20 @@ fn kpis(f: &SourceFile, plan: &Plan, diags: &mut Diagnostics) {
                 .help("keep one entry per KPI; the comparison with the previous plan matches KPIs by name"),
             );
         }
+        for (key, v) in [("baseline", k.baseline), ("current", k.current), ("target", k.target)] {
+            if let Some(v) = v.filter(|v| !v.is_finite()) {
+                diags.push(
+                    at(
+                        "out-of-range",
+                        f,
+                        &path("kpis", "name", n, &[k.name.as_str()]),
+                        format!("{key} of KPI `{}` is {v}, not a number kamsite can use", k.name),
+                        false,
+                    )
+                    .help(format!("write {key} as a plain number, e.g. 95, or leave it out")),
+                );
+            }
+        }
         let missing: Vec<&str> = [("baseline", k.baseline), ("target", k.target)]
             .iter()
             .filter(|(_, v)| v.is_none())
