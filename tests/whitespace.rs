@@ -95,6 +95,35 @@ fn unknown_parent_and_cycles_are_errors_with_positions() {
     assert!(stderr.contains("did you mean `acme`?"), "{stderr}");
 }
 
+/// The walk up from each account stops at an account already known to
+/// reach a head; a chain that joins one is no cycle, a chain that leads
+/// into a cycle is not one itself, and the cycle is still reported at each
+/// of its members.
+#[test]
+fn chains_joining_a_checked_chain_or_leading_into_a_cycle_are_not_cycles() {
+    let t = site(&[
+        ("site.yaml", SITE),
+        ("accounts/a-top/account.yaml", "name: Top\n"),
+        ("accounts/b/account.yaml", "name: B\nparent: a-top\n"),
+        ("accounts/c/account.yaml", "name: C\nparent: b\n"),
+        ("accounts/d/account.yaml", "name: D\nparent: c\n"),
+        ("accounts/w/account.yaml", "name: W\nparent: x\n"),
+        ("accounts/x/account.yaml", "name: X\nparent: y\n"),
+        ("accounts/y/account.yaml", "name: Y\nparent: x\n"),
+        ("accounts/z/account.yaml", "name: Z\nparent: d\n"),
+    ]);
+    let (code, stderr) = check_site(t.path());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        errors(&stderr),
+        [
+            "accounts/x/account.yaml:2:9: account groups form a cycle: x -> y -> x",
+            "accounts/y/account.yaml:2:9: account groups form a cycle: y -> x -> y",
+        ],
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_valid_group_with_whitespace_checks_clean() {
     let t = site(&[

@@ -55,9 +55,10 @@ pub fn groups<'a>(accounts: &[AccountView<'a>]) -> Vec<GroupRollup<'a>> {
         .iter()
         .map(|(&head, direct)| {
             let mut members = Vec::new();
+            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::from([head]);
             let mut stack: Vec<&str> = direct.clone();
             while let Some(s) = stack.pop() {
-                if s == head || members.contains(&s) {
+                if !seen.insert(s) {
                     continue;
                 }
                 members.push(s);

@@ -132,6 +132,10 @@ pub(super) fn parents(site: &Site, diags: &mut Diagnostics) {
         .map(|(i, d)| (d.slug.as_str(), i))
         .collect();
     let slugs: Vec<&str> = site.accounts.iter().map(|d| d.slug.as_str()).collect();
+    // Accounts whose walk up ends at a head or an unknown parent: a walk
+    // that reaches one is no cycle, so a deep chain is walked once, not once
+    // per member (which took minutes for a few thousand accounts).
+    let mut to_top: HashSet<&str> = HashSet::new();
     for doc in &site.accounts {
         let Some(p) = &doc.account.parent else { continue };
         let f = doc.file.source();
@@ -158,14 +162,21 @@ pub(super) fn parents(site: &Site, diags: &mut Diagnostics) {
         }
         // Walk up from this account; a walk that comes back to it is a cycle.
         let mut chain = vec![doc.slug.as_str()];
+        let mut on_chain: HashSet<&str> = HashSet::from([doc.slug.as_str()]);
         let mut cur = p.value.as_str();
         let mut cycle = false;
+        let mut top = true;
         while let Some(&i) = index.get(cur) {
             if cur == doc.slug {
                 cycle = true;
+                top = false;
                 break;
             }
-            if chain.contains(&cur) {
+            if to_top.contains(cur) {
+                break;
+            }
+            if !on_chain.insert(cur) {
+                top = false;
                 break; // a cycle further up; reported at its own members
             }
             chain.push(cur);
@@ -173,6 +184,9 @@ pub(super) fn parents(site: &Site, diags: &mut Diagnostics) {
                 Some(next) => cur = next.value.as_str(),
                 None => break,
             }
+        }
+        if top {
+            to_top.extend(chain.iter().copied());
         }
         if cycle {
             chain.push(doc.slug.as_str());
