@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::AccountHistory;
 
 /// Bumped whenever what is kept, or how a diff is said, changes.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct Kept {

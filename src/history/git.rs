@@ -243,12 +243,7 @@ fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, String> {
             continue;
         }
         if let Some(id) = field.strip_prefix(b"\x01") {
-            let mut next = || {
-                fields
-                    .next()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .ok_or_else(bad)
-            };
+            let mut next = || fields.next().map(readable).ok_or_else(bad);
             let time = next()?.parse::<i64>().map_err(|_| bad())?;
             let date = next()?.parse::<jiff::civil::Date>().map_err(|_| bad())?;
             let author = next()?;
@@ -278,10 +273,24 @@ fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, String> {
             status: status.as_bytes().first().copied().unwrap_or(b'M'),
             old: old.to_string(),
             new: new.to_string(),
-            path: String::from_utf8_lossy(path).into_owned(),
+            path: readable(path),
         });
     }
     Ok(commits)
+}
+
+/// A name, subject or path as the pages can print it: not UTF-8 read
+/// lossily, control characters (git allows them in names, messages and
+/// file names; HTML does not) as U+FFFD, tabs and line breaks as spaces.
+fn readable(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => ' ',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// Read the blobs `wanted[i]` of each account `i` in one `git cat-file
@@ -393,5 +402,25 @@ mod tests {
         assert_eq!(commits[0].files[1].path, "accounts/acme/notes/2026-01-02-q3.md");
         assert_eq!(commits[1].files[0].old, z);
         assert!(parse_log(b"garbage").is_err());
+    }
+
+    /// git takes control characters and bytes that are not UTF-8 in author
+    /// names, subjects and file names; they once reached the profile's HTML
+    /// as they were. A subject that looks like a raw line stays a subject.
+    #[test]
+    fn control_characters_and_bad_bytes_in_the_log_come_out_printable() {
+        let (z, a) = ("0".repeat(40), "a".repeat(40));
+        let mut text = format!("\x01{a}\x00100\x002026-01-02\x00Eve\x01\x02 Odd\x00:100644 x\tM\x00").into_bytes();
+        text.extend_from_slice(format!("\n:000000 100644 {z} {a} A\x00accounts/acme/notes/bad").as_bytes());
+        text.extend_from_slice(b"\xff\x1bname.md\x00");
+        let commits = parse_log(&text).unwrap();
+        assert_eq!(commits.len(), 1);
+        assert_eq!(commits[0].author, "Eve\u{fffd}\u{fffd} Odd");
+        assert_eq!(commits[0].subject, ":100644 x M");
+        assert_eq!(commits[0].files.len(), 1);
+        assert_eq!(
+            commits[0].files[0].path,
+            "accounts/acme/notes/bad\u{fffd}\u{fffd}name.md"
+        );
     }
 }
