@@ -317,3 +317,34 @@ fn huge_health_weights_give_a_health_score_not_nan() {
         assert!(!common::read(&site.join(page)).contains("NaN"), "NaN in {page}");
     }
 }
+
+/// An owner whose name has no letter or digit to slug ("!!!") once got the
+/// empty slug: their page was written to owners//index.html, over the
+/// owners list, with links above the site root. It gets `owner-` and a hash.
+#[test]
+fn an_owner_name_without_letters_gets_a_page_of_its_own() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    init_site(&root);
+    replace(&root, ACCOUNT, "owner: Kari Nordmann", "owner: \"!!!\"");
+    let (code, out) = check_site(&root);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!out.contains("above the site root"), "{out}");
+    let site = common::build_to(&root, &t.path().join("out"));
+    let list = common::read(&site.join("owners/index.html"));
+    assert!(list.contains("Per Olsen") && list.contains("!!!"), "{list}");
+    let pages: Vec<String> = std::fs::read_dir(site.join("owners"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("owner-"))
+        .collect();
+    assert_eq!(pages.len(), 1, "{pages:?}");
+    let page = common::read(&site.join("owners").join(&pages[0]).join("index.html"));
+    assert!(page.contains("Acme Industrial"), "{page}");
+    let profile = common::read(&site.join("accounts/acme-industrial/index.html"));
+    assert!(
+        profile.contains(&format!("owners/{}/", pages[0])),
+        "no link to {}",
+        pages[0]
+    );
+}

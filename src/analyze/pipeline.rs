@@ -141,14 +141,33 @@ pub fn pipeline(rows: &[OpportunityRow<'_>]) -> Pipeline {
     }
 }
 
+/// The slug of an owner's page, `/owners/<slug>/`; None for a blank name.
+/// A name with no letter or digit to slug ("!!!", "李") gets `owner-` and a
+/// hash of the name: an empty slug would put the page on the owners list's
+/// own path.
+pub fn owner_slug(owner: &str) -> Option<String> {
+    let owner = owner.trim();
+    if owner.is_empty() {
+        return None;
+    }
+    let slug = slugify(owner);
+    if !slug.is_empty() {
+        return Some(slug);
+    }
+    // FNV-1a: stable across builds and platforms, unlike the std hasher.
+    let hash = owner.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Some(format!("owner-{:08x}", hash >> 32))
+}
+
 /// One book per distinct account owner, by owner slug.
 pub fn owners<'a>(accounts: &[AccountView<'a>]) -> Vec<OwnerBook<'a>> {
     let mut books: BTreeMap<String, OwnerBook<'a>> = BTreeMap::new();
     for a in accounts {
-        let Some(owner) = a.owner.filter(|o| !o.trim().is_empty()) else {
+        let Some((owner, slug)) = a.owner.and_then(|o| Some((o, owner_slug(o)?))) else {
             continue;
         };
-        let slug = slugify(owner);
         let b = books.entry(slug.clone()).or_insert_with(|| OwnerBook {
             owner,
             slug,

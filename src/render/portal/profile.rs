@@ -85,11 +85,7 @@ fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<us
     let margin: Vec<Option<f64>> = a.financials.iter().map(|f| f.margin).collect();
     ctx.insert("account", a);
     // The owner's page, /owners/<slug>/ (analyze::pipeline::owners makes one per owner).
-    let owner_slug = a
-        .owner
-        .filter(|o| !o.trim().is_empty())
-        .map(crate::model::slug::slugify)
-        .filter(|s| !s.is_empty());
+    let owner_slug = a.owner.and_then(crate::analyze::pipeline::owner_slug);
     ctx.insert("owner_slug", &owner_slug);
     ctx.insert("notes", &notes);
     ctx.insert(
