@@ -280,6 +280,8 @@ struct Seen {
     distribution_bars: usize,
     score_bars: usize,
     overall_points: usize,
+    table_cells: usize,
+    radar_cells: usize,
 }
 
 struct Site {
@@ -337,6 +339,7 @@ impl Site {
                 let doc = parse(&svg);
                 let what = format!("{path}: {}", label(&doc));
                 texts_inside(&doc, &what);
+                seen.table_cells += table_matches_marks(&html, &svg, &doc, &what);
                 seen.texts += elems(&doc, "text").count();
                 match label(&doc).as_str() {
                     "Portfolio matrix" => self.matrix(&doc, &what, &mut seen),
@@ -364,6 +367,8 @@ impl Site {
                     l if l.contains(": latest assessment") => {
                         if elems(&doc, "rect").any(|r| r.attribute("data-category").is_some()) {
                             self.score_bars(&path, l, &doc, &what, &mut seen)
+                        } else {
+                            self.radar_table(&path, l, &html, &svg, &what, &mut seen)
                         }
                     }
                     // The favicon-sized icons of the theme carry no data.
@@ -974,6 +979,39 @@ impl Site {
         }
     }
 
+    /// A radar's data table: each dimension's latest score is the one in
+    /// `data/accounts.json`.
+    fn radar_table(&self, path: &str, label: &str, html: &str, svg: &str, what: &str, seen: &mut Seen) {
+        let slug = path.trim_start_matches("accounts/").split('/').next().unwrap();
+        let fw = framework_id(label.split(": latest assessment").next().unwrap());
+        let latest = self.account(slug)["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["framework"] == fw)
+            .unwrap_or_else(|| panic!("{what}: no {fw} assessment of {slug}"))
+            .clone();
+        let (head, rows) = table_after(html, svg).unwrap_or_else(|| panic!("{what}: no data table"));
+        let col = head
+            .iter()
+            .position(|h| h.starts_with("Latest"))
+            .unwrap_or_else(|| panic!("{what}: no Latest column in {head:?}"));
+        let scores = latest["scores"].as_object().unwrap();
+        assert_eq!(
+            rows.len(),
+            scores.len(),
+            "{what}: one row per dimension: {rows:?} {scores:?}"
+        );
+        for (name, cells) in &rows {
+            // The dimension's id is its name in snake case (the presets' and fixture's).
+            let id = name.to_lowercase().replace(['-', ' '], "_");
+            let want = scores.get(&id).and_then(Value::as_f64);
+            let got = cells[col].parse::<f64>().ok();
+            assert_eq!(got, want, "{what}: {name} ({id}) reads {:?}", cells[col]);
+            seen.radar_cells += 1;
+        }
+    }
+
     fn json(&self, rel: &str) -> Value {
         serde_json::from_str(&common::read(&self.out.join(rel))).unwrap()
     }
@@ -1175,6 +1213,78 @@ fn stage_names(root: &Path) -> HashMap<String, String> {
     names
 }
 
+/// A data table's row: its heading (the category) and its cells.
+type Row = (String, Vec<String>);
+
+/// The data table behind `<details class="chart-data">` right after `svg`
+/// in `html`: its column headings (series) and its rows (category, cells).
+fn table_after(html: &str, svg: &str) -> Option<(Vec<String>, Vec<Row>)> {
+    let rest = &html[html.find(svg)? + svg.len()..];
+    if !rest.starts_with("<details class=\"chart-data\">") {
+        return None;
+    }
+    let end = rest.find("</details>")? + "</details>".len();
+    let doc = Document::parse(&rest[..end]).unwrap_or_else(|e| panic!("data table is not well-formed: {e}"));
+    let head: Vec<String> = elems(&doc, "thead")
+        .flat_map(|h| h.descendants().filter(|n| n.has_tag_name("th")))
+        .skip(1)
+        .map(text)
+        .collect();
+    let rows = elems(&doc, "tbody")
+        .flat_map(|b| b.children().filter(|n| n.has_tag_name("tr")))
+        .map(|tr| {
+            let th = tr
+                .children()
+                .find(|n| n.has_tag_name("th"))
+                .map(text)
+                .unwrap_or_default();
+            (th, tr.children().filter(|n| n.has_tag_name("td")).map(text).collect())
+        })
+        .collect();
+    Some((head, rows))
+}
+
+/// A chart whose `<desc>` points to a data table has one right after it,
+/// and every bar's value (`data-value`) is the table's cell of its
+/// category's row and its series' column. Returns the cells compared.
+fn table_matches_marks(html: &str, svg: &str, doc: &Document, what: &str) -> usize {
+    let desc = doc.root_element().children().find(|c| c.has_tag_name("desc")).map(text);
+    if desc.as_deref() != Some("The numbers drawn are in the data table after the chart.") {
+        return 0;
+    }
+    let (head, rows) =
+        table_after(html, svg).unwrap_or_else(|| panic!("{what}: its <desc> names a data table, none follows"));
+    let mut n = 0;
+    for bar in elems(doc, "rect") {
+        let (Some(series), Some(cat), Some(value)) = (
+            bar.attribute("data-series"),
+            bar.attribute("data-category"),
+            bar.attribute("data-value"),
+        ) else {
+            continue;
+        };
+        let col = head
+            .iter()
+            .position(|h| h == series)
+            .unwrap_or_else(|| panic!("{what}: no column {series:?} in {head:?}"));
+        let (_, cells) = rows
+            .iter()
+            .find(|(c, _)| c == cat)
+            .unwrap_or_else(|| panic!("{what}: no row {cat:?} in the data table"));
+        let cell: f64 = cells[col]
+            .parse()
+            .unwrap_or_else(|_| panic!("{what}: {cat}/{series} reads {:?}", cells[col]));
+        let value: f64 = value.parse().unwrap();
+        // charts-rs writes data-value with one decimal, the table two.
+        assert!(
+            close(cell, value, 0.051),
+            "{what}: {cat}/{series} drawn as {value}, the table says {cell}"
+        );
+        n += 1;
+    }
+    n
+}
+
 /// A framework's id from its display name, as the fixtures name them.
 fn framework_id(name: &str) -> &'static str {
     match name {
@@ -1290,6 +1400,7 @@ fn every_chart_of_the_example_site_draws_the_data_it_names() {
         ("KPI rows", seen.kpi_rows),
         ("customer KPI rows", seen.customer_kpi_rows),
         ("contact cards", seen.contacts),
+        ("data table cells", seen.table_cells),
     ] {
         assert!(n > 0, "no {kind} were checked: {seen:?}");
     }
@@ -1362,6 +1473,8 @@ fn the_assessment_charts_draw_the_scores_they_name() {
         ("distribution bars", seen.distribution_bars),
         ("score bars", seen.score_bars),
         ("overall points", seen.overall_points),
+        ("radar table cells", seen.radar_cells),
+        ("data table cells", seen.table_cells),
     ] {
         assert!(n > 0, "no {kind} were checked: {seen:?}");
     }

@@ -13,6 +13,7 @@ use charts_rs::{
 
 use super::charts::{FONT, PALETTE, empty, nice_axis, responsive};
 use super::fit;
+use super::table::with_table;
 use crate::analyze::assessments::{AssessmentView, Distribution};
 use crate::model::assessment::{Framework, Scoring};
 
@@ -92,8 +93,9 @@ pub fn radar(fw: &Framework, latest: &AssessmentView, previous: Option<&Assessme
     chart.series.colors = colors;
     chart.series.label.font.size = 13.0;
     chart.split_number = rings(fw);
+    let names: Vec<String> = fw.dimensions.iter().map(|d| d.name.clone()).collect();
     match chart.svg() {
-        Ok(svg) => responsive(&svg, &label),
+        Ok(svg) => with_table(responsive(&svg, &label), &label, &names, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -123,7 +125,7 @@ fn bars(fw: &Framework, latest: &AssessmentView, previous: Option<&AssessmentVie
     chart.y_axis_configs[0].max = Some(fw.scale.max as f32);
     chart.y_axis_configs[0].split_number = rings(fw);
     match chart.svg() {
-        Ok(svg) => responsive(&svg, label),
+        Ok(svg) => with_table(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -188,8 +190,9 @@ pub fn trend(fw: &Framework, history: &[AssessmentView]) -> String {
     chart.y_axis_configs[0].split_number = split;
     // Few points: keep them off the plot's edges.
     chart.x_axis.boundary_gap = Some(true);
+    let label = format!("{}: overall score by date", fw.name);
     match chart.svg() {
-        Ok(svg) => responsive(&svg, &format!("{}: overall score by date", fw.name)),
+        Ok(svg) => with_table(responsive(&svg, &label), &label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -221,8 +224,9 @@ pub fn distribution(d: &Distribution) -> String {
     chart.y_axis_configs[0].min = Some(0.0);
     chart.y_axis_configs[0].max = Some(max as f32);
     chart.y_axis_configs[0].split_number = split;
+    let label = format!("{}: accounts by latest overall score", d.framework.name);
     match chart.svg() {
-        Ok(svg) => responsive(&svg, &format!("{}: accounts by latest overall score", d.framework.name)),
+        Ok(svg) => with_table(responsive(&svg, &label), &label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
