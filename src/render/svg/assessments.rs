@@ -11,7 +11,7 @@ use charts_rs::{
     RadarIndicator, Series,
 };
 
-use super::charts::{FONT, PALETTE, empty, nice_axis, responsive};
+use super::charts::{FONT, PALETTE, bar_frame, base_line, empty, nice_axis, responsive};
 use super::fit;
 use super::table::with_table;
 use crate::analyze::assessments::{AssessmentView, Distribution};
@@ -174,9 +174,7 @@ pub fn trend(fw: &Framework, history: &[AssessmentView]) -> String {
     }
     let mut chart = LineChart::new(vec![s], labels);
     // As wide as the profile's card, so its text is not scaled up.
-    chart.width = 1100.0;
-    chart.height = 220.0;
-    chart.font_family = FONT.into();
+    base_line(&mut chart, 1100.0, 220.0);
     chart.margin = Margin {
         left: 8.0,
         top: 24.0,
@@ -209,15 +207,9 @@ pub fn distribution(d: &Distribution) -> String {
     let mut s = Series::from(("Accounts", counts));
     s.label_show = true;
     let mut chart = BarChart::new(vec![s], labels);
+    bar_frame(&mut chart);
     chart.width = 560.0;
     chart.height = 260.0;
-    chart.font_family = FONT.into();
-    chart.margin = Margin {
-        left: 8.0,
-        top: 12.0,
-        right: 16.0,
-        bottom: 8.0,
-    };
     chart.legend.show = Some(false);
     chart.series.colors = vec![PALETTE[2].into()];
     chart.radius = Some(3.0);
