@@ -175,7 +175,7 @@ echo "pages = .html files written. Hugo and Zola write one page per account and 
 [ -z "$warnings" ] || printf "warnings:\n%s" "$warnings"
 
 # What each site weighs: files, bytes, and the largest HTML page of each
-# kind (a kind is a path with account and competitor folders and numbers
+# kind (a kind is a path with account, competitor and owner folders and numbers
 # replaced by * and N: accounts/*/index.html is the profiles).
 echo
 echo "| site                   | files    | MB       | largest page (kB) |"
@@ -198,6 +198,7 @@ for b in "${built[@]}"; do
       k = $2
       gsub(/accounts\/[^\/]+\//, "accounts/*/", k)
       gsub(/competitors\/[^\/]+\//, "competitors/*/", k)
+      gsub(/owners\/[^\/]+\//, "owners/*/", k)
       gsub(/[0-9]+/, "N", k)
       n[k]++
       if ($1 > max[k]) { max[k] = $1; ex[k] = $2 }

@@ -276,6 +276,12 @@ struct Seen {
     customer_kpi_rows: usize,
     texts: usize,
     contacts: usize,
+    potential_bars: usize,
+    distribution_bars: usize,
+    score_bars: usize,
+    overall_points: usize,
+    table_cells: usize,
+    radar_cells: usize,
 }
 
 struct Site {
@@ -333,6 +339,7 @@ impl Site {
                 let doc = parse(&svg);
                 let what = format!("{path}: {}", label(&doc));
                 texts_inside(&doc, &what);
+                seen.table_cells += table_matches_marks(&html, &svg, &doc, &what);
                 seen.texts += elems(&doc, "text").count();
                 match label(&doc).as_str() {
                     "Portfolio matrix" => self.matrix(&doc, &what, &mut seen),
@@ -347,6 +354,23 @@ impl Site {
                     "Cumulative share of revenue against share of accounts" => self.pareto(&doc, &what, &mut seen),
                     "Stakeholder map" => self.stakeholders(&path, &doc, &what, &mut seen),
                     l if l.starts_with("KPI progress") => self.kpis(&path, &doc, &what, &mut seen),
+                    "Open potential by offering" => self.potential_bars(&doc, &what, &mut seen),
+                    l if l.ends_with(": accounts by latest overall score") => {
+                        self.distribution_bars(l, &doc, &what, &mut seen)
+                    }
+                    l if l.ends_with(": overall score by date") => {
+                        self.overall_points(&path, l, &doc, &what, &mut seen)
+                    }
+                    // A radar has no value axis to read: tests/assessments.rs
+                    // measures its vertices from the web's rim. Bars (fewer
+                    // than three dimensions) are checked here.
+                    l if l.contains(": latest assessment") => {
+                        if elems(&doc, "rect").any(|r| r.attribute("data-category").is_some()) {
+                            self.score_bars(&path, l, &doc, &what, &mut seen)
+                        } else {
+                            self.radar_table(&path, l, &html, &svg, &what, &mut seen)
+                        }
+                    }
                     // The favicon-sized icons of the theme carry no data.
                     "" if !svg.contains("data-series") => {}
                     other => panic!("{path}: a chart this test does not know: {other:?}"),
@@ -711,6 +735,10 @@ impl Site {
             Side::Bottom,
             what,
             |_, name| {
+                // Accounts without a stage are counted under "No stage".
+                if name == "No stage" {
+                    return self.accounts.iter().filter(|a| a["stage"].is_null()).count() as f64;
+                }
                 let id = names
                     .get(name)
                     .unwrap_or_else(|| panic!("{what}: no stage named {name:?}"));
@@ -761,6 +789,231 @@ impl Site {
             );
         }
         seen.pareto += 1;
+    }
+
+    /// The whitespace page: each offering's bar is as long as its open
+    /// potential in `data/whitespace.json` (the sum of its open and pursuing
+    /// cells), named by the offering's name.
+    fn potential_bars(&self, doc: &Document, what: &str, seen: &mut Seen) {
+        let ws = self.json("data/whitespace.json");
+        let by: HashMap<String, f64> = ws["by_offering"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["name"].as_str().unwrap().to_string(),
+                    o["open_potential"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        // The records behind the roll-up: the cells, summed again here.
+        let names: HashMap<String, String> = ws["by_offering"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["id"].as_str().unwrap().to_string(),
+                    o["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut from_cells: HashMap<String, f64> = HashMap::new();
+        for c in ws["cells"].as_array().unwrap() {
+            let name = names[c["offering"].as_str().unwrap()].clone();
+            let open = matches!(c["status"].as_str().unwrap(), "open" | "pursuing");
+            *from_cells.entry(name).or_default() += if open {
+                c["potential"].as_f64().unwrap_or(0.0)
+            } else {
+                0.0
+            };
+        }
+        let n = Self::check_bars(
+            doc,
+            Side::Bottom,
+            what,
+            |series, name| {
+                assert_eq!(series, "Open potential", "{what}");
+                let want = *by
+                    .get(name)
+                    .unwrap_or_else(|| panic!("{what}: a bar for {name:?}, no such offering"));
+                assert!(
+                    close(want, from_cells[name], 1e-6),
+                    "{what}: {name}'s cells sum to {}",
+                    from_cells[name]
+                );
+                want
+            },
+            1.0,
+        );
+        assert_eq!(n, by.len(), "{what}: one bar per offering");
+        seen.potential_bars += n;
+    }
+
+    /// `/assessments/`: each bin's bar counts the accounts whose latest
+    /// overall score (`data/accounts.json`) falls in the bin its label names:
+    /// "a–b" is [a, b) (the top bin closed), "6+" is 6 and above, "n" is n.
+    fn distribution_bars(&self, label: &str, doc: &Document, what: &str, seen: &mut Seen) {
+        let fw = framework_id(label.trim_end_matches(": accounts by latest overall score"));
+        let scores: Vec<f64> = self
+            .accounts
+            .iter()
+            .flat_map(|a| a["assessments"].as_array().into_iter().flatten())
+            .filter(|t| t["framework"] == fw)
+            .filter_map(|t| t["overall"].as_f64())
+            .collect();
+        let cats: Vec<String> = elems(doc, "rect")
+            .filter_map(|r| r.attribute("data-category"))
+            .map(str::to_string)
+            .collect();
+        let bound = |s: &str| -> f64 { s.parse().unwrap_or_else(|e| panic!("{what}: bin bound {s:?}: {e}")) };
+        let n = Self::check_bars(
+            doc,
+            Side::Left,
+            what,
+            |series, bin| {
+                assert_eq!(series, "Accounts", "{what}");
+                let inside = |v: f64| -> bool {
+                    if let Some(a) = bin.strip_suffix('+') {
+                        return v >= bound(a);
+                    }
+                    match bin.split_once('–') {
+                        None => v == bound(bin),
+                        Some((a, b)) => {
+                            let (a, b) = (bound(a), bound(b));
+                            // The top bin: no other bin starts where it ends.
+                            let top = !cats
+                                .iter()
+                                .any(|c| c.starts_with(&format!("{b}–")) || *c == format!("{b}+"));
+                            v >= a && (v < b || (top && v <= b))
+                        }
+                    }
+                };
+                scores.iter().filter(|v| inside(**v)).count() as f64
+            },
+            0.02,
+        );
+        let drawn: f64 = elems(doc, "rect")
+            .filter_map(|r| r.attribute("data-value"))
+            .map(|v| v.parse::<f64>().unwrap())
+            .sum();
+        assert_eq!(
+            drawn as usize,
+            scores.len(),
+            "{what}: every assessed account is in one bin"
+        );
+        seen.distribution_bars += n;
+    }
+
+    /// An account's bars of its latest assessment: each bar reaches the
+    /// dimension's score in `data/accounts.json`.
+    fn score_bars(&self, path: &str, label: &str, doc: &Document, what: &str, seen: &mut Seen) {
+        let slug = path.trim_start_matches("accounts/").split('/').next().unwrap();
+        let fw = framework_id(label.split(": latest assessment").next().unwrap());
+        let latest = self.account(slug)["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["framework"] == fw)
+            .unwrap_or_else(|| panic!("{what}: no {fw} assessment of {slug}"))
+            .clone();
+        let dims = dimension_ids(&self.root, fw);
+        let ys = axis(doc, Side::Left, what);
+        for bar in elems(doc, "rect").filter(|r| r.attribute("data-category").is_some()) {
+            let series = bar.attribute("data-series").unwrap();
+            let name = bar.attribute("data-category").unwrap();
+            let id = dims
+                .get(name)
+                .unwrap_or_else(|| panic!("{what}: a bar for {name:?}, no dimension of {fw}"));
+            assert!(
+                series.starts_with("Latest"),
+                "{what}: {series} (the fixture has no previous one)"
+            );
+            let score = latest["scores"][id].as_f64().unwrap();
+            assert!(
+                close(ys.value(num(bar, "y")), score, 0.02),
+                "{what}: {name} drawn at {:.2}, its score is {score}",
+                ys.value(num(bar, "y"))
+            );
+            seen.score_bars += 1;
+        }
+    }
+
+    /// An account's trend of a framework's overall score: the last point is
+    /// the latest overall score, the one before it that less its change.
+    fn overall_points(&self, path: &str, label: &str, doc: &Document, what: &str, seen: &mut Seen) {
+        let slug = path.trim_start_matches("accounts/").split('/').next().unwrap();
+        let fw = framework_id(label.trim_end_matches(": overall score by date"));
+        let t = self.account(slug)["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["framework"] == fw)
+            .unwrap_or_else(|| panic!("{what}: no {fw} assessment of {slug}"))
+            .clone();
+        let ys = axis(doc, Side::Left, what);
+        let line = elems(doc, "path")
+            .find(|p| p.attribute("fill") == Some("none"))
+            .expect("the trend line");
+        let drawn: Vec<f64> = line
+            .attribute("d")
+            .unwrap()
+            .split(['M', 'L'])
+            .filter_map(|p| p.split_whitespace().nth(1).and_then(|y| y.parse().ok()))
+            .map(|y| ys.value(y))
+            .collect();
+        let latest = t["overall"].as_f64().unwrap();
+        let mut want = vec![latest];
+        if let Some(change) = t["change"].as_f64() {
+            want.insert(0, latest - change);
+        }
+        let tail = &drawn[drawn.len().saturating_sub(want.len())..];
+        assert_eq!(tail.len(), want.len(), "{what}: {drawn:?}");
+        for (got, want) in tail.iter().zip(&want) {
+            assert!(
+                close(*got, *want, 0.02),
+                "{what}: a point at {got:.3}, the record says {want:.3}"
+            );
+            seen.overall_points += 1;
+        }
+    }
+
+    /// A radar's data table: each dimension's latest score is the one in
+    /// `data/accounts.json`.
+    fn radar_table(&self, path: &str, label: &str, html: &str, svg: &str, what: &str, seen: &mut Seen) {
+        let slug = path.trim_start_matches("accounts/").split('/').next().unwrap();
+        let fw = framework_id(label.split(": latest assessment").next().unwrap());
+        let latest = self.account(slug)["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["framework"] == fw)
+            .unwrap_or_else(|| panic!("{what}: no {fw} assessment of {slug}"))
+            .clone();
+        let (head, rows) = table_after(html, svg).unwrap_or_else(|| panic!("{what}: no data table"));
+        let col = head
+            .iter()
+            .position(|h| h.starts_with("Latest"))
+            .unwrap_or_else(|| panic!("{what}: no Latest column in {head:?}"));
+        let scores = latest["scores"].as_object().unwrap();
+        assert_eq!(
+            rows.len(),
+            scores.len(),
+            "{what}: one row per dimension: {rows:?} {scores:?}"
+        );
+        for (name, cells) in &rows {
+            // The dimension's id is its name in snake case (the presets' and fixture's).
+            let id = name.to_lowercase().replace(['-', ' '], "_");
+            let want = scores.get(&id).and_then(Value::as_f64);
+            let got = cells[col].parse::<f64>().ok();
+            assert_eq!(got, want, "{what}: {name} ({id}) reads {:?}", cells[col]);
+            seen.radar_cells += 1;
+        }
+    }
+
+    fn json(&self, rel: &str) -> Value {
+        serde_json::from_str(&common::read(&self.out.join(rel))).unwrap()
     }
 
     fn kpis(&self, path: &str, doc: &Document, what: &str, seen: &mut Seen) {
@@ -929,6 +1182,17 @@ fn stage_names(root: &Path) -> HashMap<String, String> {
                 )
             })
             .collect(),
+        None if site["stages"]["preset"] == "mcdonald-millman-rogers" => [
+            ("exploratory", "Exploratory"),
+            ("basic", "Basic"),
+            ("cooperative", "Cooperative"),
+            ("interdependent", "Interdependent"),
+            ("integrated", "Integrated"),
+            ("disintegrating", "Disintegrating"),
+        ]
+        .iter()
+        .map(|(id, name)| (name.to_string(), id.to_string()))
+        .collect(),
         None => [
             ("pre-kam", "Pre-KAM"),
             ("early-kam", "Early-KAM"),
@@ -947,6 +1211,115 @@ fn stage_names(root: &Path) -> HashMap<String, String> {
         names.insert(id.clone(), id);
     }
     names
+}
+
+/// A data table's row: its heading (the category) and its cells.
+type Row = (String, Vec<String>);
+
+/// The data table behind `<details class="chart-data">` right after `svg`
+/// in `html`: its column headings (series) and its rows (category, cells).
+fn table_after(html: &str, svg: &str) -> Option<(Vec<String>, Vec<Row>)> {
+    let rest = &html[html.find(svg)? + svg.len()..];
+    if !rest.starts_with("<details class=\"chart-data\">") {
+        return None;
+    }
+    let end = rest.find("</details>")? + "</details>".len();
+    let doc = Document::parse(&rest[..end]).unwrap_or_else(|e| panic!("data table is not well-formed: {e}"));
+    let head: Vec<String> = elems(&doc, "thead")
+        .flat_map(|h| h.descendants().filter(|n| n.has_tag_name("th")))
+        .skip(1)
+        .map(text)
+        .collect();
+    let rows = elems(&doc, "tbody")
+        .flat_map(|b| b.children().filter(|n| n.has_tag_name("tr")))
+        .map(|tr| {
+            let th = tr
+                .children()
+                .find(|n| n.has_tag_name("th"))
+                .map(text)
+                .unwrap_or_default();
+            (th, tr.children().filter(|n| n.has_tag_name("td")).map(text).collect())
+        })
+        .collect();
+    Some((head, rows))
+}
+
+/// A chart whose `<desc>` points to a data table has one right after it,
+/// and every bar's value (`data-value`) is the table's cell of its
+/// category's row and its series' column. Returns the cells compared.
+fn table_matches_marks(html: &str, svg: &str, doc: &Document, what: &str) -> usize {
+    let desc = doc.root_element().children().find(|c| c.has_tag_name("desc")).map(text);
+    if desc.as_deref() != Some("The numbers drawn are in the data table after the chart.") {
+        return 0;
+    }
+    let (head, rows) =
+        table_after(html, svg).unwrap_or_else(|| panic!("{what}: its <desc> names a data table, none follows"));
+    let mut n = 0;
+    for bar in elems(doc, "rect") {
+        let (Some(series), Some(cat), Some(value)) = (
+            bar.attribute("data-series"),
+            bar.attribute("data-category"),
+            bar.attribute("data-value"),
+        ) else {
+            continue;
+        };
+        let col = head
+            .iter()
+            .position(|h| h == series)
+            .unwrap_or_else(|| panic!("{what}: no column {series:?} in {head:?}"));
+        let (_, cells) = rows
+            .iter()
+            .find(|(c, _)| c == cat)
+            .unwrap_or_else(|| panic!("{what}: no row {cat:?} in the data table"));
+        let cell: f64 = cells[col]
+            .parse()
+            .unwrap_or_else(|_| panic!("{what}: {cat}/{series} reads {:?}", cells[col]));
+        let value: f64 = value.parse().unwrap();
+        // charts-rs writes data-value with one decimal, the table two.
+        assert!(
+            close(cell, value, 0.051),
+            "{what}: {cat}/{series} drawn as {value}, the table says {cell}"
+        );
+        n += 1;
+    }
+    n
+}
+
+/// A framework's id from its display name, as the fixtures name them.
+fn framework_id(name: &str) -> &'static str {
+    match name {
+        "Relationship flower" => "flower",
+        "Trust equation" => "trust",
+        "Customer intimacy" => "intimacy",
+        "Selection criteria" => "selection",
+        "Relationship value" => "value",
+        "Customer survey" => "survey",
+        other => panic!("a framework this test does not know: {other:?}"),
+    }
+}
+
+/// Dimension name -> id of a framework site.yaml defines itself.
+fn dimension_ids(root: &Path, fw: &str) -> HashMap<String, String> {
+    let site = yaml(&root.join("site.yaml"));
+    let f = site["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == fw)
+        .unwrap();
+    f["dimensions"]
+        .as_array()
+        .unwrap_or_else(|| {
+            panic!("{fw}: bars are drawn for a framework of fewer than three dimensions, which only a site's own has")
+        })
+        .iter()
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap().to_string(),
+                d["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 fn slugify(s: &str) -> String {
@@ -1027,6 +1400,7 @@ fn every_chart_of_the_example_site_draws_the_data_it_names() {
         ("KPI rows", seen.kpi_rows),
         ("customer KPI rows", seen.customer_kpi_rows),
         ("contact cards", seen.contacts),
+        ("data table cells", seen.table_cells),
     ] {
         assert!(n > 0, "no {kind} were checked: {seen:?}");
     }
@@ -1048,6 +1422,59 @@ fn every_chart_of_a_site_whose_names_and_revenues_sort_differently_draws_the_dat
         ("Pareto curves", seen.pareto),
         ("customer KPI rows", seen.customer_kpi_rows),
         ("contact cards", seen.contacts),
+    ] {
+        assert!(n > 0, "no {kind} were checked: {seen:?}");
+    }
+}
+
+/// tests/fixtures/groups: the whitespace page's open potential per offering
+/// (tests/whitespace.rs works the values by hand: ERP suite 0, Cloud
+/// hosting 320 000, Premium support 80 000).
+#[test]
+fn the_open_potential_chart_draws_each_offerings_open_potential() {
+    let seen = check_site(&common::fixture("groups"));
+    assert_eq!(seen.potential_bars, 3, "{seen:?}");
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::fixture("groups"), &t.path().join("out"));
+    let html = common::read(&out.join("whitespace/index.html"));
+    let svg = svgs(&html)
+        .into_iter()
+        .find(|s| s.contains("Open potential by offering"))
+        .unwrap();
+    let doc = parse(&svg);
+    let xs = axis(&doc, Side::Bottom, "open potential");
+    let drawn: Vec<(String, f64)> = elems(&doc, "rect")
+        .filter_map(|r| {
+            let name = r.attribute("data-category")?;
+            Some((
+                name.to_string(),
+                (xs.value(num(r, "x") + num(r, "width")) / 1000.0).round(),
+            ))
+        })
+        .collect();
+    let mut drawn = drawn;
+    drawn.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        drawn,
+        [
+            ("Cloud hosting".to_string(), 320.0),
+            ("ERP suite".to_string(), 0.0),
+            ("Premium support".to_string(), 80.0)
+        ]
+    );
+}
+
+/// tests/fixtures/assessments: the distributions on /assessments/, an
+/// account's bars of a two-dimension framework and its overall-score trends.
+#[test]
+fn the_assessment_charts_draw_the_scores_they_name() {
+    let seen = check_site(&common::fixture("assessments"));
+    for (kind, n) in [
+        ("distribution bars", seen.distribution_bars),
+        ("score bars", seen.score_bars),
+        ("overall points", seen.overall_points),
+        ("radar table cells", seen.radar_cells),
+        ("data table cells", seen.table_cells),
     ] {
         assert!(n > 0, "no {kind} were checked: {seen:?}");
     }

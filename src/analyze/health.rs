@@ -29,6 +29,18 @@
 
 use serde::Serialize;
 
+/// A health score's band, as pages colour it: `good` from 70, `fair` from
+/// 40, `poor` below.
+pub fn band(score: f64) -> &'static str {
+    if score >= 70.0 {
+        "good"
+    } else if score >= 40.0 {
+        "fair"
+    } else {
+        "poor"
+    }
+}
+
 use super::AccountView;
 use super::assessments::Track;
 use crate::config::SiteConfig;
@@ -248,4 +260,15 @@ pub fn of(cfg: &SiteConfig, doc: &AccountDoc, v: &AccountView, tracks: &[Track])
         score: (score * 10.0).round() / 10.0,
         signals,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::band;
+
+    #[test]
+    fn bands_start_at_70_and_40() {
+        let got: Vec<&str> = [100.0, 70.0, 69.9, 40.0, 39.9, 0.0].into_iter().map(band).collect();
+        assert_eq!(got, ["good", "good", "fair", "fair", "poor", "poor"]);
+    }
 }

@@ -108,6 +108,8 @@ pub struct Summary {
     pub win_rate: Option<f64>,
     pub reviews_won: usize,
     pub reviews_lost: usize,
+    /// Won plus lost: the closed deals `win_rate` is of.
+    pub reviews_closed: usize,
     pub reviews_no_decision: usize,
 }
 
@@ -248,6 +250,7 @@ fn summarize(reviews: &winloss::Tally, accounts: &[AccountView], today: Date) ->
     s.reviews_due = attention.filter(|a| a.kind == AttentionKind::ReviewOverdue).count();
     s.reviews_won = reviews.won;
     s.reviews_lost = reviews.lost;
+    s.reviews_closed = reviews.won + reviews.lost;
     s.reviews_no_decision = reviews.no_decision;
     s.win_rate = reviews.win_rate;
     s

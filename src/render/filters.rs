@@ -1,4 +1,5 @@
-//! Tera filters for number and date display. Formatting only; no business math.
+//! Tera filters for number and date display. Formatting only; no business
+//! math: `health_band` names the band `analyze::health::band` decides.
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -9,6 +10,12 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("signed", signed);
     tera.register_filter("plain", plain_filter);
     tera.register_filter("count", count);
+    tera.register_filter("health_band", health_band);
+}
+
+/// `score | health_band`: `good`, `fair` or `poor` (analyze::health::band).
+fn health_band(v: Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    Ok(v.as_f64().map(crate::analyze::health::band).unwrap_or("").to_string())
 }
 
 /// A count with its noun in agreement: `1 | count(one="account")` is

@@ -11,8 +11,9 @@ use charts_rs::{
     RadarIndicator, Series,
 };
 
-use super::charts::{FONT, PALETTE, empty, nice_axis, responsive};
+use super::charts::{FONT, PALETTE, bar_frame, base_line, empty, nice_axis, responsive};
 use super::fit;
+use super::table::with_table;
 use crate::analyze::assessments::{AssessmentView, Distribution};
 use crate::model::assessment::{Framework, Scoring};
 
@@ -92,8 +93,9 @@ pub fn radar(fw: &Framework, latest: &AssessmentView, previous: Option<&Assessme
     chart.series.colors = colors;
     chart.series.label.font.size = 13.0;
     chart.split_number = rings(fw);
+    let names: Vec<String> = fw.dimensions.iter().map(|d| d.name.clone()).collect();
     match chart.svg() {
-        Ok(svg) => responsive(&svg, &label),
+        Ok(svg) => with_table(responsive(&svg, &label), &label, &names, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -123,7 +125,7 @@ fn bars(fw: &Framework, latest: &AssessmentView, previous: Option<&AssessmentVie
     chart.y_axis_configs[0].max = Some(fw.scale.max as f32);
     chart.y_axis_configs[0].split_number = rings(fw);
     match chart.svg() {
-        Ok(svg) => responsive(&svg, label),
+        Ok(svg) => with_table(responsive(&svg, label), label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -172,9 +174,7 @@ pub fn trend(fw: &Framework, history: &[AssessmentView]) -> String {
     }
     let mut chart = LineChart::new(vec![s], labels);
     // As wide as the profile's card, so its text is not scaled up.
-    chart.width = 1100.0;
-    chart.height = 220.0;
-    chart.font_family = FONT.into();
+    base_line(&mut chart, 1100.0, 220.0);
     chart.margin = Margin {
         left: 8.0,
         top: 24.0,
@@ -188,8 +188,9 @@ pub fn trend(fw: &Framework, history: &[AssessmentView]) -> String {
     chart.y_axis_configs[0].split_number = split;
     // Few points: keep them off the plot's edges.
     chart.x_axis.boundary_gap = Some(true);
+    let label = format!("{}: overall score by date", fw.name);
     match chart.svg() {
-        Ok(svg) => responsive(&svg, &format!("{}: overall score by date", fw.name)),
+        Ok(svg) => with_table(responsive(&svg, &label), &label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }
@@ -206,23 +207,18 @@ pub fn distribution(d: &Distribution) -> String {
     let mut s = Series::from(("Accounts", counts));
     s.label_show = true;
     let mut chart = BarChart::new(vec![s], labels);
+    bar_frame(&mut chart);
     chart.width = 560.0;
     chart.height = 260.0;
-    chart.font_family = FONT.into();
-    chart.margin = Margin {
-        left: 8.0,
-        top: 12.0,
-        right: 16.0,
-        bottom: 8.0,
-    };
     chart.legend.show = Some(false);
     chart.series.colors = vec![PALETTE[2].into()];
     chart.radius = Some(3.0);
     chart.y_axis_configs[0].min = Some(0.0);
     chart.y_axis_configs[0].max = Some(max as f32);
     chart.y_axis_configs[0].split_number = split;
+    let label = format!("{}: accounts by latest overall score", d.framework.name);
     match chart.svg() {
-        Ok(svg) => responsive(&svg, &format!("{}: accounts by latest overall score", d.framework.name)),
+        Ok(svg) => with_table(responsive(&svg, &label), &label, &chart.x_axis.data, &chart.series_list),
         Err(_) => empty("Chart unavailable."),
     }
 }

@@ -97,7 +97,8 @@ pub fn nice_max(max: f64) -> f64 {
     10.0 * mag
 }
 
-fn base_line(chart: &mut LineChart, w: f32, h: f32) {
+/// The frame every line chart shares: size, font, margins, legend below, the palette.
+pub(super) fn base_line(chart: &mut LineChart, w: f32, h: f32) {
     chart.width = w;
     chart.height = h;
     chart.font_family = FONT.into();
@@ -113,7 +114,7 @@ fn base_line(chart: &mut LineChart, w: f32, h: f32) {
 }
 
 /// The frame every vertical bar chart shares: size, font, margins, legend below.
-fn bar_frame(chart: &mut BarChart) {
+pub(super) fn bar_frame(chart: &mut BarChart) {
     chart.width = 640.0;
     chart.height = 300.0;
     chart.font_family = FONT.into();

@@ -130,7 +130,16 @@ pub fn matrix_with(points: &[MatrixPoint], spec: &MatrixSpec, memo: &MatrixMemo)
         }
     };
     let svg = annotate_matrix(&svg, points, &order, min_rev, spec, FRAME);
-    responsive(&svg, "Portfolio matrix")
+    let out = responsive(&svg, "Portfolio matrix");
+    if points.is_empty() {
+        // No bubble, so no table of them: say what the empty frame means.
+        return out.replacen(
+            super::table::DESC_TABLE,
+            "No account has scores to place yet; the lists on this page name every account.",
+            1,
+        );
+    }
+    out
 }
 
 /// The size a bubble is drawn with: its revenue, or the smallest revenue
