@@ -72,6 +72,12 @@ fn text(n: Node) -> String {
         .to_string()
 }
 
+/// Whether `n`'s class list holds `class` (chart labels also carry a
+/// colour class, e.g. `lb ct-tip`).
+fn has_class(n: Node, class: &str) -> bool {
+    n.attribute("class").is_some_and(|c| c.split(' ').any(|k| k == class))
+}
+
 fn title(n: Node) -> Option<String> {
     n.children().find(|c| c.has_tag_name("title")).map(text)
 }
@@ -122,8 +128,9 @@ fn axis(doc: &Document, side: Side, what: &str) -> Scale {
     let bottom = grid.iter().map(|l| l.1.max(l.3)).fold(f64::MIN, f64::max);
     let mut pairs = Vec::new();
     for t in elems(doc, "text") {
-        // Value labels (dx/dy) and tooltips (class) are not ticks.
-        if t.attribute("class").is_some() || t.attribute("dx").is_some() || t.attribute("dy").is_some() {
+        // Value labels (dx/dy) and tooltips (class ct-tip) are not ticks.
+        let tooltip = has_class(t, "ct-tip");
+        if tooltip || t.attribute("dx").is_some() || t.attribute("dy").is_some() {
             continue;
         }
         let (Some(x), Some(y)) = (opt(t, "x"), opt(t, "y")) else {
@@ -212,7 +219,7 @@ fn texts_inside(doc: &Document, what: &str) {
             _ => x,
         };
         // Tooltips (hidden until hovered) may sit anywhere over the plot.
-        if t.attribute("class") == Some("ct-tip") {
+        if has_class(t, "ct-tip") {
             continue;
         }
         assert!(
@@ -600,10 +607,7 @@ impl Site {
                 close(len, want, tol.max(0.2 / s.b.abs())),
                 "{what}: {series} of {cat} drawn as {len:.3}, it is {want}"
             );
-            if let Some(t) = bar
-                .next_sibling_element()
-                .filter(|t| t.attribute("class") == Some("ct-tip"))
-            {
+            if let Some(t) = bar.next_sibling_element().filter(|t| has_class(*t, "ct-tip")) {
                 assert!(
                     text(t).starts_with(series),
                     "{what}: tooltip {:?} on a {series} bar",

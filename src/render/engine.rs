@@ -164,6 +164,7 @@ impl Engine {
             Ok(h) => h,
             Err(e) => return Some(template_error(&self.theme, &e, Some(p.template))),
         };
+        let html = super::indent::trim(html);
         let html = if self.file_links { links::to_files(html) } else { html };
         let html = if self.live_reload {
             inject_live_reload(html)

@@ -21,6 +21,7 @@ mod customer;
 mod data;
 mod engine;
 mod filters;
+mod indent;
 mod links;
 pub mod markdown;
 pub mod origins;

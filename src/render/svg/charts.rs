@@ -31,8 +31,10 @@ pub(super) fn empty(msg: &str) -> String {
 }
 
 /// Drop the fixed size so the SVG scales to its container; keep the
-/// viewBox. Adds its role, label, `<title>` and `<desc>`.
+/// viewBox. Adds its role, label, `<title>` and `<desc>`, and drops the
+/// labels' repeated attributes ([`super::compact`]).
 pub(super) fn responsive(svg: &str, label: &str) -> String {
+    let svg = &super::compact::compact(svg);
     let Some(end) = svg.find('>') else {
         return svg.to_string();
     };

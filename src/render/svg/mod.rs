@@ -9,6 +9,7 @@
 
 pub mod assessments;
 pub mod charts;
+mod compact;
 mod escape;
 mod fit;
 pub mod kpi;
