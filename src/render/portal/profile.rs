@@ -94,6 +94,8 @@ fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<us
     );
     ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
     ctx.insert("matrix", &cfg.matrix);
+    // SPEC 10: the whitespace grid, when site.yaml has offerings and the account cells.
+    ctx.insert("whitespace", &crate::analyze::whitespace_grid::of(cfg, a));
     let own: Vec<&ReviewView> = reviews_by_account
         .get(a.slug)
         .into_iter()
