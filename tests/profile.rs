@@ -212,3 +212,126 @@ fn an_account_without_cells_or_a_site_without_offerings_has_no_grid() {
         assert!(!html.contains("whitespace-grid"), "{}", e.path().display());
     }
 }
+
+/// The numbers of a table cell's `data-value`, by row slug (`data-slug`)
+/// or "Group" for the footer: pipeline, weighted, open potential, attention.
+fn member_table(html: &str) -> Vec<(String, String, Vec<f64>)> {
+    let xml = fragment(html, "group-members", "table").expect("a members table");
+    let doc = Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("tr") && n.parent().is_some_and(|p| !p.has_tag_name("thead")))
+        .map(|tr| {
+            let slug = tr.attribute("data-slug").unwrap_or("Group").to_string();
+            let tds: Vec<Node> = tr.children().filter(|n| n.has_tag_name("td")).collect();
+            let under = text(tds[0]);
+            let nums = tds[1..]
+                .iter()
+                .map(|td| {
+                    let v = td
+                        .descendants()
+                        .find_map(|n| n.attribute("data-value"))
+                        .unwrap_or_else(|| panic!("no data-value in {xml}"));
+                    v.parse().unwrap_or(f64::NAN)
+                })
+                .collect();
+            (slug, under, nums)
+        })
+        .collect()
+}
+
+/// `<tr><th>year</th><td data-value>` rows of the group's revenue table.
+fn group_revenue(html: &str) -> Vec<(i32, f64)> {
+    let xml = fragment(html, "group-revenue", "table").expect("a group revenue table");
+    let doc = Document::parse(&xml).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("tbody"))
+        .flat_map(|b| b.children().filter(|n| n.has_tag_name("tr")))
+        .map(|tr| {
+            let th = tr.children().find(|n| n.has_tag_name("th")).unwrap();
+            let td = tr.children().find(|n| n.has_tag_name("td")).unwrap();
+            (
+                text(th).parse().unwrap(),
+                td.attribute("data-value").unwrap().parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The attention items a profile lists under "Needs attention".
+fn own_attention(html: &str) -> usize {
+    fragment(html, "<strong>Needs attention</strong>", "section").map_or(0, |s| s.matches("<li>").count())
+}
+
+/// Worked by hand from tests/fixtures/groups: globex heads globex-nordics,
+/// which heads globex-se. Revenue 2025: 1,000,000 + 400,000; 2026:
+/// 1,200,000 + 500,000 + 150,000. Open pipeline: g1 200,000 (g2 is won),
+/// n1 80,000, s1 40,000; weighted 100,000 + 20,000 + 20,000. Open
+/// potential: 300,000 (the lost 50,000 does not count) + 80,000 + 20,000.
+#[test]
+fn the_parent_profile_lists_its_children_and_rolls_up_the_group() {
+    let html = profile("globex");
+    assert_eq!(group_revenue(&html), [(2025, 1_400_000.0), (2026, 1_850_000.0)]);
+    let rows = member_table(&html);
+    let slugs: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(slugs, ["globex", "globex-nordics", "globex-se", "Group"]);
+    assert_eq!(rows[1].1, "Globex Group");
+    assert_eq!(rows[2].1, "Globex Nordics");
+    // Pipeline, weighted, open potential per member (attention apart).
+    let money: Vec<&[f64]> = rows.iter().map(|r| &r.2[..4]).collect();
+    assert_eq!(money[0][1..4], [200_000.0, 100_000.0, 300_000.0]);
+    assert_eq!(money[1][1..4], [80_000.0, 20_000.0, 80_000.0]);
+    assert_eq!(money[2][1..4], [40_000.0, 20_000.0, 20_000.0]);
+    assert_eq!(money[3][1..4], [320_000.0, 140_000.0, 400_000.0]);
+    // Latest revenue: globex and nordics 2026, sweden 2026; the group's 2026.
+    assert_eq!(
+        rows.iter().map(|r| r.2[0]).collect::<Vec<_>>(),
+        [1_200_000.0, 500_000.0, 150_000.0, 1_850_000.0]
+    );
+    // Attention: each member's own items (as its profile lists them), and their sum.
+    let mut sum = 0.0;
+    for r in &rows[..3] {
+        let own = own_attention(&profile(&r.0)) as f64;
+        assert_eq!(r.2[4], own, "{}", r.0);
+        sum += own;
+    }
+    assert_eq!(rows[3].2[4], sum);
+    assert!(sum > 0.0, "the fixture has attention items to roll up");
+    let items = fragment(&html, "group-attention", "ul").unwrap();
+    assert_eq!(items.matches("<li>").count() as f64, sum);
+    // Its children (direct only), linked.
+    assert!(
+        html.contains("<a class=\"group-child\" href=\"../../accounts/globex-nordics/index.html\">Globex Nordics</a>."),
+        "globex lists its child"
+    );
+    assert!(!html.contains("class=\"group-child\" href=\"../../accounts/globex-se/"));
+    assert!(!html.contains("Parent account"));
+
+    // The middle of the group rolls up its own part: itself and globex-se.
+    let html = profile("globex-nordics");
+    assert_eq!(group_revenue(&html), [(2025, 400_000.0), (2026, 650_000.0)]);
+    let rows = member_table(&html);
+    assert_eq!(rows.last().unwrap().2[1..4], [120_000.0, 40_000.0, 100_000.0]);
+    // and links to its parent.
+    assert!(html.contains("<a class=\"parent-account\" href=\"../../accounts/globex/index.html\">Globex Group</a>"));
+}
+
+#[test]
+fn a_child_links_to_its_parent_and_the_top_of_its_group() {
+    let html = profile("globex-se");
+    assert!(
+        html.contains(
+            "<a class=\"parent-account\" href=\"../../accounts/globex-nordics/index.html\">Globex Nordics</a>"
+        )
+    );
+    assert!(html.contains("in the group of <a href=\"../../accounts/globex/index.html\">Globex Group</a>"));
+    let crumbs = fragment(&html, "class=\"crumbs\"", "nav").unwrap();
+    assert_eq!(
+        crumbs.matches("<a ").count(),
+        3,
+        "Accounts › Globex Group › Globex Nordics: {crumbs}"
+    );
+    assert!(!html.contains("id=\"group\""), "globex-se has no children");
+    // An account outside any group says nothing of one.
+    let html = profile("umbrella");
+    assert!(!html.contains("Parent account") && !html.contains("id=\"group\""));
+}

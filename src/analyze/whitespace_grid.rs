@@ -149,7 +149,7 @@ pub fn of<'a>(cfg: &'a SiteConfig, a: &AccountView<'a>) -> Option<Grid<'a>> {
         .iter()
         .filter(|c| c.status.is_open())
         .filter_map(|c| c.potential)
-        .sum();
+        .fold(0.0, |sum, p| sum + p);
     let counts = WhitespaceStatus::ALL
         .iter()
         .map(|&s| StatusCount {
