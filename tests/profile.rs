@@ -335,3 +335,118 @@ fn a_child_links_to_its_parent_and_the_top_of_its_group() {
     let html = profile("umbrella");
     assert!(!html.contains("Parent account") && !html.contains("id=\"group\""));
 }
+
+/// The `<svg class="stakeholder-map">` of a profile and the data table after it.
+fn power_map(html: &str) -> (String, String) {
+    let start = html.find("<svg class=\"stakeholder-map\"").expect("a power map");
+    let end = html[start..].find("</svg>").unwrap() + start + "</svg>".len();
+    let details_end = html[end..].find("</details>").unwrap() + end + "</details>".len();
+    (html[start..end].to_string(), html[end..details_end].to_string())
+}
+
+fn num(n: Node, attr: &str) -> f64 {
+    n.attribute(attr)
+        .unwrap_or_else(|| panic!("no {attr}"))
+        .parse()
+        .unwrap()
+}
+
+/// Each contact card's marks on its stance line, read from where they are
+/// drawn: (contact name, [(who, stance)]) with "us" for our own.
+fn stance_marks(svg: &str) -> Vec<(String, Vec<(String, f64)>)> {
+    let doc = Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter(|n| n.attribute("class") == Some("contact"))
+        .map(|card| {
+            let name = card
+                .children()
+                .find(|n| n.has_tag_name("title"))
+                .map(text)
+                .unwrap()
+                .split([',', '—'])
+                .next()
+                .unwrap()
+                .trim()
+                .to_string();
+            let axis = card
+                .descendants()
+                .find(|n| n.attribute("class") == Some("stance-axis"))
+                .expect("a stance line on every card");
+            let (x0, x1) = (num(axis, "x1"), num(axis, "x2"));
+            let at = |x: f64| (x - x0) / (x1 - x0) * 6.0 - 3.0;
+            let marks = card
+                .descendants()
+                .filter(|n| class_has(*n, "stance-mark"))
+                .map(|m| {
+                    if class_has(m, "us") {
+                        let c = m.children().find(|n| n.has_tag_name("circle")).unwrap();
+                        ("us".to_string(), at(num(c, "cx")))
+                    } else {
+                        let r = m.children().find(|n| n.has_tag_name("rect")).unwrap();
+                        let who = m.attribute("data-competitor").unwrap().to_string();
+                        (who, at(num(r, "x") + num(r, "width") / 2.0))
+                    }
+                })
+                // Drawn to 0.1 px: a stance unit is 20 px, so one decimal is exact.
+                .map(|(w, s)| (w, (s * 10.0).round() / 10.0))
+                .collect();
+            (name, marks)
+        })
+        .collect()
+}
+
+/// tests/fixtures/groups, globex: Hank Scorpio stance 1, Initrode 3,
+/// Vandelay -1; Mindy Simmons stance 2, Initrode 1.
+#[test]
+fn the_power_map_marks_each_competitors_stance_beside_ours() {
+    let html = profile("globex");
+    let (svg, table) = power_map(&html);
+    let s = |v: &[(&str, f64)]| v.iter().map(|(w, x)| (w.to_string(), *x)).collect::<Vec<_>>();
+    assert_eq!(
+        stance_marks(&svg),
+        vec![
+            (
+                "Hank Scorpio".to_string(),
+                s(&[("us", 1.0), ("Initrode", 3.0), ("Vandelay", -1.0)])
+            ),
+            ("Mindy Simmons".to_string(), s(&[("us", 2.0), ("Initrode", 1.0)])),
+        ]
+    );
+    // Each mark also says who and where in its title.
+    assert!(svg.contains("<title>Initrode: +3 Advocate</title>"), "{svg}");
+    assert!(svg.contains("<title>Our stance: +1 Supporter</title>"), "{svg}");
+    // The data table: a column per competitor.
+    let doc = Document::parse(&table).unwrap();
+    let rows: Vec<Vec<String>> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("tr"))
+        .map(|tr| tr.children().filter(|c| c.is_element()).map(text).collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        [
+            "Contact",
+            "Title",
+            "Reports to",
+            "Role",
+            "Stance",
+            "Initrode",
+            "Vandelay"
+        ]
+    );
+    assert_eq!(rows[1][4..], ["Supporter", "+3 Advocate", "-1 Sceptic"]);
+    assert_eq!(rows[2][4..], ["Partner", "+1 Supporter", ""]);
+    // The legend names each competitor with the letters of its marks.
+    assert!(html.contains("<strong>IN</strong> Initrode"), "legend");
+    assert!(html.contains("<strong>VA</strong> Vandelay"), "legend");
+
+    // No competitor stance: no stance line, the table keeps its five columns.
+    let t = tempfile::tempdir().unwrap();
+    let out = common::build_to(&common::fixture("portfolio"), &t.path().join("out"));
+    let html = common::read(&out.join("accounts/alpha/index.html"));
+    let (svg, table) = power_map(&html);
+    assert!(svg.contains("class=\"contact\""), "alpha has contacts");
+    assert!(!svg.contains("stance-strip"));
+    assert_eq!(table.matches("<th scope=\"col\">").count(), 5);
+    assert!(!html.contains("competitor-legend"));
+}
