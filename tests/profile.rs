@@ -450,3 +450,54 @@ fn the_power_map_marks_each_competitors_stance_beside_ours() {
     assert_eq!(table.matches("<th scope=\"col\">").count(), 5);
     assert!(!html.contains("competitor-legend"));
 }
+
+/// The rows of the "ahead of us" table of a competitor page: (account
+/// link, contact link, role, our stance, their stance, gap).
+fn contacts_ahead(html: &str) -> Vec<Vec<String>> {
+    let Some(xml) = fragment(html, "class=\"table compact contacts-ahead\"", "table") else {
+        return Vec::new();
+    };
+    let doc = Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("tbody"))
+        .flat_map(|b| b.children().filter(|n| n.has_tag_name("tr")))
+        .map(|tr| {
+            tr.children()
+                .filter(|n| n.has_tag_name("td"))
+                .map(|td| {
+                    let link = td.children().find(|n| n.has_tag_name("a"));
+                    match (link, td.attribute("data-value")) {
+                        (Some(a), _) => format!("{} <{}>", text(a), a.attribute("href").unwrap()),
+                        (None, Some(v)) => format!("{v}: {}", text(td)),
+                        (None, None) => text(td),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// tests/fixtures/groups: globex's Hank Scorpio is +1 with us, Initrode +3
+/// (ahead by 2) and Vandelay -1 (behind); Mindy Simmons is +2 with us,
+/// Initrode +1 (behind). Reviews name both competitors.
+#[test]
+fn a_competitor_page_lists_the_contacts_where_it_is_ahead_of_us() {
+    let html = page("reviews/competitors/initrode/index.html");
+    assert_eq!(
+        contacts_ahead(&html),
+        vec![vec![
+            "Globex Group <../../../accounts/globex/index.html>".to_string(),
+            "Hank Scorpio <../../../accounts/globex/index.html#contact-cfo>".to_string(),
+            "decision-maker".to_string(),
+            "1: +1 Supporter".to_string(),
+            "3: +3 Advocate".to_string(),
+            "2: 2".to_string(),
+        ]]
+    );
+    // The profile has the anchor the link points to.
+    assert!(profile("globex").contains("<li id=\"contact-cfo\">"));
+    // Vandelay stands below us with everyone who rates it.
+    let html = page("reviews/competitors/vandelay/index.html");
+    assert!(contacts_ahead(&html).is_empty());
+    assert!(html.contains("No contact rates Vandelay above us."), "vandelay");
+}
