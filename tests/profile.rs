@@ -501,3 +501,47 @@ fn a_competitor_page_lists_the_contacts_where_it_is_ahead_of_us() {
     assert!(contacts_ahead(&html).is_empty());
     assert!(html.contains("No contact rates Vandelay above us."), "vandelay");
 }
+
+/// A chain of 400 accounts, each the parent of the next, each with revenue
+/// 1,000 in 2026 and one open opportunity of 100 at 50 %: the account at
+/// depth d heads 399 - d members and rolls up (400 - d) times each number.
+#[test]
+fn a_long_chain_rolls_up_every_level_below_each_account() {
+    let n = 400;
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("site.yaml"), "title: Chain\ntoday: 2026-06-01\n").unwrap();
+    for i in 0..n {
+        let dir = root.join(format!("accounts/a{i:03}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!("parent: a{:03}\n", i - 1)
+        };
+        std::fs::write(
+            dir.join("account.yaml"),
+            format!(
+                "name: A{i}\n{parent}financials:\n  - {{ year: 2026, revenue: 1000 }}\nopportunities:\n  - {{ id: o, value: 100, probability: 0.5 }}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = common::build_to(&root, &t.path().join("out"));
+    let p: serde_json::Value = serde_json::from_str(&common::read(&out.join("data/pipeline.json"))).unwrap();
+    let groups = p["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), n - 1);
+    for (d, g) in groups.iter().enumerate() {
+        let size = (n - d) as f64;
+        assert_eq!(g["head"], format!("a{d:03}"));
+        assert_eq!(g["members"].as_array().unwrap().len(), n - 1 - d);
+        assert_eq!(g["revenue"][0]["revenue"], 1000.0 * size, "a{d:03}");
+        assert_eq!(g["pipeline"], 100.0 * size, "a{d:03}");
+        assert_eq!(g["weighted_pipeline"], 50.0 * size, "a{d:03}");
+    }
+    // The profile of the top shows the whole chain's totals.
+    let html = common::read(&out.join("accounts/a000/index.html"));
+    assert_eq!(group_revenue(&html), [(2026, 400_000.0)]);
+    assert_eq!(member_table(&html).len(), n + 1, "every member and the total");
+}
