@@ -545,3 +545,39 @@ fn a_long_chain_rolls_up_every_level_below_each_account() {
     assert_eq!(group_revenue(&html), [(2026, 400_000.0)]);
     assert_eq!(member_table(&html).len(), n + 1, "every member and the total");
 }
+
+/// Ahead means strictly above our stance; a contact with no stance toward
+/// us is left out; names match the reviews' by slug; the widest gap first.
+#[test]
+fn ahead_is_strictly_above_our_known_stance_widest_gap_first() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("site");
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("site.yaml", "title: Stances\ntoday: 2026-06-01\n");
+    write(
+        "accounts/acme/account.yaml",
+        "name: Acme\ncontacts:\n  \
+         - { id: even, name: Even, stance: 1, competitor_stance: { Rival Corp: 1 } }\n  \
+         - { id: unknown, name: Unknown, competitor_stance: { Rival Corp: 3 } }\n  \
+         - { id: small, name: Small, stance: 0, competitor_stance: { rival corp: 1 } }\n  \
+         - { id: wide, name: Wide, stance: -2, role: buyer, competitor_stance: { Rival Corp: 2 } }\n",
+    );
+    write(
+        "accounts/acme/reviews/2026-01-10-deal.md",
+        "---\nopportunity: Deal\noutcome: lost\ndate: 2026-01-10\ncompetitors: [Rival Corp]\nwinner: Rival Corp\n---\n",
+    );
+    let out = common::build_to(&root, &t.path().join("out"));
+    let html = common::read(&out.join("reviews/competitors/rival-corp/index.html"));
+    let names: Vec<String> = contacts_ahead(&html).into_iter().map(|r| r[1].clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "Wide <../../../accounts/acme/index.html#contact-wide>",
+            "Small <../../../accounts/acme/index.html#contact-small>"
+        ]
+    );
+}
