@@ -436,6 +436,25 @@ fn the_power_map_marks_each_competitors_stance_beside_ours() {
     );
     assert_eq!(rows[1][4..], ["Supporter", "+3 Advocate", "-1 Sceptic"]);
     assert_eq!(rows[2][4..], ["Partner", "+1 Supporter", ""]);
+    // The contact list says the same in words, and where they are ahead.
+    let li = |id: &str| {
+        text(
+            Document::parse(
+                &fragment(&html, &format!("id=\"contact-{id}\""), "li")
+                    .unwrap()
+                    .replace("<br>", "<br/>"),
+            )
+            .unwrap()
+            .root_element(),
+        )
+    };
+    assert!(
+        li("cfo").contains("Initrode +3 Advocate ahead of us · Vandelay -1 Sceptic"),
+        "{}",
+        li("cfo")
+    );
+    assert!(li("cio").contains("Initrode +1 Supporter"), "{}", li("cio"));
+    assert!(!li("cio").contains("ahead of us"), "{}", li("cio"));
     // The legend names each competitor with the letters of its marks.
     assert!(html.contains("<strong>IN</strong> Initrode"), "legend");
     assert!(html.contains("<strong>VA</strong> Vandelay"), "legend");

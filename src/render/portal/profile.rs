@@ -188,7 +188,11 @@ fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<us
     );
     ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
     // SPEC 10: the competitors whose stances the map marks, for its legend.
-    ctx.insert("competitor_keys", &stakeholders::competitors(&a.contacts));
+    let keys = stakeholders::competitors(&a.contacts);
+    if !keys.is_empty() {
+        ctx.insert("competitor_stances", &stakeholders::their_stances(&a.contacts, &keys));
+    }
+    ctx.insert("competitor_keys", &keys);
     ctx.insert("matrix", &cfg.matrix);
     // SPEC 10: the whitespace grid, when site.yaml has offerings and the account cells.
     ctx.insert("whitespace", &crate::analyze::whitespace_grid::of(cfg, a));

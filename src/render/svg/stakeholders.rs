@@ -84,6 +84,39 @@ pub fn competitors(contacts: &[ContactView]) -> Vec<CompetitorKey> {
     keys
 }
 
+/// One competitor's stance with a contact, as the profile's contact list says it.
+#[derive(Debug, serde::Serialize)]
+pub struct TheirStance {
+    pub competitor: String,
+    pub abbr: String,
+    pub stance: i64,
+    /// "+2 Partner".
+    pub text: String,
+    /// Above our stance with the contact (ours known).
+    pub ahead: bool,
+}
+
+/// Per contact (same order), each named competitor's stance, in `keys` order.
+pub fn their_stances(contacts: &[ContactView], keys: &[CompetitorKey]) -> Vec<Vec<TheirStance>> {
+    contacts
+        .iter()
+        .map(|c| {
+            keys.iter()
+                .filter_map(|k| {
+                    let s = their_stance(c, k)?;
+                    Some(TheirStance {
+                        competitor: k.name.clone(),
+                        abbr: k.abbr.clone(),
+                        stance: s,
+                        text: stance_text(s),
+                        ahead: c.stance().is_some_and(|ours| s > ours),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// How the competitor `k` stands with `c`, if the contact says.
 fn their_stance(c: &ContactView, k: &CompetitorKey) -> Option<i64> {
     c.doc
