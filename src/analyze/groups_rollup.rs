@@ -118,8 +118,9 @@ pub fn groups<'a>(accounts: &[AccountView<'a>]) -> Vec<GroupRollup<'a>> {
                 *t.revenue.entry(f.year).or_default() += r;
             }
         }
-        t.pipeline = a.pipeline;
-        t.weighted_pipeline = a.weighted_pipeline;
+        // `+ 0.0`: an account without open opportunities sums to -0.0.
+        t.pipeline = a.pipeline + 0.0;
+        t.weighted_pipeline = a.weighted_pipeline + 0.0;
         t.open_potential = open_potential(a);
         t.attention = a.attention.len();
         for &c in children.get(s).into_iter().flatten() {
@@ -185,8 +186,8 @@ pub fn member_rows<'a>(g: &GroupRollup<'a>, accounts: &HashMap<&str, &AccountVie
             depth,
             revenue: a.revenue,
             revenue_year: a.revenue_year,
-            pipeline: a.pipeline,
-            weighted_pipeline: a.weighted_pipeline,
+            pipeline: a.pipeline + 0.0,
+            weighted_pipeline: a.weighted_pipeline + 0.0,
             open_potential: open_potential(a),
             attention: a.attention.len(),
         });
