@@ -69,11 +69,11 @@ const CANARIES: &[(&str, Class, bool)] = &[
     ("CANARY_OFFERING_NAME", Internal, true),
     ("canary-unit-id", Internal, true),
     ("CANARY_UNIT_NAME", Internal, true),
-    // Whitespace cells, a competitor's stance (not shown yet by the portal),
+    // Whitespace cells, a competitor's stance (the power map marks it),
     // and nimbus's parent (canary-zulu-slug, listed with zulu).
     ("CANARY_ACME_WHITESPACE_NOTE", Internal, true),
     ("4455667", Internal, true),
-    ("CANARY_ACME_COMPETITOR_NAME", Internal, false),
+    ("CANARY_ACME_COMPETITOR_NAME", Internal, true),
     ("CANARY_ZULU_WHITESPACE_NOTE", Internal, true),
     ("CANARY_REASON_FIT_NAME", Internal, false),
     // site.yaml assessments: a framework not shared, and its dimension.

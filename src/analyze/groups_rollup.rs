@@ -4,7 +4,7 @@
 //! whitespace potential and attention items. Validation has rejected
 //! cycles and unknown parents; the walk down still stops at a repeat.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -36,9 +36,51 @@ pub struct YearRevenue {
     pub revenue: f64,
 }
 
+/// One account's own part of its group's roll-up, as the parent's profile
+/// lists the members.
+#[derive(Debug, Serialize)]
+pub struct MemberRow<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    /// The account it sits under (`parent`); `None` for the head.
+    pub parent: Option<&'a str>,
+    pub parent_name: Option<&'a str>,
+    /// Levels below the head: 0 for the head, 1 for its children.
+    pub depth: usize,
+    /// Latest-year revenue and that year.
+    pub revenue: Option<f64>,
+    pub revenue_year: Option<i32>,
+    pub pipeline: f64,
+    pub weighted_pipeline: f64,
+    pub open_potential: f64,
+    pub attention: usize,
+}
+
+/// An account's open whitespace potential: cells open or pursuing.
+pub fn open_potential(a: &AccountView) -> f64 {
+    a.whitespace
+        .iter()
+        .filter(|c| c.status.is_open())
+        .filter_map(|c| c.potential)
+        .fold(0.0, |sum, p| sum + p)
+}
+
+/// What one account and everything below it add up to.
+#[derive(Default)]
+struct Totals<'a> {
+    members: Vec<&'a str>,
+    revenue: BTreeMap<i32, f64>,
+    pipeline: f64,
+    weighted_pipeline: f64,
+    open_potential: f64,
+    attention: usize,
+}
+
 /// One roll-up per account that has children, heads in slug order. An
 /// account in the middle of a deeper group also gets its own roll-up (its
-/// part of the group).
+/// part of the group). Each account's totals are added once, to its
+/// parent's, children before parents: a chain of n accounts costs n
+/// additions, not n squared (its member lists still hold what they name).
 pub fn groups<'a>(accounts: &[AccountView<'a>]) -> Vec<GroupRollup<'a>> {
     let by_slug: HashMap<&str, &AccountView<'a>> = accounts.iter().map(|a| (a.slug, a)).collect();
     let parents: HashMap<&'a str, &'a str> = accounts
@@ -51,56 +93,107 @@ pub fn groups<'a>(accounts: &[AccountView<'a>]) -> Vec<GroupRollup<'a>> {
             children.entry(p).or_default().push(a.slug);
         }
     }
+    // Children before parents, from each top account down; accounts in a
+    // cycle (validation rejects them) are never reached.
+    let mut order: Vec<&'a str> = Vec::with_capacity(accounts.len());
+    let mut seen: HashSet<&str> = HashSet::new();
+    for &top in children.keys().filter(|h| !parents.contains_key(*h)) {
+        let mut stack = vec![top];
+        while let Some(s) = stack.pop() {
+            if !seen.insert(s) {
+                continue;
+            }
+            order.push(s);
+            if let Some(c) = children.get(s) {
+                stack.extend(c.iter().copied());
+            }
+        }
+    }
+    let mut totals: HashMap<&'a str, Totals<'a>> = HashMap::with_capacity(order.len());
+    for &s in order.iter().rev() {
+        let a = by_slug[s];
+        let mut t = Totals::default();
+        for f in &a.financials {
+            if let Some(r) = f.revenue {
+                *t.revenue.entry(f.year).or_default() += r;
+            }
+        }
+        // `+ 0.0`: an account without open opportunities sums to -0.0.
+        t.pipeline = a.pipeline + 0.0;
+        t.weighted_pipeline = a.weighted_pipeline + 0.0;
+        t.open_potential = open_potential(a);
+        t.attention = a.attention.len();
+        for &c in children.get(s).into_iter().flatten() {
+            let Some(ct) = totals.get(c) else { continue };
+            t.members.push(c);
+            t.members.extend_from_slice(&ct.members);
+            for (&y, &r) in &ct.revenue {
+                *t.revenue.entry(y).or_default() += r;
+            }
+            t.pipeline += ct.pipeline;
+            t.weighted_pipeline += ct.weighted_pipeline;
+            t.open_potential += ct.open_potential;
+            t.attention += ct.attention;
+        }
+        totals.insert(s, t);
+    }
     children
         .iter()
-        .map(|(&head, direct)| {
-            let mut members = Vec::new();
-            let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::from([head]);
-            let mut stack: Vec<&str> = direct.clone();
-            while let Some(s) = stack.pop() {
-                if !seen.insert(s) {
-                    continue;
-                }
-                members.push(s);
-                if let Some(c) = children.get(s) {
-                    stack.extend(c.iter().copied());
-                }
-            }
+        .filter_map(|(&head, direct)| {
+            let t = totals.remove(head)?;
+            let mut members = t.members;
             members.sort_unstable();
-            let mut revenue: BTreeMap<i32, f64> = BTreeMap::new();
-            let mut g = GroupRollup {
+            Some(GroupRollup {
                 head,
-                members: Vec::new(),
+                members,
                 children: direct.clone(),
-                revenue: Vec::new(),
-                pipeline: 0.0,
-                weighted_pipeline: 0.0,
-                open_potential: 0.0,
-                attention: 0,
-            };
-            for s in std::iter::once(head).chain(members.iter().copied()) {
-                let a = by_slug[s];
-                for f in &a.financials {
-                    if let Some(r) = f.revenue {
-                        *revenue.entry(f.year).or_default() += r;
-                    }
-                }
-                g.pipeline += a.pipeline;
-                g.weighted_pipeline += a.weighted_pipeline;
-                g.open_potential += a
-                    .whitespace
-                    .iter()
-                    .filter(|c| c.status.is_open())
-                    .filter_map(|c| c.potential)
-                    .sum::<f64>();
-                g.attention += a.attention.len();
-            }
-            g.members = members;
-            g.revenue = revenue
-                .into_iter()
-                .map(|(year, revenue)| YearRevenue { year, revenue })
-                .collect();
-            g
+                revenue: t
+                    .revenue
+                    .into_iter()
+                    .map(|(year, revenue)| YearRevenue { year, revenue })
+                    .collect(),
+                pipeline: t.pipeline,
+                weighted_pipeline: t.weighted_pipeline,
+                open_potential: t.open_potential,
+                attention: t.attention,
+            })
         })
         .collect()
+}
+
+/// The head of `g` and its members, each with its own numbers, the head
+/// first, then each account before those below it, siblings in slug order.
+pub fn member_rows<'a>(g: &GroupRollup<'a>, accounts: &HashMap<&str, &AccountView<'a>>) -> Vec<MemberRow<'a>> {
+    let mut kids: BTreeMap<&str, Vec<&'a str>> = BTreeMap::new();
+    for &m in &g.members {
+        if let Some(p) = accounts.get(m).and_then(|a| a.parent) {
+            kids.entry(p).or_default().push(m);
+        }
+    }
+    let mut out = Vec::with_capacity(g.members.len() + 1);
+    let mut stack: Vec<(&'a str, usize)> = vec![(g.head, 0)];
+    while let Some((s, depth)) = stack.pop() {
+        let Some(a) = accounts.get(s) else { continue };
+        out.push(MemberRow {
+            slug: a.slug,
+            name: a.name,
+            parent: if depth == 0 { None } else { a.parent },
+            parent_name: a
+                .parent
+                .filter(|_| depth > 0)
+                .and_then(|p| accounts.get(p))
+                .map(|p| p.name),
+            depth,
+            revenue: a.revenue,
+            revenue_year: a.revenue_year,
+            pipeline: a.pipeline + 0.0,
+            weighted_pipeline: a.weighted_pipeline + 0.0,
+            open_potential: open_potential(a),
+            attention: a.attention.len(),
+        });
+        if let Some(c) = kids.get(s) {
+            stack.extend(c.iter().rev().map(|&c| (c, depth + 1)));
+        }
+    }
+    out
 }

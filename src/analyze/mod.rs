@@ -27,6 +27,7 @@ pub mod pareto;
 pub mod pipeline;
 pub mod plans;
 pub mod whitespace;
+pub mod whitespace_grid;
 pub mod winloss;
 
 use std::collections::BTreeMap;

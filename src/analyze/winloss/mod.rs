@@ -22,6 +22,7 @@
 
 mod competitors;
 mod reviews;
+mod stances;
 mod tally;
 #[cfg(test)]
 mod tests;
@@ -37,6 +38,7 @@ use crate::model::{Outcome, Site};
 
 pub use competitors::{HeadToHead, head_to_head, our_names, rivals};
 pub use reviews::{ReasonRef, ReviewView, quarter_of, quarter_range};
+pub use stances::{ContactAhead, contacts_ahead};
 pub use tally::{Group, ReasonCount, Tally, group_by, reason_ranking, win_rate};
 
 use competitors::head_to_head_of;
@@ -95,12 +97,25 @@ pub struct WinLoss<'a> {
     /// The names we go by: winners of our won deals (slugs).
     #[serde(skip)]
     pub ours: HashSet<String>,
+    /// One per `overall.competitors` entry, same order: the contacts where
+    /// that competitor stands better with them than we do (see `stances`).
+    /// Empty when the analysis was not given the accounts.
+    #[serde(skip)]
+    pub contacts_ahead: Vec<Vec<ContactAhead<'a>>>,
 }
 
 /// Analyse every review of the site. `accounts` are the site's account views, in the same order.
 pub fn analyze<'a>(site: &'a Site, accounts: &[AccountView<'a>]) -> WinLoss<'a> {
     let reviews = reviews::of_site(site, accounts);
-    from_reviews(reviews, &site.config.win_loss.reasons, site.config.win_loss.target)
+    let mut wl = from_reviews(reviews, &site.config.win_loss.reasons, site.config.win_loss.target);
+    let mut ahead = contacts_ahead(accounts);
+    wl.contacts_ahead = wl
+        .overall
+        .competitors
+        .iter()
+        .map(|c| ahead.remove(&c.slug).unwrap_or_default())
+        .collect();
+    wl
 }
 
 /// The analysis of an already built review list (newest first).
@@ -153,6 +168,7 @@ pub fn from_reviews<'a>(reviews: Vec<ReviewView<'a>>, taxonomy: &[Reason], targe
         competitors,
         lessons,
         ours,
+        contacts_ahead: Vec::new(),
     }
 }
 

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Run, plans};
+use crate::analyze::groups_rollup::{GroupRollup, MemberRow, YearRevenue, groups, member_rows};
 use crate::analyze::winloss::ReviewView;
 use crate::analyze::{AccountView, NoteView};
 use crate::diag::Diagnostics;
@@ -28,6 +29,97 @@ struct NoteHtml<'a> {
     html: String,
 }
 
+/// An account a profile links to.
+#[derive(Serialize)]
+struct AccountLink<'a> {
+    slug: &'a str,
+    name: &'a str,
+}
+
+/// An attention item of a group member.
+#[derive(Serialize)]
+struct MemberAttention<'a> {
+    slug: &'a str,
+    name: &'a str,
+    reason: &'a str,
+}
+
+/// A parent's group as its profile shows it (SPEC 10): the roll-up from
+/// `analyze::groups_rollup`, its children linked, each member's own part.
+#[derive(Serialize)]
+struct GroupSection<'a> {
+    rollup: &'a GroupRollup<'a>,
+    children: Vec<AccountLink<'a>>,
+    /// The head first, each account before those below it.
+    members: Vec<MemberRow<'a>>,
+    attention: Vec<MemberAttention<'a>>,
+    /// The group's latest year of revenue.
+    latest: Option<&'a YearRevenue>,
+}
+
+/// The account groups of the portfolio, worked out once per render.
+struct Groups<'a> {
+    rollups: Vec<GroupRollup<'a>>,
+    by_slug: HashMap<&'a str, &'a AccountView<'a>>,
+}
+
+impl<'a> Groups<'a> {
+    fn of(accounts: &'a [AccountView<'a>]) -> Self {
+        Groups {
+            rollups: groups(accounts),
+            by_slug: accounts.iter().map(|a| (a.slug, a)).collect(),
+        }
+    }
+
+    fn link(&self, slug: &str) -> Option<AccountLink<'a>> {
+        self.by_slug.get(slug).map(|a| AccountLink {
+            slug: a.slug,
+            name: a.name,
+        })
+    }
+
+    /// The section of `slug`'s profile, when it has children.
+    fn section(&self, slug: &str) -> Option<GroupSection<'_>> {
+        let i = self.rollups.binary_search_by(|g| g.head.cmp(slug)).ok()?;
+        let rollup = &self.rollups[i];
+        let members = member_rows(rollup, &self.by_slug);
+        let attention = members
+            .iter()
+            .filter_map(|m| self.by_slug.get(m.slug))
+            .flat_map(|a| {
+                a.attention.iter().map(|it| MemberAttention {
+                    slug: a.slug,
+                    name: a.name,
+                    reason: &it.reason,
+                })
+            })
+            .collect();
+        Some(GroupSection {
+            rollup,
+            children: rollup.children.iter().filter_map(|c| self.link(c)).collect(),
+            members,
+            attention,
+            latest: rollup.revenue.last(),
+        })
+    }
+
+    /// The top of `a`'s group, when that is above its parent.
+    fn top(&self, a: &AccountView<'a>) -> Option<AccountLink<'a>> {
+        let parent = a.parent?;
+        let mut cur = parent;
+        let mut steps = 0;
+        while let Some(up) = self.by_slug.get(cur).and_then(|p| p.parent) {
+            cur = up;
+            steps += 1;
+            // Validation rejects cycles; stop anyway.
+            if steps > self.by_slug.len() {
+                return None;
+            }
+        }
+        (cur != parent).then(|| self.link(cur)).flatten()
+    }
+}
+
 /// Each wanted account's profile, each context (Markdown, charts) built when
 /// its page renders and dropped right after, so memory stays flat. In a
 /// plain build each account's search-index part is made into `search_made`
@@ -39,6 +131,8 @@ pub(super) fn render_all(
     search_made: &Mutex<Vec<(String, Vec<u8>)>>,
     release: bool,
 ) -> Diagnostics {
+    let groups = Groups::of(&run.p.accounts);
+    let groups = &groups;
     let accounts = run.p.accounts.par_iter().filter(|a| run.wants_account(a.slug));
     run.engine.render_each(
         accounts,
@@ -51,7 +145,7 @@ pub(super) fn render_all(
                     made.push((a.slug.to_string(), part));
                 }
             }
-            let page = profile(run, a, reviews_by_account);
+            let page = profile(run, a, reviews_by_account, groups);
             if release {
                 for n in &a.notes {
                     n.release();
@@ -64,7 +158,7 @@ pub(super) fn render_all(
 }
 
 /// The profile of `a`; its notes' Markdown is rendered here.
-fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<usize>>) -> Page {
+fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<usize>>, groups: &Groups) -> Page {
     let p = run.p;
     let cfg = p.config;
     let path = profile_path(a.slug);
@@ -93,7 +187,19 @@ fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<us
         &charts::financials(&years, &revenue, &margin, &cfg.currency),
     );
     ctx.insert("stakeholder_map", &stakeholders::map(&a.contacts));
+    // SPEC 10: the competitors whose stances the map marks, for its legend.
+    let keys = stakeholders::competitors(&a.contacts);
+    if !keys.is_empty() {
+        ctx.insert("competitor_stances", &stakeholders::their_stances(&a.contacts, &keys));
+    }
+    ctx.insert("competitor_keys", &keys);
     ctx.insert("matrix", &cfg.matrix);
+    // SPEC 10: the whitespace grid, when site.yaml has offerings and the account cells.
+    ctx.insert("whitespace", &crate::analyze::whitespace_grid::of(cfg, a));
+    // SPEC 10: the account's parent (and the group's top), and its own group.
+    ctx.insert("parent", &a.parent.and_then(|p| groups.link(p)));
+    ctx.insert("group_top", &groups.top(a));
+    ctx.insert("group", &groups.section(a.slug));
     let own: Vec<&ReviewView> = reviews_by_account
         .get(a.slug)
         .into_iter()

@@ -147,7 +147,8 @@ fn pages(p: &Portfolio, info: &SiteInfo, parts: &mut Parts<Vec<Value>>) -> (Vec<
         .competitors
         .par_iter()
         .zip(wl.competitors.par_iter())
-        .map(|(c, detail)| {
+        .enumerate()
+        .map(|(i, (c, detail))| {
             let path = format!("reviews/competitors/{}/index.html", c.slug);
             let title = format!("Against {}", c.competitor);
             let mut ctx = page(&path, "reviews_competitor.html", &title, "reviews", info);
@@ -165,6 +166,9 @@ fn pages(p: &Portfolio, info: &SiteInfo, parts: &mut Parts<Vec<Value>>) -> (Vec<
             ctx.insert("others", &others);
             ctx.insert("others_more", &(all_others - others.len()));
             ctx.insert("trend_chart", &charts::trend_chart(wl, &detail.by_quarter));
+            // SPEC 10: the contacts where this competitor stands better than we do.
+            let none: &[crate::analyze::winloss::ContactAhead] = &[];
+            ctx.insert("contacts_ahead", wl.contacts_ahead.get(i).map_or(none, Vec::as_slice));
             Page {
                 path,
                 template: "reviews_competitor.html",

@@ -27,6 +27,212 @@ pub fn stance_colors(stance: Option<i64>) -> (&'static str, &'static str) {
     }
 }
 
+/// "+2 Partner", "-1 Sceptic", "0 Neutral".
+pub fn stance_text(s: i64) -> String {
+    let label = crate::analyze::stance_label(Some(s));
+    if s > 0 {
+        format!("+{s} {label}")
+    } else {
+        format!("{s} {label}")
+    }
+}
+
+/// A competitor named in the contacts' `competitor_stance`, with the short
+/// label its marks carry on the map.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CompetitorKey {
+    /// As first written.
+    pub name: String,
+    /// Names are one competitor when their slugs are equal.
+    pub slug: String,
+    /// One or two letters (a digit added when two competitors share them).
+    pub abbr: String,
+}
+
+/// Every competitor the contacts name, in order of first mention.
+pub fn competitors(contacts: &[ContactView]) -> Vec<CompetitorKey> {
+    let mut keys: Vec<CompetitorKey> = Vec::new();
+    for c in contacts {
+        for name in c.doc.competitor_stance.keys() {
+            let slug = crate::model::slug::slug_or(name, "unnamed");
+            if keys.iter().any(|k| k.slug == slug) {
+                continue;
+            }
+            let words: Vec<&str> = name.split_whitespace().collect();
+            let mut abbr: String = if words.len() > 1 {
+                words.iter().take(2).filter_map(|w| w.chars().next()).collect()
+            } else {
+                name.chars().filter(|c| !c.is_whitespace()).take(2).collect()
+            };
+            abbr = abbr.to_uppercase();
+            if abbr.is_empty() {
+                abbr = "?".into();
+            }
+            let base = abbr.clone();
+            let mut n = 2;
+            while keys.iter().any(|k| k.abbr == abbr) {
+                abbr = format!("{base}{n}");
+                n += 1;
+            }
+            keys.push(CompetitorKey {
+                name: name.clone(),
+                slug,
+                abbr,
+            });
+        }
+    }
+    keys
+}
+
+/// One competitor's stance with a contact, as the profile's contact list says it.
+#[derive(Debug, serde::Serialize)]
+pub struct TheirStance {
+    pub competitor: String,
+    pub abbr: String,
+    pub stance: i64,
+    /// "+2 Partner".
+    pub text: String,
+    /// Above our stance with the contact (ours known).
+    pub ahead: bool,
+}
+
+/// Per contact (same order), each named competitor's stance, in `keys` order.
+pub fn their_stances(contacts: &[ContactView], keys: &[CompetitorKey]) -> Vec<Vec<TheirStance>> {
+    contacts
+        .iter()
+        .map(|c| {
+            keys.iter()
+                .filter_map(|k| {
+                    let s = their_stance(c, k)?;
+                    Some(TheirStance {
+                        competitor: k.name.clone(),
+                        abbr: k.abbr.clone(),
+                        stance: s,
+                        text: stance_text(s),
+                        ahead: c.stance().is_some_and(|ours| s > ours),
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// How the competitor `k` stands with `c`, if the contact says.
+fn their_stance(c: &ContactView, k: &CompetitorKey) -> Option<i64> {
+    c.doc
+        .competitor_stance
+        .iter()
+        .find(|(n, _)| crate::model::slug::slug_or(n, "unnamed") == k.slug)
+        .map(|(_, s)| s.value)
+}
+
+/// The stance line under every card of a map where any contact has a
+/// competitor's stance: -3 at its left end, +3 at its right, our mark (a
+/// dark dot, "us") and each competitor's (a square with its letters) at
+/// their values; marks at the same value stack downwards.
+struct Strip {
+    /// Added to each card's height; 0 when no contact names a competitor.
+    height: f64,
+}
+
+/// The stance line's ends, in card coordinates, and the rows of marks.
+const AXIS_X0: f64 = 22.0;
+const AXIS_X1: f64 = CARD_W - 22.0;
+/// A mark and its label under it.
+const MARK_ROW: f64 = 19.0;
+/// The line sits this far below the card's text.
+const AXIS_DY: f64 = 6.0;
+
+impl Strip {
+    fn of(contacts: &[ContactView], keys: &[CompetitorKey]) -> Strip {
+        if keys.is_empty() {
+            return Strip { height: 0.0 };
+        }
+        let most = contacts
+            .iter()
+            .map(|c| {
+                let mut at = [0usize; 7];
+                for s in c
+                    .stance()
+                    .into_iter()
+                    .chain(keys.iter().filter_map(|k| their_stance(c, k)))
+                {
+                    if let Some(n) = usize::try_from(s + 3).ok().and_then(|i| at.get_mut(i)) {
+                        *n += 1;
+                    }
+                }
+                at.into_iter().max().unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        Strip {
+            height: AXIS_DY + 18.0 + MARK_ROW * (most - 1) as f64,
+        }
+    }
+
+    /// Where stance `s` sits on the line.
+    fn x(s: i64) -> f64 {
+        AXIS_X0 + (s + 3) as f64 * (AXIS_X1 - AXIS_X0) / 6.0
+    }
+
+    fn draw(&self, svg: &mut String, c: &ContactView, keys: &[CompetitorKey]) {
+        let y = CARD_H + AXIS_DY;
+        let _ = write!(
+            svg,
+            "<g class=\"stance-strip\"><line class=\"stance-axis\" x1=\"{AXIS_X0:.1}\" y1=\"{y:.1}\" x2=\"{AXIS_X1:.1}\" y2=\"{y:.1}\" stroke=\"#94a3b8\" stroke-width=\"1\"/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"8\" fill=\"#64748b\" text-anchor=\"end\">−3</text><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"8\" fill=\"#64748b\">+3</text>",
+            AXIS_X0 - 6.0,
+            y + 3.0,
+            AXIS_X1 + 6.0,
+            y + 3.0
+        );
+        for s in -3..=3 {
+            let h = if s == 0 { 4.0 } else { 2.0 };
+            let _ = write!(
+                svg,
+                "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#94a3b8\" stroke-width=\"1\"/>",
+                y - h,
+                y + h,
+                x = Self::x(s)
+            );
+        }
+        let mut stacked = [0usize; 7];
+        let mut row = |s: i64| {
+            let i = usize::try_from(s + 3).unwrap_or(0).min(6);
+            let k = stacked[i];
+            stacked[i] += 1;
+            y + k as f64 * MARK_ROW
+        };
+        if let Some(s) = c.stance().filter(|s| (-3..=3).contains(s)) {
+            let (x, my) = (Self::x(s), row(s));
+            let _ = write!(
+                svg,
+                "<g class=\"stance-mark us\" data-stance=\"{s}\"><title>Our stance: {}</title><circle cx=\"{x:.1}\" cy=\"{my:.1}\" r=\"4\" fill=\"#0f172a\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"8.5\" fill=\"#0f172a\" text-anchor=\"middle\">us</text></g>",
+                html_escape(&stance_text(s)),
+                my + 13.0
+            );
+        }
+        for k in keys {
+            let Some(s) = their_stance(c, k).filter(|s| (-3..=3).contains(s)) else {
+                continue;
+            };
+            let (x, my) = (Self::x(s), row(s));
+            let _ = write!(
+                svg,
+                "<g class=\"stance-mark competitor\" data-competitor=\"{}\" data-stance=\"{s}\"><title>{}: {}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"8\" height=\"8\" fill=\"#ffffff\" stroke=\"#7c3aed\" stroke-width=\"1.5\"/><text x=\"{x:.1}\" y=\"{:.1}\" font-size=\"8.5\" font-weight=\"bold\" fill=\"#5b21b6\" text-anchor=\"middle\">{}</text></g>",
+                html_escape(&k.name),
+                html_escape(&k.name),
+                html_escape(&stance_text(s)),
+                x - 4.0,
+                my - 4.0,
+                my + 13.0,
+                html_escape(&k.abbr)
+            );
+        }
+        svg.push_str("</g>");
+    }
+}
+
 struct Node {
     children: Vec<usize>,
     depth: usize,
@@ -63,7 +269,10 @@ pub fn map(contacts: &[ContactView]) -> String {
         index.entry(c.id()).or_insert(i);
     }
     let parent = parents(contacts, &index);
-    let (nodes, width, height, indented) = layout(&parent);
+    let keys = competitors(contacts);
+    let strip = Strip::of(contacts, &keys);
+    let card_h = CARD_H + strip.height;
+    let (nodes, width, height, indented) = layout(&parent, card_h);
     let pad = 8.0;
     let mut svg = String::new();
     let _ = write!(
@@ -77,33 +286,38 @@ pub fn map(contacts: &[ContactView]) -> String {
     );
     svg.push_str(&super::table::title_desc(
         "Stakeholder map",
-        "Who reports to whom among the account's contacts, each coloured by stance; the data table after the map lists them.",
+        if keys.is_empty() {
+            "Who reports to whom among the account's contacts, each coloured by stance; the data table after the map lists them."
+        } else {
+            "Who reports to whom among the account's contacts, each coloured by stance, with our stance and each competitor's marked on a -3 to +3 line under the card; the data table after the map lists them."
+        },
     ));
-    reports_to_lines(&mut svg, &nodes, &parent, indented);
-    influence_lines(&mut svg, &nodes, contacts, &index);
+    reports_to_lines(&mut svg, &nodes, &parent, indented, card_h);
+    influence_lines(&mut svg, &nodes, contacts, &index, card_h);
     for (c, node) in contacts.iter().zip(&nodes) {
-        card(&mut svg, c, node);
+        card(&mut svg, c, node, card_h, &keys, &strip);
     }
     svg.push_str("</svg>");
     let rows: Vec<Vec<String>> = contacts
         .iter()
         .zip(&parent)
         .map(|(c, up)| {
-            vec![
+            let mut row = vec![
                 c.name().to_string(),
                 c.title().unwrap_or_default().to_string(),
                 up.map(|p| contacts[p].name().to_string()).unwrap_or_default(),
                 c.role_label().to_string(),
                 c.stance_label().to_string(),
-            ]
+            ];
+            for k in &keys {
+                row.push(their_stance(c, k).map(stance_text).unwrap_or_default());
+            }
+            row
         })
         .collect();
-    super::table::with_text_table(
-        svg,
-        "Stakeholder map",
-        &["Contact", "Title", "Reports to", "Role", "Stance"],
-        &rows,
-    )
+    let mut head = vec!["Contact", "Title", "Reports to", "Role", "Stance"];
+    head.extend(keys.iter().map(|k| k.name.as_str()));
+    super::table::with_text_table(svg, "Stakeholder map", &head, &rows)
 }
 
 /// Whom each contact reports to, by index; any reports-to loop (validate
@@ -141,7 +355,7 @@ fn parents(contacts: &[ContactView], index: &HashMap<&str, usize>) -> Vec<Option
 
 /// Each card's place, the drawing's width and height, and whether it is
 /// drawn as an indented tree (more than 6 leaves) rather than top down.
-fn layout(parent: &[Option<usize>]) -> (Vec<Node>, f64, f64, bool) {
+fn layout(parent: &[Option<usize>], card_h: f64) -> (Vec<Node>, f64, f64, bool) {
     let mut nodes: Vec<Node> = (0..parent.len())
         .map(|_| Node {
             children: Vec::new(),
@@ -183,23 +397,23 @@ fn layout(parent: &[Option<usize>]) -> (Vec<Node>, f64, f64, bool) {
             if let (Some(&first), Some(&last)) = (children.first(), children.last()) {
                 nodes[i].x = (nodes[first].x + nodes[last].x) / 2.0;
             }
-            nodes[i].y = nodes[i].depth as f64 * (CARD_H + GAP_Y);
+            nodes[i].y = nodes[i].depth as f64 * (card_h + GAP_Y);
         }
         let max_depth = nodes.iter().map(|n| n.depth).max().unwrap_or(0);
-        (next - GAP_X, (max_depth + 1) as f64 * (CARD_H + GAP_Y) - GAP_Y)
+        (next - GAP_X, (max_depth + 1) as f64 * (card_h + GAP_Y) - GAP_Y)
     } else {
         // Indented: one row per contact in preorder, indented by depth.
         for (row, &i) in preorder.iter().enumerate() {
             nodes[i].x = nodes[i].depth as f64 * 36.0;
-            nodes[i].y = row as f64 * (CARD_H + 10.0);
+            nodes[i].y = row as f64 * (card_h + 10.0);
         }
         let max_x = nodes.iter().map(|n| n.x).fold(0.0, f64::max);
-        (max_x + CARD_W * 2.2, preorder.len() as f64 * (CARD_H + 10.0) - 10.0)
+        (max_x + CARD_W * 2.2, preorder.len() as f64 * (card_h + 10.0) - 10.0)
     };
     (nodes, width, height, indented)
 }
 
-fn reports_to_lines(svg: &mut String, nodes: &[Node], parent: &[Option<usize>], indented: bool) {
+fn reports_to_lines(svg: &mut String, nodes: &[Node], parent: &[Option<usize>], indented: bool, card_h: f64) {
     svg.push_str("<g class=\"reports-to\" stroke=\"#94a3b8\" stroke-width=\"1.5\" fill=\"none\">");
     for (i, p) in parent.iter().enumerate() {
         let Some(p) = *p else { continue };
@@ -209,12 +423,12 @@ fn reports_to_lines(svg: &mut String, nodes: &[Node], parent: &[Option<usize>], 
             let _ = write!(
                 svg,
                 "<path d=\"M{x:.1} {:.1} V{:.1} H{:.1}\"/>",
-                a.y + CARD_H,
-                b.y + CARD_H / 2.0,
+                a.y + card_h,
+                b.y + card_h / 2.0,
                 b.x
             );
         } else {
-            let (x1, y1) = (a.x + CARD_W / 2.0, a.y + CARD_H);
+            let (x1, y1) = (a.x + CARD_W / 2.0, a.y + card_h);
             let (x2, y2) = (b.x + CARD_W / 2.0, b.y);
             let my = (y1 + y2) / 2.0;
             let _ = write!(svg, "<path d=\"M{x1:.1} {y1:.1} V{my:.1} H{x2:.1} V{y2:.1}\"/>");
@@ -223,7 +437,13 @@ fn reports_to_lines(svg: &mut String, nodes: &[Node], parent: &[Option<usize>], 
     svg.push_str("</g>");
 }
 
-fn influence_lines(svg: &mut String, nodes: &[Node], contacts: &[ContactView], index: &HashMap<&str, usize>) {
+fn influence_lines(
+    svg: &mut String,
+    nodes: &[Node],
+    contacts: &[ContactView],
+    index: &HashMap<&str, usize>,
+    card_h: f64,
+) {
     svg.push_str(
         "<g class=\"influences\" stroke=\"#a855f7\" stroke-width=\"1.2\" stroke-dasharray=\"4,3\" fill=\"none\">",
     );
@@ -235,9 +455,9 @@ fn influence_lines(svg: &mut String, nodes: &[Node], contacts: &[ContactView], i
                     svg,
                     "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"><title>{} influences {}</title></line>",
                     a.x + CARD_W,
-                    a.y + CARD_H / 2.0,
+                    a.y + card_h / 2.0,
                     b.x + CARD_W,
-                    b.y + CARD_H / 2.0,
+                    b.y + card_h / 2.0,
                     html_escape(c.name()),
                     html_escape(contacts[j].name())
                 );
@@ -249,18 +469,23 @@ fn influence_lines(svg: &mut String, nodes: &[Node], contacts: &[ContactView], i
 
 /// One contact's card: name, title, stance and role, coloured by stance,
 /// a decision-maker's with a heavy border and a "DM" tag.
-fn card(svg: &mut String, c: &ContactView, node: &Node) {
+fn card(svg: &mut String, c: &ContactView, node: &Node, card_h: f64, keys: &[CompetitorKey], strip: &Strip) {
     let (fill, stroke) = stance_colors(c.stance());
     let dm = c.role() == Some(Role::DecisionMaker);
     let stance = match c.stance() {
-        Some(s) if s > 0 => format!("+{s} {}", c.stance_label()),
-        Some(s) => format!("{s} {}", c.stance_label()),
+        Some(s) => stance_text(s),
         None => "stance unknown".into(),
     };
     let title = c.title().unwrap_or("");
+    let theirs: String = c
+        .doc
+        .competitor_stance
+        .iter()
+        .map(|(name, s)| format!("; {name} {}", stance_text(s.value)))
+        .collect();
     let _ = write!(
         svg,
-        "<g class=\"contact\" transform=\"translate({:.1} {:.1})\"><title>{}{}{} — {}, stance {}</title><rect width=\"{CARD_W}\" height=\"{CARD_H}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"/>",
+        "<g class=\"contact\" transform=\"translate({:.1} {:.1})\"><title>{}{}{} — {}, stance {}{}</title><rect width=\"{CARD_W}\" height=\"{card_h}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"/>",
         node.x,
         node.y,
         html_escape(c.name()),
@@ -268,8 +493,12 @@ fn card(svg: &mut String, c: &ContactView, node: &Node) {
         html_escape(title),
         c.role_label(),
         html_escape(&stance),
+        html_escape(&theirs),
         if dm { 3.5 } else { 1.5 }
     );
+    if strip.height > 0.0 {
+        strip.draw(svg, c, keys);
+    }
     let name = fit(c.name(), 22);
     let title = fit(title, 26);
     let _ = write!(
