@@ -69,6 +69,9 @@ pub struct RawConfig {
     /// true). Set false only for a portal that is meant to be public.
     /// Customer sites are never indexed.
     pub noindex: Option<bool>,
+    /// Accounts per page of the paginated lists (`/accounts/`, default 100);
+    /// a list no longer than this stays one page.
+    pub paginate: Option<u32>,
     /// Assessment frameworks accounts are scored on, over time: presets
     /// (`{ id: trust, preset: trust-equation }`) or the site's own (SPEC 9).
     pub assessments: Option<Vec<super::assessment::RawFramework>>,
@@ -242,6 +245,8 @@ pub struct SiteConfig {
     /// site.yaml `noindex`: `robots.txt` disallowing everything and a
     /// `noindex` meta tag in every page of the internal portal.
     pub noindex: bool,
+    /// site.yaml `paginate`: accounts per page of the paginated lists (at least 1).
+    pub paginate: usize,
     /// The tier and stage models' names when a preset (or the default) is used.
     pub tier_model: Option<&'static str>,
     pub stage_model: Option<&'static str>,
@@ -356,6 +361,7 @@ impl SiteConfig {
             },
             stale_after_days: raw.stale_after_days.unwrap_or(90),
             noindex: raw.noindex.unwrap_or(true),
+            paginate: raw.paginate.unwrap_or(100).max(1) as usize,
             history: raw.history,
             offerings: raw.offerings.unwrap_or_default(),
             buying_units: raw.buying_units.unwrap_or_default(),

@@ -143,17 +143,122 @@ impl<'c> Rows<'c> {
     }
 }
 
-/// The accounts list, and the bytes it takes (see `Engine::render_sized`).
-pub(super) fn accounts_page(run: &Run, rows: &Rows) -> (Page, usize) {
-    let mut ctx = page("accounts/index.html", "accounts.html", "Accounts", "accounts", run.info);
-    ctx.insert("accounts", &rows.values);
-    ctx.insert("account_rows", &rows.list);
-    let page = Page {
-        path: "accounts/index.html".into(),
-        template: "accounts.html",
-        context: ctx,
+/// Where page `n` (1-based) of a list whose first page is `first`
+/// (`accounts/index.html`) goes: `accounts/page/2/index.html` and on.
+pub(super) fn page_path(first: &str, n: usize) -> String {
+    if n <= 1 {
+        return first.to_string();
+    }
+    let dir = first.strip_suffix("index.html").unwrap_or(first);
+    format!("{dir}page/{n}/index.html")
+}
+
+/// A pre-rendered row (made for a page one folder deep) for a page at
+/// `root`: the row templates use `root` only at the start of a link.
+fn rebased(row: &Value, root: &str) -> Value {
+    match row.as_str() {
+        Some(html) if root != "../" => Value::from(html.replace("=\"../", &format!("=\"{root}"))),
+        _ => row.clone(),
+    }
+}
+
+/// The pagination a list page's template gets as `pager`: page `n` of
+/// `pages`, with the links to the others (relative to this page).
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    pages: usize,
+    total: usize,
+    first_item: usize,
+    last_item: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    links: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    number: usize,
+    href: String,
+    current: bool,
+    /// Pages are left out before this one (shown as a gap).
+    gap_before: bool,
+}
+
+fn pager(first: &str, n: usize, pages: usize, total: usize, size: usize) -> Pager {
+    let root = root_prefix(&page_path(first, n));
+    let href = |k: usize| {
+        let path = page_path(first, k);
+        format!("{root}{}", path.strip_suffix("index.html").unwrap_or(&path))
     };
-    (page, html_len(&rows.list) + PAGE_MARKUP)
+    Pager {
+        current: n,
+        pages,
+        total,
+        first_item: (n - 1) * size + 1,
+        last_item: (n * size).min(total),
+        prev: (n > 1).then(|| href(n - 1)),
+        next: (n < pages).then(|| href(n + 1)),
+        links: {
+            let shown: Vec<usize> = (1..=pages)
+                .filter(|&k| k == 1 || k == pages || k.abs_diff(n) <= 2)
+                .collect();
+            let mut before = 0;
+            shown
+                .into_iter()
+                .map(|k| {
+                    let gap_before = before > 0 && k > before + 1;
+                    before = k;
+                    PagerLink {
+                        number: k,
+                        href: href(k),
+                        current: k == n,
+                        gap_before,
+                    }
+                })
+                .collect()
+        },
+    }
+}
+
+/// The accounts list, one page per `paginate` accounts (site.yaml; a list
+/// no longer stays one page), each with the bytes it takes (see
+/// `Engine::render_sized`). The pages slice the pre-rendered rows.
+pub(super) fn accounts_pages(run: &Run, rows: &Rows) -> Vec<(Page, usize)> {
+    let first = "accounts/index.html";
+    let size = run.p.config.paginate.max(1);
+    let total = rows.list.len();
+    let pages = total.div_ceil(size).max(1);
+    (1..=pages)
+        .map(|n| {
+            let path = page_path(first, n);
+            let range = ((n - 1) * size).min(total)..(n * size).min(total);
+            let root = root_prefix(&path);
+            let title = if n == 1 {
+                "Accounts".to_string()
+            } else {
+                format!("Accounts, page {n} of {pages}")
+            };
+            let mut ctx = page(&path, "accounts.html", &title, "accounts", run.info);
+            let html: Vec<Value> = rows.list[range.clone()].iter().map(|r| rebased(r, &root)).collect();
+            let values: Vec<&Value> = rows.values[range].iter().collect();
+            let bytes = html.iter().map(|r| r.as_str().map_or(0, str::len)).sum::<usize>() + PAGE_MARKUP;
+            ctx.insert("accounts", &values);
+            ctx.insert("account_rows", &html);
+            ctx.insert("account_count", &total);
+            if pages > 1 {
+                ctx.insert("pager", &pager(first, n, pages, total, size));
+            }
+            (
+                Page {
+                    path,
+                    template: "accounts.html",
+                    context: ctx,
+                },
+                bytes,
+            )
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

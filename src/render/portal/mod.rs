@@ -189,7 +189,13 @@ fn site_wide<'a>(
     let mut tasks: Vec<Task> = vec![
         Box::new(move || sized(lists::matrix_page(run, rows, memo))),
         Box::new(move || one(dashboard::page_of(run, rows))),
-        Box::new(move || sized(lists::accounts_page(run, rows))),
+        Box::new(move || {
+            let mut diags = Diagnostics::default();
+            for page in lists::accounts_pages(run, rows) {
+                diags.extend(sized(page));
+            }
+            diags
+        }),
         Box::new(move || sized(lists::tiers_page(run, rows))),
         Box::new(move || plans::render_all(run)),
         Box::new(move || whitespace::render_all(run)),
