@@ -23,6 +23,7 @@ pub mod groups_rollup;
 pub mod health;
 pub mod history;
 pub mod matrix;
+pub mod owners;
 pub mod pareto;
 pub mod pipeline;
 pub mod plans;
@@ -71,6 +72,9 @@ pub struct Portfolio<'a> {
     pub has_history: bool,
     /// Accounts changed in the last [`history::RECENT_DAYS`] days, newest first.
     pub recent: Vec<history::RecentChange<'a>>,
+    /// Each account owner's page slug, by the name as written (trimmed;
+    /// see `owners::owner_slugs`).
+    pub owner_slugs: BTreeMap<&'a str, String>,
 }
 
 impl Drop for Portfolio<'_> {
@@ -182,6 +186,7 @@ pub fn analyze_with<'a>(site: &'a Site, history: &'a crate::history::History, to
     let dashboard = dashboard::of(&accounts);
     let assessments = assessments::portfolio(cfg, &accounts);
     let recent = history::recent(&accounts, today);
+    let owner_slugs = owners::owner_slugs(&accounts);
     Portfolio {
         config: cfg,
         today,
@@ -197,6 +202,7 @@ pub fn analyze_with<'a>(site: &'a Site, history: &'a crate::history::History, to
         assessments,
         has_history: !history.is_empty(),
         recent,
+        owner_slugs,
     }
 }
 

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::AccountView;
-use crate::model::slug::slugify;
+pub use super::owners::{OwnerBook, owner_slug, owners};
 
 /// One opportunity of `/data/opportunities.json`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -47,20 +47,6 @@ pub struct Pipeline {
     /// Open opportunities by close quarter, oldest first; no date: "(none)" last.
     pub by_quarter: Vec<Bucket>,
     pub total: Bucket,
-}
-
-/// A key account manager's book.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct OwnerBook<'a> {
-    pub owner: &'a str,
-    /// The page's slug, `/owners/<slug>/`.
-    pub slug: String,
-    /// Slugs of the accounts they own, in slug order.
-    pub accounts: Vec<&'a str>,
-    /// Open pipeline of those accounts.
-    pub pipeline: f64,
-    pub weighted_pipeline: f64,
-    pub attention: usize,
 }
 
 pub fn rows<'a>(accounts: &[AccountView<'a>]) -> Vec<OpportunityRow<'a>> {
@@ -141,45 +127,21 @@ pub fn pipeline(rows: &[OpportunityRow<'_>]) -> Pipeline {
     }
 }
 
-/// The slug of an owner's page, `/owners/<slug>/`; None for a blank name.
-/// A name with no letter or digit to slug ("!!!", "李") gets `owner-` and a
-/// hash of the name: an empty slug would put the page on the owners list's
-/// own path.
-pub fn owner_slug(owner: &str) -> Option<String> {
-    let owner = owner.trim();
-    if owner.is_empty() {
-        return None;
+/// Open pipeline summed per `key` of each open row (e.g. its owner or its
+/// tier), in key order; rows without a key are left out.
+pub fn by_key<'r, 'a: 'r>(
+    rows: &'r [OpportunityRow<'a>],
+    key: impl Fn(&'r OpportunityRow<'a>) -> Option<&'r str>,
+) -> Vec<Bucket> {
+    let mut out: BTreeMap<&str, Bucket> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.open) {
+        if let Some(k) = key(r) {
+            let b = out.entry(k).or_insert_with(|| Bucket {
+                key: k.to_string(),
+                ..Bucket::default()
+            });
+            add(b, r);
+        }
     }
-    let slug = slugify(owner);
-    if !slug.is_empty() {
-        return Some(slug);
-    }
-    // FNV-1a: stable across builds and platforms, unlike the std hasher.
-    let hash = owner.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    Some(format!("owner-{:08x}", hash >> 32))
-}
-
-/// One book per distinct account owner, by owner slug.
-pub fn owners<'a>(accounts: &[AccountView<'a>]) -> Vec<OwnerBook<'a>> {
-    let mut books: BTreeMap<String, OwnerBook<'a>> = BTreeMap::new();
-    for a in accounts {
-        let Some((owner, slug)) = a.owner.and_then(|o| Some((o, owner_slug(o)?))) else {
-            continue;
-        };
-        let b = books.entry(slug.clone()).or_insert_with(|| OwnerBook {
-            owner,
-            slug,
-            accounts: Vec::new(),
-            pipeline: 0.0,
-            weighted_pipeline: 0.0,
-            attention: 0,
-        });
-        b.accounts.push(a.slug);
-        b.pipeline += a.pipeline;
-        b.weighted_pipeline += a.weighted_pipeline;
-        b.attention += a.attention.len();
-    }
-    books.into_values().collect()
+    out.into_values().collect()
 }

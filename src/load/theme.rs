@@ -77,6 +77,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed![
     "whitespace.html",
     "owners.html",
     "owner.html",
+    "pipeline.html",
     "customer/base.html",
     "customer/index.html",
     "customer/plan.html",

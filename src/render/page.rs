@@ -100,6 +100,11 @@ const NAV: &[NavItem] = &[
         section: "plans",
     },
     NavItem {
+        title: "Pipeline",
+        href: "pipeline/",
+        section: "pipeline",
+    },
+    NavItem {
         title: "Whitespace",
         href: "whitespace/",
         section: "whitespace",

@@ -48,7 +48,7 @@ pub fn data_files(p: &Portfolio<'_>) -> Vec<OutputFile> {
     let opps = rows(&p.accounts);
     let pl = PipelineData {
         pipeline: pipeline(&opps),
-        owners: owners(&p.accounts),
+        owners: owners(&p.accounts, &p.plans),
         groups: groups(&p.accounts),
     };
     vec![

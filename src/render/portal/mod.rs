@@ -11,6 +11,8 @@ mod assessments;
 mod dashboard;
 mod history;
 mod lists;
+mod owners;
+mod pipeline;
 mod plans;
 mod profile;
 mod reviews;
@@ -199,6 +201,8 @@ fn site_wide<'a>(
         Box::new(move || sized(lists::tiers_page(run, rows))),
         Box::new(move || plans::render_all(run)),
         Box::new(move || whitespace::render_all(run)),
+        Box::new(move || owners::render_all(run)),
+        Box::new(move || pipeline::render_all(run)),
         Box::new(move || one(plain_page(run, "404.html", "404.html", "Page not found", ""))),
         Box::new(move || one(plain_page(run, "search/index.html", "search.html", "Search", "search"))),
     ];

@@ -178,8 +178,8 @@ fn profile(run: &Run, a: &AccountView, reviews_by_account: &HashMap<&str, Vec<us
     let revenue: Vec<Option<f64>> = a.financials.iter().map(|f| f.revenue).collect();
     let margin: Vec<Option<f64>> = a.financials.iter().map(|f| f.margin).collect();
     ctx.insert("account", a);
-    // The owner's page, /owners/<slug>/ (analyze::pipeline::owners makes one per owner).
-    let owner_slug = a.owner.and_then(crate::analyze::pipeline::owner_slug);
+    // The owner's page, /owners/<slug>/ (analyze::owners makes one per owner).
+    let owner_slug = a.owner.and_then(|o| p.owner_slugs.get(o.trim()));
     ctx.insert("owner_slug", &owner_slug);
     ctx.insert("notes", &notes);
     ctx.insert(

@@ -1,6 +1,5 @@
-//! The whitespace page (`/whitespace/`) and the owner pages (`/owners/`,
-//! `/owners/<slug>/`), SPEC 10. Every number comes from
-//! `analyze::whitespace` and `analyze::pipeline`; this lays them out.
+//! The whitespace page (`/whitespace/`), SPEC 10. Every number comes from
+//! `analyze::whitespace`; this lays them out.
 
 use std::collections::HashMap;
 
@@ -8,13 +7,12 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Run;
-use crate::analyze::pipeline::owners;
 use crate::analyze::whitespace::by_offering;
 use crate::analyze::{AccountView, Portfolio};
 use crate::diag::Diagnostics;
 use crate::render::Page;
 use crate::render::page::page;
-use crate::render::svg::charts;
+use crate::render::svg::pipeline as money;
 
 /// One whitespace cell of an account, as the table prints it.
 #[derive(Serialize)]
@@ -31,16 +29,6 @@ struct AccountRow<'a> {
     name: &'a str,
     /// Per offering (site.yaml order), the account's cells for it.
     cells: Vec<Vec<CellOut<'a>>>,
-}
-
-/// An account an owner page lists.
-#[derive(Serialize)]
-struct OwnedAccount<'a> {
-    slug: &'a str,
-    name: &'a str,
-    pipeline: f64,
-    weighted_pipeline: f64,
-    attention: usize,
 }
 
 pub(super) fn render_all(run: &Run) -> Diagnostics {
@@ -94,10 +82,12 @@ fn pages(p: &Portfolio, run: &Run) -> Vec<Page> {
         let rollup = by_offering(p.config, &p.accounts);
         let labels: Vec<String> = rollup.iter().map(|r| r.name.to_string()).collect();
         let values: Vec<f64> = rollup.iter().map(|r| r.open_potential).collect();
+        let max = values.iter().copied().fold(0.0, f64::max);
         ctx.insert(
             "potential_chart",
-            &charts::hbar(&labels, &values, "Open potential", "Open potential by offering"),
+            &money::potential_bars(&labels, &values, &p.config.currency),
         );
+        ctx.insert("potential_unit", &money::money_unit(max, &p.config.currency));
         let rows: Vec<AccountRow> = p
             .accounts
             .iter()
@@ -110,41 +100,6 @@ fn pages(p: &Portfolio, run: &Run) -> Vec<Page> {
         out.push(Page {
             path: path.into(),
             template: "whitespace.html",
-            context: ctx,
-        });
-    }
-    let books = owners(&p.accounts);
-    let by_slug: HashMap<&str, &AccountView> = p.accounts.iter().map(|a| (a.slug, a)).collect();
-    {
-        let path = "owners/index.html";
-        let mut ctx = page(path, "owners.html", "Account owners", "owners", run.info);
-        ctx.insert("owners", &books);
-        out.push(Page {
-            path: path.into(),
-            template: "owners.html",
-            context: ctx,
-        });
-    }
-    for b in &books {
-        let path = format!("owners/{}/index.html", b.slug);
-        let mut ctx = page(&path, "owner.html", b.owner, "owners", run.info);
-        let accounts: Vec<OwnedAccount> = b
-            .accounts
-            .iter()
-            .filter_map(|s| by_slug.get(s))
-            .map(|a| OwnedAccount {
-                slug: a.slug,
-                name: a.name,
-                pipeline: a.pipeline,
-                weighted_pipeline: a.weighted_pipeline,
-                attention: a.attention.len(),
-            })
-            .collect();
-        ctx.insert("book", b);
-        ctx.insert("accounts", &accounts);
-        out.push(Page {
-            path,
-            template: "owner.html",
             context: ctx,
         });
     }

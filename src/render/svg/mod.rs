@@ -14,6 +14,7 @@ mod escape;
 mod fit;
 pub mod kpi;
 pub mod matrix;
+pub mod pipeline;
 pub mod stakeholders;
 mod table;
 pub mod winloss;
