@@ -74,6 +74,17 @@ fn text(n: Node) -> String {
 
 /// Whether `n`'s class list holds `class` (chart labels also carry a
 /// colour class, e.g. `lb ct-tip`).
+/// The divisor a series name's unit asks for: "(M EUR)" is millions.
+fn unit_div(series: &str) -> f64 {
+    if series.contains("(M ") {
+        1e6
+    } else if series.contains("(k ") {
+        1e3
+    } else {
+        1.0
+    }
+}
+
 fn has_class(n: Node, class: &str) -> bool {
     n.attribute("class").is_some_and(|c| c.split(' ').any(|k| k == class))
 }
@@ -284,6 +295,7 @@ struct Seen {
     texts: usize,
     contacts: usize,
     potential_bars: usize,
+    pipeline_bars: usize,
     distribution_bars: usize,
     score_bars: usize,
     overall_points: usize,
@@ -362,6 +374,8 @@ impl Site {
                     "Stakeholder map" => self.stakeholders(&path, &doc, &what, &mut seen),
                     l if l.starts_with("KPI progress") => self.kpis(&path, &doc, &what, &mut seen),
                     "Open potential by offering" => self.potential_bars(&doc, &what, &mut seen),
+                    "Open pipeline by stage" => self.pipeline_bars("stage", &doc, &what, &mut seen),
+                    "Open pipeline by close quarter" => self.pipeline_bars("quarter", &doc, &what, &mut seen),
                     l if l.ends_with(": accounts by latest overall score") => {
                         self.distribution_bars(l, &doc, &what, &mut seen)
                     }
@@ -648,13 +662,7 @@ impl Site {
             what,
             |series, q| {
                 let outcome = if series.starts_with("Won") { "won" } else { "lost" };
-                let div = if series.contains("(M ") {
-                    1e6
-                } else if series.contains("(k ") {
-                    1e3
-                } else {
-                    1.0
-                };
+                let div = unit_div(series);
                 reviews
                     .iter()
                     .filter(|r| r["quarter"] == q && r["outcome"] == outcome)
@@ -838,7 +846,8 @@ impl Site {
             Side::Bottom,
             what,
             |series, name| {
-                assert_eq!(series, "Open potential", "{what}");
+                assert!(series.starts_with("Open potential"), "{what}: series {series:?}");
+                let div = unit_div(series);
                 let want = *by
                     .get(name)
                     .unwrap_or_else(|| panic!("{what}: a bar for {name:?}, no such offering"));
@@ -847,12 +856,52 @@ impl Site {
                     "{what}: {name}'s cells sum to {}",
                     from_cells[name]
                 );
-                want
+                want / div
             },
-            1.0,
+            0.02,
         );
         assert_eq!(n, by.len(), "{what}: one bar per offering");
         seen.potential_bars += n;
+    }
+
+    /// `/pipeline/`: each bar is the sum of the open opportunities
+    /// (`data/opportunities.json`) whose stage or close quarter (`key`) its
+    /// category names, unweighted or weighted as its series says, in the
+    /// series' unit. A quarter of "(none)" is an opportunity without a close.
+    fn pipeline_bars(&self, key: &str, doc: &Document, what: &str, seen: &mut Seen) {
+        let opps = self.json("data/opportunities.json");
+        let open: Vec<&Value> = opps.as_array().unwrap().iter().filter(|o| o["open"] == true).collect();
+        let mut cats = std::collections::BTreeSet::new();
+        let n = Self::check_bars(
+            doc,
+            Side::Left,
+            what,
+            |series, cat| {
+                let field = if series.starts_with("Weighted") {
+                    "weighted"
+                } else {
+                    "value"
+                };
+                assert!(
+                    field == "weighted" || series.starts_with("Unweighted"),
+                    "{what}: series {series:?}"
+                );
+                cats.insert(cat.to_string());
+                open.iter()
+                    .filter(|o| o[key].as_str().unwrap_or("(none)") == cat)
+                    .map(|o| o[field].as_f64().unwrap_or(0.0))
+                    .sum::<f64>()
+                    / unit_div(series)
+            },
+            0.02,
+        );
+        let want: std::collections::BTreeSet<String> = open
+            .iter()
+            .map(|o| o[key].as_str().unwrap_or("(none)").to_string())
+            .collect();
+        assert_eq!(cats, want, "{what}: one category per {key} of the open opportunities");
+        assert_eq!(n, 2 * want.len(), "{what}: an unweighted and a weighted bar per {key}");
+        seen.pipeline_bars += n;
     }
 
     /// `/assessments/`: each bin's bar counts the accounts whose latest
@@ -1405,6 +1454,7 @@ fn every_chart_of_the_example_site_draws_the_data_it_names() {
         ("customer KPI rows", seen.customer_kpi_rows),
         ("contact cards", seen.contacts),
         ("data table cells", seen.table_cells),
+        ("pipeline bars", seen.pipeline_bars),
     ] {
         assert!(n > 0, "no {kind} were checked: {seen:?}");
     }
@@ -1445,6 +1495,10 @@ fn the_open_potential_chart_draws_each_offerings_open_potential() {
         .into_iter()
         .find(|s| s.contains("Open potential by offering"))
         .unwrap();
+    assert!(
+        svg.contains("data-series=\"Open potential (k "),
+        "the unit is thousands"
+    );
     let doc = parse(&svg);
     let xs = axis(&doc, Side::Bottom, "open potential");
     let drawn: Vec<(String, f64)> = elems(&doc, "rect")
@@ -1452,7 +1506,8 @@ fn the_open_potential_chart_draws_each_offerings_open_potential() {
             let name = r.attribute("data-category")?;
             Some((
                 name.to_string(),
-                (xs.value(num(r, "x") + num(r, "width")) / 1000.0).round(),
+                // The axis is in thousands: the series says "(k EUR)".
+                xs.value(num(r, "x") + num(r, "width")).round(),
             ))
         })
         .collect();
