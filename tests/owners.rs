@@ -116,3 +116,50 @@ fn the_pipeline_page_filters_by_owner_and_tier_without_script() {
     }
     assert!(html.contains("href=\"#f-tier-diamond\""), "no tier filter");
 }
+
+/// The portfolio pipeline by stage and close quarter, worked out by hand
+/// from the fixture's open opportunities: g1 proposal 200,000 x 0.5
+/// (2026-08-15), s1 proposal 40,000 x 0.5 (no close), n1 qualified
+/// 80,000 x 0.25 (2026-11-30), i1 qualified 500,000 x 0.2 (2026-08-01).
+/// g2 (won) and i2 (lost) are closed and count nowhere.
+#[test]
+fn the_pipeline_sums_the_open_opportunities_by_stage_and_quarter() {
+    let (_t, out) = built();
+    let data: serde_json::Value = serde_json::from_str(&common::read(&out.join("data/pipeline.json"))).unwrap();
+    let buckets = |key: &str| -> Vec<(String, u64, f64, f64)> {
+        data["pipeline"][key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                (
+                    b["key"].as_str().unwrap().to_string(),
+                    b["count"].as_u64().unwrap(),
+                    b["value"].as_f64().unwrap(),
+                    b["weighted"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let row = |k: &str, n, v, w| (k.to_string(), n, v, w);
+    assert_eq!(
+        buckets("by_stage"),
+        [
+            row("proposal", 2, 240_000.0, 120_000.0),
+            row("qualified", 2, 580_000.0, 120_000.0)
+        ]
+    );
+    assert_eq!(
+        buckets("by_quarter"),
+        [
+            row("2026-Q3", 2, 700_000.0, 200_000.0),
+            row("2026-Q4", 1, 80_000.0, 20_000.0),
+            row("(none)", 1, 40_000.0, 20_000.0)
+        ]
+    );
+    let lede = common::text(&common::read(&out.join("pipeline/index.html")));
+    assert!(
+        lede.contains("4 open opportunities: 820,000 EUR, weighted by probability 240,000 EUR."),
+        "{lede}"
+    );
+}

@@ -130,6 +130,19 @@ pub(super) fn bar_frame(chart: &mut BarChart) {
     chart.legend.category = LegendCategory::RoundRect;
 }
 
+/// The divisor and unit prefix money up to `max` is drawn in: millions
+/// from 2 M ("M "), thousands from 2 k ("k "), else as it is (""). Every
+/// money chart names the unit in its series, e.g. "Revenue (M EUR)".
+pub fn money_scale(max: f64) -> (f64, &'static str) {
+    if max >= 2e6 {
+        (1e6, "M ")
+    } else if max >= 2e3 {
+        (1e3, "k ")
+    } else {
+        (1.0, "")
+    }
+}
+
 /// Revenue bars with the margin line on a second axis, one point per year.
 pub fn financials(years: &[i32], revenue: &[Option<f64>], margin: &[Option<f64>], currency: &str) -> String {
     if years.is_empty() || revenue.iter().all(Option::is_none) {
@@ -137,19 +150,13 @@ pub fn financials(years: &[i32], revenue: &[Option<f64>], margin: &[Option<f64>]
     }
     let labels: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let raw_max = revenue.iter().flatten().copied().fold(0.0, f64::max);
-    let (div, unit) = if raw_max >= 2e6 {
-        (1e6, "M")
-    } else if raw_max >= 2e3 {
-        (1e3, "k")
-    } else {
-        (1.0, "")
-    };
+    let (div, unit) = money_scale(raw_max);
     // Each bar has its value above it: leave it room below the top line
     // (an axis ending at 3 cut the label of a 2.9 bar).
     let (rmax, rsplit) = nice_axis(raw_max / div * LABEL_HEADROOM);
     let rev: Vec<Option<f32>> = revenue.iter().map(|r| r.map(|r| (r / div) as f32)).collect();
     let mar: Vec<Option<f32>> = margin.iter().map(|m| m.map(|m| (m * 100.0) as f32)).collect();
-    let mut bars = gappy(format!("Revenue ({unit} {currency})").replace("( ", "("), rev);
+    let mut bars = gappy(format!("Revenue ({unit}{currency})"), rev);
     bars.label_show = true;
     let mut series = vec![bars];
     let has_margin = mar.iter().any(Option::is_some);

@@ -4,20 +4,8 @@
 //! thousands or millions of the site currency, the unit in the series
 //! name and the chart's heading, as the win/loss value chart does.
 
-use super::charts::{self, PALETTE, Part};
+use super::charts::{self, PALETTE, Part, money_scale};
 use crate::analyze::pipeline::Bucket;
-
-/// The divisor and its unit for money up to `max`: millions from 2 M,
-/// thousands from 2 k ("" below).
-pub fn money_scale(max: f64) -> (f64, &'static str) {
-    if max >= 2e6 {
-        (1e6, "M ")
-    } else if max >= 2e3 {
-        (1e3, "k ")
-    } else {
-        (1.0, "")
-    }
-}
 
 /// `v` in the unit of `div`, two decimals (the tables have exact values).
 fn scaled(v: f64, div: f64) -> f64 {

@@ -74,13 +74,7 @@ pub fn value_chart(axis: &[String], groups: &[Group], currency: &str) -> String 
         .flatten()
         .map(|t| t.value_won.max(t.value_lost))
         .fold(0.0, f64::max);
-    let (div, unit) = if max >= 2e6 {
-        (1e6, "M ")
-    } else if max >= 2e3 {
-        (1e3, "k ")
-    } else {
-        (1.0, "")
-    };
+    let (div, unit) = charts::money_scale(max);
     let series = |f: fn(&Tally) -> f64| -> Vec<f64> {
         // Two decimals are plenty on a bar label; the tables have the exact values.
         tallies
