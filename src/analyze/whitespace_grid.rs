@@ -144,12 +144,7 @@ pub fn of<'a>(cfg: &'a SiteConfig, a: &AccountView<'a>) -> Option<Grid<'a>> {
         return None;
     }
     let drawn = || rows.iter().flat_map(|r| r.cells.iter().flatten());
-    let open_potential = a
-        .whitespace
-        .iter()
-        .filter(|c| c.status.is_open())
-        .filter_map(|c| c.potential)
-        .fold(0.0, |sum, p| sum + p);
+    let open_potential = super::groups_rollup::open_potential(a);
     let counts = WhitespaceStatus::ALL
         .iter()
         .map(|&s| StatusCount {
