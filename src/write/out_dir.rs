@@ -89,22 +89,31 @@ pub(crate) fn is_marked(dir: &Path) -> bool {
     has_marker_file(dir, MARKER, MARKER_TEXT)
 }
 
-/// Whether `dir` carries kamsite's marker of a folder being written or deleted.
+/// Whether `dir` carries kamsite's marker of a folder being written or
+/// deleted. A build killed while writing that marker leaves it shorter
+/// (even empty: the file is created before its text is written), so any
+/// start of its text counts; the folder's own name is kamsite's too.
 pub(crate) fn is_partial(dir: &Path) -> bool {
-    has_marker_file(dir, PARTIAL, super::PARTIAL_TEXT)
+    marker_head(dir, PARTIAL, super::PARTIAL_TEXT).is_some_and(|head| super::PARTIAL_TEXT.as_bytes().starts_with(&head))
 }
 
 fn has_marker_file(dir: &Path, name: &str, text: &str) -> bool {
+    marker_head(dir, name, text).is_some_and(|head| head == text.as_bytes())
+}
+
+/// The first `text.len()` bytes of the regular file `name` in `dir`.
+fn marker_head(dir: &Path, name: &str, text: &str) -> Option<Vec<u8>> {
     use std::io::Read;
     let path = dir.join(name);
     let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
     if !regular {
-        return false;
+        return None;
     }
     let mut head = Vec::with_capacity(text.len());
     std::fs::File::open(&path)
         .and_then(|f| f.take(text.len() as u64).read_to_end(&mut head))
-        .is_ok_and(|_| head == text.as_bytes())
+        .ok()
+        .map(|_| head)
 }
 
 /// Resolve `out` (relative to the current folder) and check that a build

@@ -248,6 +248,34 @@ mod tests {
     }
 
     #[test]
+    fn a_staging_folder_killed_while_its_partial_marker_was_written_is_removed() {
+        // Staging::new creates the folder, then the marker file, then its
+        // text: a kill in between leaves the file empty or cut short.
+        for text in ["", &PARTIAL_TEXT[..10]] {
+            let t = tempfile::tempdir().unwrap();
+            let site = t.path().join("site");
+            std::fs::create_dir(&site).unwrap();
+            let new = t.path().join(".public.kamsite-new");
+            std::fs::create_dir(&new).unwrap();
+            std::fs::write(new.join(PARTIAL), text).unwrap();
+            let said = notes(&site, &t.path().join("public")).unwrap();
+            assert_eq!(said.len(), 1, "{text:?}: {said:?}");
+            assert!(said[0].starts_with("removed "), "{said:?}");
+            assert!(!new.exists(), "{text:?}: the staging folder stays");
+        }
+        // Other text under that name is not kamsite's.
+        let t = tempfile::tempdir().unwrap();
+        let site = t.path().join("site");
+        std::fs::create_dir(&site).unwrap();
+        let new = t.path().join(".public.kamsite-new");
+        std::fs::create_dir(&new).unwrap();
+        std::fs::write(new.join(PARTIAL), "my notes").unwrap();
+        let err = notes(&site, &t.path().join("public")).unwrap_err().to_string();
+        assert!(err.contains("is in the way"), "{err}");
+        assert!(new.join(PARTIAL).exists());
+    }
+
+    #[test]
     fn a_folder_under_kamsites_names_that_is_not_kamsites_stops_the_build_untouched() {
         let t = tempfile::tempdir().unwrap();
         let site = t.path().join("site");
